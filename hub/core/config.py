@@ -1,0 +1,141 @@
+"""The hub's configuration: ``config/hub.toml`` plus environment overrides, validated by pydantic.
+
+Secrets are written as ``{ env = "NAME" }`` (or ``{ file = "path" }``) and resolved at load time,
+so the file can be committed and the values never reach the database or a log line.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from hub.core.errors import ConfigError
+
+DEFAULT_PLUGINS = ["erp.sandbox", "carrier.sandbox", "notify.sandbox"]
+
+
+class PluginSettings(BaseModel):
+    """Base for every plugin's settings: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WebhookSettings(Strict):
+    max_body_bytes: int = Field(1024 * 1024, gt=0, description="Larger bodies get 413 before they are read.")
+    max_pending: int = Field(100_000, gt=0, description="Unprocessed inbound events above this get 429.")
+    timestamp_tolerance_s: int = Field(300, gt=0, description="Standard Webhooks replay window.")
+    orders_secrets: tuple[SecretStr, ...] = Field(
+        (), description='whsec_ secrets for the core "orders" source; several during rotation.')
+
+
+class ReturnPolicy(Strict):
+    """After-sales policy of seed 003; every figure is the operator's to change."""
+
+    after_completion_days: int = Field(15, description="Requests after the order closed: 7 or 15 days.")
+    exchange_window_days: int = 60
+    exchange_max_point_difference: int = 50
+    exchange_excluded_categories: tuple[str, ...] = ("flash_sale_bundle",)
+    exchange_quantity_caps: dict[str, int] = {}
+    warranty_months: dict[str, int] = {"main_unit": 12, "charger": 12, "battery": 6, "accessory": 3}
+    warranty_excluded_categories: tuple[str, ...] = ("consumable",)
+    warranty_months_from_manufacture: int = 15
+    repairs_before_return: int = 2
+
+
+class ClaimPolicy(Strict):
+    minimum_claimable: Decimal = Field(Decimal("500"), description="Below this an insured claim is negotiated.")
+
+
+class HubConfig(Strict):
+    data_dir: Path = Field(Path("data"), description="SQLite file, admin token, sandbox outputs.")
+    database_url: str | None = Field(None, description="Default: a SQLite file in data_dir.")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    worker_concurrency: int = Field(16, gt=0, description="Deliveries run at once per process.")
+    lease_seconds: float = Field(30.0, gt=0, description="A killed worker's claims are taken over after this.")
+    retry_horizon_hours: float = Field(72.0, gt=0, description="Transient failures dead-letter after this.")
+    tracking_poll_minutes: float = 60.0
+    agents: tuple[str, ...] = Field(("agent-1",), description="After-sales agents, assigned round robin.")
+    price_list: dict[str, Decimal] = Field({}, description="Product code → unit price, when the ERP gives none.")
+    webhooks: WebhookSettings = WebhookSettings()
+    returns: ReturnPolicy = ReturnPolicy()
+    claims: ClaimPolicy = ClaimPolicy()
+    plugins: dict[str, Any] = Field(default_factory=lambda: {"enabled": list(DEFAULT_PLUGINS)})
+
+    @property
+    def enabled_plugins(self) -> list[str]:
+        return list(self.plugins.get("enabled", []))
+
+    def plugin_settings(self, name: str) -> dict[str, Any]:
+        raw = self.plugins.get(name, {})
+        return raw if isinstance(raw, dict) else {}
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'hub.sqlite3'}"
+
+
+def resolve_secrets(value: Any, where: str) -> Any:
+    """Replace ``{ env = "NAME" }`` and ``{ file = "path" }`` tables by their values."""
+    if isinstance(value, dict):
+        if set(value) == {"env"}:
+            name = value["env"]
+            if name not in os.environ:
+                raise ConfigError(f"{where}: environment variable {name} is not set")
+            return os.environ[name]
+        if set(value) == {"file"}:
+            try:
+                return Path(value["file"]).read_text().strip()
+            except OSError as exc:
+                raise ConfigError(f"{where}: cannot read secret file {value['file']}: {exc}") from exc
+        return {k: resolve_secrets(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_secrets(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> HubConfig:
+    """Read the TOML file (if any), apply ``HUB_*`` environment overrides, validate."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read {path}: {exc}") from exc
+    if isinstance(raw.get("hub"), dict):  # settings may sit under [hub] or at the top level
+        raw = {**raw.pop("hub"), **raw}
+    env = {"HUB_DATABASE_URL": "database_url", "HUB_DATA_DIR": "data_dir", "HUB_HOST": "host",
+           "HUB_PORT": "port"}
+    for var, key in env.items():
+        if os.environ.get(var):
+            raw[key] = os.environ[var]
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    plugins = raw.get("plugins")
+    raw = {k: resolve_secrets(v, k) for k, v in raw.items() if k != "plugins"}
+    if plugins is not None:
+        raw["plugins"] = plugins  # plugin secrets resolve when the plugin is built, naming it
+    try:
+        return HubConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration: {format_errors(exc)}") from exc
+
+
+def format_errors(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
+                     for err in exc.errors())
+
+
+def default_config_path() -> Path | None:
+    """``HUB_CONFIG``, else ``config/hub.toml`` in the working directory, else built-in defaults."""
+    if os.environ.get("HUB_CONFIG"):
+        return Path(os.environ["HUB_CONFIG"])
+    candidate = Path("config/hub.toml")
+    return candidate if candidate.exists() else None

@@ -1,0 +1,74 @@
+"""The hub's error hierarchy: small on purpose, each class says who handles it."""
+from __future__ import annotations
+
+
+class HubError(Exception):
+    """Base of every error the hub raises on purpose."""
+
+
+class ConfigError(HubError):
+    """Bad configuration or plugin settings. Start-up stops and prints the message."""
+
+
+class IllegalTransition(HubError):
+    """A lifecycle event that the entity's current state does not allow.
+
+    Raised by the pure lifecycle tables; the API answers 409 and the CLI exits non-zero.
+    """
+
+    def __init__(self, entity: str, ref: str, state: str, event: str, reason: str = "") -> None:
+        self.entity, self.ref, self.state, self.event, self.reason = entity, ref, state, event, reason
+        msg = f"{entity} {ref} in state {state!r} does not accept event {event!r}"
+        super().__init__(f"{msg}: {reason}" if reason else msg)
+
+
+class NotFound(HubError):
+    """The entity named by a reference does not exist. The API answers 404."""
+
+
+class InvalidInput(HubError):
+    """Input that fails domain validation (a field, a policy). The API answers 422."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class PluginError(HubError):
+    """Base for failures raised by plugins during a handoff; the dispatcher records them."""
+
+
+class TransientError(PluginError):
+    """A fault worth retrying (timeout, 5xx, 429, a lock). Retried briefly, then with backoff."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class PermanentError(PluginError):
+    """A fault retrying cannot fix (validation 4xx, unknown record). Dead-lettered at once."""
+
+
+class PluginConfigurationError(PermanentError):
+    """The external system rejects the plugin's credentials or set-up: ops must act.
+
+    Dead-lettered at once and logged loudly; retrying would only lock the account.
+    """
+
+
+class WebhookRejected(HubError):
+    """A plugin refused an inbound request. The webhook handler answers ``status`` with the reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        self.reason = reason
+        super().__init__(reason)
+
+
+class Deferred(PluginError):
+    """Not now, by policy (SMS quiet hours): rescheduled for ``until`` without counting a failure."""
+
+    def __init__(self, until: object, reason: str = "deferred") -> None:
+        self.until = until
+        super().__init__(reason)

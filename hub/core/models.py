@@ -1,0 +1,213 @@
+"""Frozen snapshots handed to hooks (never ORM rows or table rows) and the per-delivery context.
+
+Snapshots are pydantic models so the outbox can store them as JSON in the committing
+transaction and rebuild them, unchanged, when the delivery runs minutes or days later.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import structlog
+from pydantic import BaseModel, ConfigDict
+
+
+class Snapshot(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class CustomerSnapshot(Snapshot):
+    code: str
+    name: str
+    grade: str
+    vip: bool = False
+    language: str = "zh-CN"
+    email: str | None = None
+    phone: str | None = None
+    agent: str | None = None
+    salesperson: str | None = None
+
+
+class OrderLine(Snapshot):
+    line_no: int
+    product_code: str
+    spec: str = ""
+    qty: Decimal
+    unit_price: Decimal
+    list_price: Decimal | None = None
+    available_qty: Decimal | None = None
+    back_order_qty: Decimal = Decimal(0)
+    back_order_eta: date | None = None
+    shipped_qty: Decimal = Decimal(0)
+
+
+class OrderSnapshot(Snapshot):
+    ref: str
+    state: str
+    kind: str = "standard"
+    customer: CustomerSnapshot
+    lines: tuple[OrderLine, ...] = ()
+    currency: str = "CNY"
+    total: Decimal = Decimal(0)
+    deposit_due: Decimal = Decimal(0)
+    deposit_paid: Decimal = Decimal(0)
+    amount_paid: Decimal = Decimal(0)
+    delivery_mode: str = "delivery"
+    promised_date: date | None = None
+    confirmation_received: bool = False
+    erp_ref: str | None = None
+    open_claims: int = 0
+    created_at: datetime
+
+
+class ShipmentSnapshot(Snapshot):
+    ref: str
+    order_ref: str
+    state: str
+    substatus: str | None = None
+    flags: tuple[str, ...] = ()
+    carrier: str | None = None
+    tracking_number: str | None = None
+    mode: str = "delivery"
+    pieces: int | None = None
+    waybill_weight_kg: Decimal | None = None
+    carrier_contact: str | None = None
+    erp_ref: str | None = None
+    customer: CustomerSnapshot
+
+
+class ClaimSnapshot(Snapshot):
+    ref: str
+    order_ref: str
+    shipment_ref: str | None = None
+    kind: str
+    state: str
+    insured: bool = False
+    amount_claimed: Decimal = Decimal(0)
+    amount_approved: Decimal | None = None
+    currency: str = "CNY"
+    documents_due_at: datetime | None = None
+    erp_ref: str | None = None
+    customer: CustomerSnapshot
+
+
+class ReturnSnapshot(Snapshot):
+    ref: str
+    order_ref: str
+    type: str
+    state: str
+    line_no: int | None = None
+    reason: str = ""
+    amount: Decimal = Decimal(0)
+    agent: str | None = None
+    erp_ref: str | None = None
+    customer: CustomerSnapshot
+
+
+class CaseSnapshot(Snapshot):
+    """An investigation opened on a shipment anomaly (开档查询), with the facts to collect."""
+
+    ref: str
+    shipment_ref: str
+    order_ref: str
+    anomaly: str
+    facts_to_collect: tuple[str, ...] = ()
+    customer: CustomerSnapshot
+
+
+class TimerSnapshot(Snapshot):
+    id: int
+    rule: str
+    entity: str
+    ref: str
+    due_at: datetime
+    breached_at: datetime
+    escalate_to: str = ""
+
+
+class Transition(Snapshot):
+    """What moved: the entity, the event that moved it, and who or what sent the event."""
+
+    entity: str
+    ref: str
+    event: str
+    previous: str | None
+    state: str
+    at: datetime
+    actor: str = "system"
+    data: dict[str, Any] = {}
+
+
+class TrackingEvent(Snapshot):
+    """One carrier checkpoint, already mapped to the hub's canonical shipment states."""
+
+    occurred_at: datetime
+    state: str | None  # canonical state, None when the event does not move the state
+    substatus: str | None = None
+    code: str = ""
+    description: str = ""
+    location: str = ""
+    flags: tuple[str, ...] = ()
+    claim_kind: str | None = None  # damage | shortage | loss: the event opens a claim
+
+
+class TrackingUpdate(Snapshot):
+    """What a carrier says about one tracking number, from a push or a poll."""
+
+    carrier: str
+    tracking_number: str
+    events: tuple[TrackingEvent, ...] = ()
+    reported_weight_kg: Decimal | None = None
+    subscription: str | None = None  # active | stopped | ended; never a shipment state
+    carrier_code: str | None = None  # a carrier that corrected its own code (Kuaidi100 comNew)
+
+
+class WebhookReceipt(Snapshot):
+    """A verified inbound request: what identifies it and what the sender wants as a reply."""
+
+    event_id: str | None = None  # None: the core dedupes on a hash of the body
+    reply_status: int = 200
+    reply_body: bytes | None = None
+    reply_content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A lifecycle event a plugin reports back; applied in the transaction that ends its delivery."""
+
+    entity: str
+    ref: str
+    event: str
+    data: dict[str, Any]
+
+
+@dataclass
+class HookContext:
+    """Per-delivery context: pass ``idempotency_key`` to the external system wherever it can take one."""
+
+    idempotency_key: str
+    attempt: int
+    delivery_id: int
+    event_id: str
+    plugin: str
+    log: structlog.typing.FilteringBoundLogger
+    now: datetime
+    http: Any = None  # aiohttp.ClientSession shared by the process
+    data_dir: Any = None  # pathlib.Path of the hub's data folder
+    followups: list[FollowUp] = field(default_factory=list)
+    remembered: list[str] = field(default_factory=list)
+    ledger: Any = None  # async callable(key) -> bool: was this key remembered by an earlier delivery?
+
+    async def seen(self, key: str) -> bool:
+        """Whether an earlier, completed delivery remembered ``key`` (e.g. a message already sent)."""
+        return bool(self.ledger and await self.ledger(key))
+
+    def remember(self, key: str) -> None:
+        """Record ``key`` when this delivery completes, in the same transaction that marks it done."""
+        self.remembered.append(key)
+
+    def emit(self, entity: str, ref: str, event: str, **data: Any) -> None:
+        """Report a lifecycle event back to the hub (e.g. the ERP's review or shipment number)."""
+        self.followups.append(FollowUp(entity, ref, event, data))
