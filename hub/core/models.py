@@ -57,6 +57,7 @@ class OrderSnapshot(Snapshot):
     delivery_mode: str = "delivery"
     promised_date: date | None = None
     confirmation_received: bool = False
+    missing_fields: tuple[str, ...] = ()
     erp_ref: str | None = None
     open_claims: int = 0
     created_at: datetime

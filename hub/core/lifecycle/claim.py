@@ -48,6 +48,7 @@ RULES = [
     Rule(S.OPENED, "documents_received", S.DOCUMENTS_RECEIVED),
     Rule(S.DOCUMENTS_RECEIVED, "departments_answered", S.WITH_INSURER, _to_insurer),
     Rule(S.DOCUMENTS_RECEIVED, "departments_answered", S.NEGOTIATING, _to_negotiation),
+    Rule(S.WITH_INSURER, "insurer_forms_filed", S.WITH_INSURER),
     Rule(S.WITH_INSURER, "insurer_decided", S.SETTLEMENT_PROPOSED),
     Rule(S.NEGOTIATING, "amount_agreed", S.SETTLEMENT_PROPOSED),
     Rule(S.SETTLEMENT_PROPOSED, "manager_approved", S.MANAGER_APPROVED),

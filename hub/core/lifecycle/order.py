@@ -124,6 +124,8 @@ RULES = [
     Rule(S.SHIPPED, "delivered", S.DELIVERED, _no_back_orders),
     Rule(S.SHIPPED, "claim_opened", S.SHIPPED),
     Rule(S.SHIPPED, "claim_closed", S.SHIPPED),
+    Rule(S.SHIPPED, "followed_up", S.SHIPPED),  # the follow-up call after shipping (001)
+    Rule(S.DELIVERED, "followed_up", S.DELIVERED),
     Rule(S.DELIVERED, "claim_opened", S.DELIVERED),
     Rule(S.DELIVERED, "claim_closed", S.CLOSED, _window_and_claims),
     Rule(S.DELIVERED, "claim_closed", S.DELIVERED),

@@ -59,6 +59,8 @@ RULES = [
     Rule(S.PENDING_REVIEW, "approved", S.AWAITING_CUSTOMER_SHIPMENT, _goods_back),
     Rule(S.PENDING_REVIEW, "approved", S.AWAITING_REFUND, _money_only),
     Rule(S.PENDING_REVIEW, "approved", S.COMPLETED, _cancel),
+    Rule(S.PENDING_REVIEW, "replied", S.PENDING_REVIEW),  # first reply to the customer (003)
+    Rule(S.PENDING_REVIEW, "on_site_visited", S.PENDING_REVIEW),
     Rule(S.AWAITING_CUSTOMER_SHIPMENT, "customer_shipped", S.AWAITING_RETURN_RECEIPT),
     Rule(S.AWAITING_RETURN_RECEIPT, "goods_received", S.AWAITING_REFUND, _refund_after_receipt),
     Rule(S.AWAITING_RETURN_RECEIPT, "goods_received", S.AWAITING_EXCHANGE_SHIPMENT, _ship_back),

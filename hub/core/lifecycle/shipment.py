@@ -60,7 +60,9 @@ def _rules() -> list[Rule]:
     rules = [Rule(S.CREATED, "booked", S.BOOKED),
              Rule(S.CREATED, "cancelled", S.CANCELLED), Rule(S.BOOKED, "cancelled", S.CANCELLED),
              # self-pickup (自提): the pickup company signs at the warehouse
-             Rule(S.CREATED, "picked_up", S.DELIVERED)]
+             Rule(S.CREATED, "picked_up", S.DELIVERED),
+             # the recipient confirmed the local agent's delivery (004)
+             Rule(S.HANDED_OFF, "pod_confirmed", S.DELIVERED)]
     # Carrier-derived moves: the event is named after the canonical state it reports.
     for current in S:
         for target in S:

@@ -1,0 +1,114 @@
+"""Validated inputs for creating entities: the API, the CLI and the shop webhook share them."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class NewCustomer(Input):
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    grade: Literal["A", "B", "C"] = "B"
+    language: str = Field("zh-CN", max_length=16)
+    email: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=64)
+    salesperson: str | None = Field(None, max_length=64)
+
+
+class NewOrderLine(Input):
+    product_code: str = Field(min_length=1, max_length=64)
+    spec: str = Field("", max_length=200)
+    qty: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
+    unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
+    category: str = Field("main_unit", max_length=32)
+
+
+class Contact(Input):
+    name: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=64)
+    address: str | None = Field(None, max_length=500)
+    pickup_company: str | None = Field(None, max_length=200)
+    plate: str | None = Field(None, max_length=32)
+
+
+class SpecialOrder(Input):
+    """Standard and requested sizes of a special order (特订): sizes only, ±1/3 at most."""
+
+    standard: dict[str, Decimal]
+    requested: dict[str, Decimal]
+
+
+class NewOrder(Input):
+    ref: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    customer_code: str | None = Field(None, min_length=1, max_length=64)
+    customer: NewCustomer | None = None
+    kind: Literal["standard", "special"] = "standard"
+    lines: list[NewOrderLine] = Field(min_length=1, max_length=500)
+    currency: str = Field("CNY", min_length=3, max_length=3)
+    delivery_mode: Literal["delivery", "pickup"] = "delivery"
+    contact: Contact = Contact()
+    deposit_due: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    promised_date: date | None = None
+    special: SpecialOrder | None = None
+    source: str = Field("api", max_length=32)
+
+
+class NewShipment(Input):
+    ref: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    mode: Literal["delivery", "pickup"] = "delivery"
+    carrier: str | None = Field(None, max_length=32)
+    tracking_number: str | None = Field(None, max_length=64)
+    pieces: int | None = Field(None, ge=1, le=100000)
+    waybill_weight_kg: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=3)
+    carrier_contact: str | None = Field(None, max_length=200)
+    lines: dict[int, Decimal] | None = Field(None, description="line_no → qty; default: all open qty")
+
+
+class NewClaim(Input):
+    ref: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    order_ref: str = Field(min_length=1, max_length=64)
+    shipment_ref: str | None = Field(None, max_length=64)
+    kind: Literal["damage", "shortage", "wrong_goods", "loss"]
+    insured: bool = False
+    amount_claimed: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    description: str = Field("", max_length=4000)
+
+
+class RepairChecklist(Input):
+    """The intake checks of seed 003 for a unit sent in for repair."""
+
+    serial_match: bool  # serial/IMEI inside and outside match (内外串号一致)
+    seal_intact: bool  # anti-tamper seal intact (防伪贴完好)
+    liquid_marks: bool  # traces of liquid (进液痕迹)
+    missing_parts: bool
+    unauthorised_repair: bool  # opened by an unauthorised repairer
+    accessories_kept: list[str] = Field(default_factory=list, max_length=50)
+    cost_ceiling: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    data_loss_acknowledged: bool  # customer warned to back up data (数据丢失)
+
+
+class NewReturn(Input):
+    ref: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    order_ref: str = Field(min_length=1, max_length=64)
+    type: Literal["cancel", "refund", "return_refund", "exchange", "repair"]
+    line_no: int | None = Field(None, ge=1)
+    reason: str = Field(min_length=1, max_length=500)
+    description: str = Field("", max_length=4000)
+    evidence: list[str] = Field(default_factory=list, max_length=20)
+    address: str | None = Field(None, max_length=500)
+    amount: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    packaging_intact: bool = True
+    point_difference: int = Field(0, ge=0)
+    quantity: int = Field(1, ge=1)
+    proof_of_purchase: bool = True
+    manufactured_on: date | None = None
+    same_fault_repairs: int = Field(0, ge=0)
+    on_site: bool = False
+    checklist: RepairChecklist | None = None

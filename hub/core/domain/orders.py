@@ -1,0 +1,178 @@
+"""Orders: intake with completeness and special-order checks, review, confirmation, payment."""
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core.domain import engine
+from hub.core.domain.customers import ensure_customer
+from hub.core.domain.inputs import NewOrder
+from hub.core.domain.tx import Tx
+from hub.core.errors import InvalidInput
+from hub.core.lifecycle.order import (ORDER, OrderFacts, price_mismatches, promised_date,
+                                      special_order_check)
+from hub.core.models import Transition
+from hub.core.store.tables import orders, shipments
+
+
+def new_ref(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10].upper()}"
+
+
+def missing_fields(lines: list[dict[str, Any]], delivery_mode: str, contact: dict[str, Any]) -> list[str]:
+    """The confirmation fields (000) still unclear: each must be clarified with the customer."""
+    missing = [f"line {line['line_no']} spec" for line in lines if not line.get("spec")]
+    if not contact.get("phone"):
+        missing.append("contact phone")
+    if delivery_mode == "delivery" and not contact.get("address"):
+        missing.append("delivery address")
+    if delivery_mode == "pickup" and not contact.get("pickup_company"):
+        missing.append("pickup company")
+    return missing
+
+
+def _line(n: int, line: Any) -> dict[str, Any]:
+    return {"line_no": n, "product_code": line.product_code, "spec": line.spec, "qty": str(line.qty),
+            "unit_price": str(line.unit_price), "category": line.category, "list_price": None,
+            "available_qty": None, "back_order_qty": "0", "back_order_eta": None, "shipped_qty": "0"}
+
+
+async def create_order(tx: Tx, new: NewOrder) -> Transition:
+    """Store a received order; an out-of-range special order is rejected at once with the reason."""
+    customer = await ensure_customer(tx, new.customer_code, new.customer)
+    ref = new.ref or new_ref("SO")
+    exists = await tx.conn.execute(sa.select(orders.c.id).where(orders.c.ref == ref))
+    if exists.first() is not None:
+        raise InvalidInput(f"order {ref} already exists", field="ref")
+    if new.kind == "special" and new.special is None:
+        raise InvalidInput("a special order needs its standard and requested sizes", field="special")
+    lines = [_line(n, line) for n, line in enumerate(new.lines, start=1)]
+    contact = new.contact.model_dump(exclude_none=True)
+    total = sum((Decimal(line["qty"]) * Decimal(line["unit_price"]) for line in lines), Decimal(0))
+    row = {"ref": ref, "customer_code": customer["code"], "state": ORDER.initial, "kind": new.kind,
+           "currency": new.currency.upper(), "total": total, "deposit_due": new.deposit_due,
+           "deposit_paid": Decimal(0), "amount_paid": Decimal(0), "delivery_mode": new.delivery_mode,
+           "contact": contact, "lines": lines,
+           "special": new.special.model_dump(mode="json") if new.special else None,
+           "missing_fields": missing_fields(lines, new.delivery_mode, contact), "price_mismatches": [],
+           "promised_date": new.promised_date, "inspection_window_elapsed": False, "open_claims": 0,
+           "source": new.source, "created_at": tx.now, "updated_at": tx.now}
+    await tx.conn.execute(orders.insert().values(**row))
+    row = await tx.fetch("order", row["ref"])  # complete, with column defaults
+    transition = await engine.entered(tx, BEHAVIOUR, row, "received", None,
+                                      {"source": new.source, "missing_fields": row["missing_fields"]},
+                                      row_before={})
+    if new.special is not None:
+        reason = special_order_check(new.special.standard, new.special.requested)
+        if reason:
+            return await engine.apply(tx, "order", ref, "rejected", {"reason": reason})
+    return transition
+
+
+def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    by_no = {int(item["line_no"]): item for item in data.get("lines", []) if "line_no" in item}
+    lines = []
+    for line in row["lines"]:
+        line = dict(line)
+        review = by_no.get(line["line_no"], {})
+        if review.get("available_qty") is not None:
+            line["available_qty"] = str(review["available_qty"])
+            short = Decimal(line["qty"]) - Decimal(line["available_qty"])
+            line["back_order_qty"] = str(max(short, Decimal(0)))
+            line["back_order_eta"] = review.get("back_order_eta") if short > 0 else None
+        listed = review.get("list_price", tx.config.price_list.get(line["product_code"]))
+        line["list_price"] = None if listed is None else str(listed)
+        lines.append(line)
+    return lines
+
+
+async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
+    if event == "clarified":
+        contact = {**row["contact"], **{k: v for k, v in data.get("contact", {}).items() if v}}
+        lines = [{**line, "spec": data.get("specs", {}).get(str(line["line_no"]), line["spec"])}
+                 for line in row["lines"]]
+        return {"contact": contact, "lines": lines,
+                "missing_fields": missing_fields(lines, row["delivery_mode"], contact)}
+    if event == "reviewed":
+        lines = _merge_review(tx, row, data)
+        return {"lines": lines, "price_mismatches": list(price_mismatches(lines, tx.config.price_list))}
+    if event == "price_approved":
+        return {"price_mismatches": []}
+    if event == "confirmation_sent":
+        return {"confirmation_due_at": tx.now}
+    if event == "confirmation_received":
+        values: dict[str, Any] = {"confirmation_received_at": tx.now}
+        if row["promised_date"] and row["confirmation_due_at"]:
+            values["promised_date"] = promised_date(row["promised_date"], row["confirmation_due_at"], tx.now)
+        return values
+    if event in ("deposit_received", "payment_received"):
+        amount = _amount(data)
+        column = "deposit_paid" if event == "deposit_received" else "amount_paid"
+        return {column: row[column] + amount}
+    if event == "finance_approved":
+        return {k: str(data[k]) for k in ("erp_ref", "outbound_ref") if data.get(k)}
+    if event == "claim_opened":
+        return {"open_claims": row["open_claims"] + 1}
+    if event == "claim_closed":
+        return {"open_claims": max(0, row["open_claims"] - 1)}
+    if event == "inspection_window_elapsed":
+        return {"inspection_window_elapsed": True}
+    return {}
+
+
+def _amount(data: dict[str, Any]) -> Decimal:
+    try:
+        amount = Decimal(str(data["amount"]))
+    except (KeyError, ArithmeticError, ValueError) as exc:
+        raise InvalidInput("amount is required and must be a decimal number", field="amount") from exc
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInput("amount must be positive", field="amount")
+    return amount
+
+
+def _facts(tx: Tx, row: dict[str, Any]) -> OrderFacts:
+    return OrderFacts(
+        grade=row.get("_grade", "B"), kind=row["kind"], missing_fields=tuple(row["missing_fields"]),
+        price_mismatches=tuple(row["price_mismatches"]),
+        special_approved=bool(row.get("_special_approved")), deposit_due=row["deposit_due"],
+        deposit_paid=row["deposit_paid"], total=row["total"], amount_paid=row["amount_paid"],
+        open_claims=row["open_claims"], inspection_window_elapsed=row["inspection_window_elapsed"],
+        back_orders_outstanding=any(Decimal(line["shipped_qty"]) < Decimal(line["qty"])
+                                    for line in row["lines"]))
+
+
+class OrderBehaviour:
+    entity = "order"
+    lifecycle = ORDER
+    state_column = "state"
+
+    async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
+        values = await _updates(tx, row, event, data)
+        # Guard inputs that are not columns travel with the row under a leading underscore.
+        grade = (await tx.fetch("customer", row["customer_code"]))["grade"]
+        row["_grade"] = grade
+        row["_special_approved"] = bool(data.get("special_approved"))
+        return values
+
+    def facts(self, tx: Tx, row: dict[str, Any]) -> OrderFacts:
+        return _facts(tx, row)
+
+    def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:
+        if transition.event == "clarified":
+            # A clarified order is received anew: the ERP reviews it once it is complete.
+            return "hub_order_received"
+        return engine.state_hook("order", transition)
+
+    async def after(self, tx: Tx, row: dict[str, Any], transition: Transition) -> None:
+        return None
+
+
+BEHAVIOUR = engine.register(OrderBehaviour())
+
+
+async def shipments_of(tx: Tx, order_ref: str) -> list[dict[str, Any]]:
+    rows = await tx.conn.execute(sa.select(shipments).where(shipments.c.order_ref == order_ref))
+    return [dict(r) for r in rows.mappings()]

@@ -1,0 +1,137 @@
+"""Shipments: created for an order's lines, booked with a carrier, moved by carrier data.
+
+Carrier data only moves a shipment through the rank guards of the shipment lifecycle; the
+order follows: booked → the order is shipped; all delivered and nothing owed → delivered.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core.domain import engine
+from hub.core.domain.inputs import NewShipment
+from hub.core.domain.orders import new_ref, shipments_of
+from hub.core.domain.tx import Tx
+from hub.core.errors import InvalidInput
+from hub.core.lifecycle.shipment import SHIPMENT, ShipmentState
+from hub.core.models import Transition
+from hub.core.store.tables import shipments
+
+SHIPPABLE_ORDER_STATES = ("released", "shipped")
+
+
+def _open_qty(order: dict[str, Any]) -> dict[int, Decimal]:
+    """What each line still owes: ordered minus shipped, and minus what review found short."""
+    owed = {}
+    for line in order["lines"]:
+        left = Decimal(line["qty"]) - Decimal(line["shipped_qty"])
+        if line["available_qty"] is not None and Decimal(line["shipped_qty"]) == 0:
+            left = min(left, Decimal(line["available_qty"]))  # back-order lines ship later
+        if left > 0:
+            owed[line["line_no"]] = left
+    return owed
+
+
+async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transition:
+    order = await tx.fetch("order", order_ref, lock=True)
+    if order["state"] not in SHIPPABLE_ORDER_STATES:
+        raise InvalidInput(f"order {order_ref} is {order['state']}: only released orders ship",
+                           field="order_ref")
+    open_qty = _open_qty(order) if new.lines is None else {int(k): Decimal(v) for k, v in new.lines.items()}
+    if not open_qty:
+        raise InvalidInput("nothing left to ship on this order (back orders wait for stock)", field="lines")
+    known = {line["line_no"]: line for line in order["lines"]}
+    for line_no, qty in open_qty.items():
+        line = known.get(line_no)
+        if line is None or qty <= 0 or qty > Decimal(line["qty"]) - Decimal(line["shipped_qty"]):
+            raise InvalidInput(f"line {line_no}: cannot ship {qty}", field="lines")
+    ref = new.ref or new_ref("SH")
+    row = {"ref": ref, "order_ref": order_ref, "state": SHIPMENT.initial, "substatus": None, "flags": [],
+           "milestones": [SHIPMENT.initial], "carrier": new.carrier, "tracking_number": new.tracking_number,
+           "subscription": None, "mode": new.mode, "pieces": new.pieces,
+           "waybill_weight_kg": new.waybill_weight_kg, "reported_weight_kg": None,
+           "carrier_contact": new.carrier_contact, "lines": {str(k): str(v) for k, v in open_qty.items()},
+           "erp_ref": None, "created_at": tx.now, "updated_at": tx.now}
+    await tx.conn.execute(shipments.insert().values(**row))
+    row = await tx.fetch("shipment", row["ref"])  # complete, with column defaults
+    lines = [{**line, "shipped_qty": str(Decimal(line["shipped_qty"]) + open_qty.get(line["line_no"], 0))}
+             for line in order["lines"]]
+    await tx.update("order", order["id"], {"lines": lines})
+    transition = await engine.entered(tx, BEHAVIOUR, row, "created", None,
+                                      {"lines": row["lines"]}, row_before={"milestones": []})
+    if new.carrier and new.tracking_number:
+        transition = await engine.apply(tx, "shipment", ref, "booked", {})
+    return transition
+
+
+class ShipmentBehaviour:
+    entity = "shipment"
+    lifecycle = SHIPMENT
+    state_column = "state"
+
+    async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if event == "booked":
+            for key in ("carrier", "tracking_number", "carrier_contact"):
+                if data.get(key):
+                    values[key] = str(data[key])
+            merged = {**row, **values}
+            if not (merged["carrier"] and merged["tracking_number"]):
+                raise InvalidInput("booking needs a carrier and a tracking number", field="tracking_number")
+        if "substatus" in data or event in ShipmentState.__members__.values():
+            values["substatus"] = data.get("substatus")
+        flags = set(row["flags"]) | set(data.get("flags", ()))
+        if flags != set(row["flags"]):
+            values["flags"] = sorted(flags)
+        return values
+
+    def facts(self, tx: Tx, row: dict[str, Any]) -> None:
+        return None
+
+    def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:
+        # At most one hook per (shipment, state), however often the carrier repeats itself.
+        if transition.state in row_before.get("milestones", ()):
+            return None
+        return engine.state_hook("shipment", transition)
+
+    async def after(self, tx: Tx, row: dict[str, Any], transition: Transition) -> None:
+        if transition.state != transition.previous and transition.state not in row["milestones"]:
+            await tx.update("shipment", row["id"], {"milestones": [*row["milestones"], transition.state]})
+        if transition.previous == transition.state:
+            return
+        await _move_order(tx, row, transition.state)
+
+
+async def _move_order(tx: Tx, shipment: dict[str, Any], state: str) -> None:
+    order = await tx.fetch("order", shipment["order_ref"], lock=True)
+    if state in ("booked", "in_transit") and order["state"] == "released":
+        await engine.apply(tx, "order", order["ref"], "shipped", {"shipment_ref": shipment["ref"]})
+    elif state == "delivered" and shipment["mode"] == "pickup" and order["state"] == "released":
+        await engine.apply(tx, "order", order["ref"], "shipped", {"shipment_ref": shipment["ref"]})
+        await _deliver_if_complete(tx, order["ref"])
+    elif state == "delivered":
+        await _deliver_if_complete(tx, order["ref"])
+
+
+async def _deliver_if_complete(tx: Tx, order_ref: str) -> None:
+    order = await tx.fetch("order", order_ref)
+    if order["state"] != "shipped":
+        return
+    if any(Decimal(line["shipped_qty"]) < Decimal(line["qty"]) for line in order["lines"]):
+        return  # back-order lines still to ship
+    states = {s["state"] for s in await shipments_of(tx, order_ref)}
+    if states <= {"delivered", "cancelled"} and "delivered" in states:
+        await engine.apply(tx, "order", order_ref, "delivered", {})
+
+
+BEHAVIOUR = engine.register(ShipmentBehaviour())
+
+
+async def find_by_tracking(tx: Tx, carrier: str | None, tracking_number: str) -> dict[str, Any] | None:
+    query = sa.select(shipments).where(shipments.c.tracking_number == tracking_number)
+    if carrier:
+        query = query.where(shipments.c.carrier == carrier)
+    row = (await tx.conn.execute(query)).mappings().first()
+    return dict(row) if row else None

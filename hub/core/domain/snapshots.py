@@ -1,0 +1,79 @@
+"""Stored rows → the frozen snapshots hooks receive."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core.domain.tx import Tx
+from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, OrderLine, OrderSnapshot,
+                             ReturnSnapshot, ShipmentSnapshot)
+from hub.core.store.tables import customers, orders
+
+
+def customer_snapshot(row: dict[str, Any]) -> CustomerSnapshot:
+    return CustomerSnapshot(code=row["code"], name=row["name"], grade=row["grade"],
+                            vip=row["standing"] == "vip", language=row["language"],
+                            email=row["email"], phone=row["phone"], agent=row["agent"],
+                            salesperson=row["salesperson"])
+
+
+async def customer_of(tx: Tx, code: str) -> CustomerSnapshot:
+    row = (await tx.conn.execute(sa.select(customers).where(customers.c.code == code))).mappings().one()
+    return customer_snapshot(dict(row))
+
+
+async def customer_of_order(tx: Tx, order_ref: str) -> CustomerSnapshot:
+    code = (await tx.conn.execute(sa.select(orders.c.customer_code)
+                                  .where(orders.c.ref == order_ref))).scalar_one()
+    return await customer_of(tx, code)
+
+
+def order_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> OrderSnapshot:
+    return OrderSnapshot(
+        ref=row["ref"], state=row["state"], kind=row["kind"], customer=customer,
+        lines=tuple(OrderLine.model_validate(line) for line in row["lines"]),
+        currency=row["currency"], total=row["total"], deposit_due=row["deposit_due"],
+        deposit_paid=row["deposit_paid"], amount_paid=row["amount_paid"],
+        delivery_mode=row["delivery_mode"], promised_date=row["promised_date"],
+        confirmation_received=row["confirmation_received_at"] is not None,
+        missing_fields=tuple(row["missing_fields"]), erp_ref=row["erp_ref"],
+        open_claims=row["open_claims"], created_at=row["created_at"])
+
+
+def shipment_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ShipmentSnapshot:
+    return ShipmentSnapshot(
+        ref=row["ref"], order_ref=row["order_ref"], state=row["state"], substatus=row["substatus"],
+        flags=tuple(row["flags"]), carrier=row["carrier"], tracking_number=row["tracking_number"],
+        mode=row["mode"], pieces=row["pieces"], waybill_weight_kg=row["waybill_weight_kg"],
+        carrier_contact=row["carrier_contact"], erp_ref=row["erp_ref"], customer=customer)
+
+
+def claim_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ClaimSnapshot:
+    return ClaimSnapshot(
+        ref=row["ref"], order_ref=row["order_ref"], shipment_ref=row["shipment_ref"], kind=row["kind"],
+        state=row["state"], insured=row["insured"], amount_claimed=row["amount_claimed"],
+        amount_approved=row["amount_approved"], currency=row["currency"],
+        documents_due_at=row["documents_due_at"], erp_ref=row["erp_ref"], customer=customer)
+
+
+def return_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ReturnSnapshot:
+    return ReturnSnapshot(
+        ref=row["ref"], order_ref=row["order_ref"], type=row["type"], state=row["state"],
+        line_no=row["line_no"], reason=row["reason"], amount=row["amount"], agent=row["agent"],
+        erp_ref=row["erp_ref"], customer=customer)
+
+
+def case_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> CaseSnapshot:
+    return CaseSnapshot(ref=row["ref"], shipment_ref=row["shipment_ref"], order_ref=row["order_ref"],
+                        anomaly=row["anomaly"], facts_to_collect=tuple(row["facts"]), customer=customer)
+
+
+async def snapshot(tx: Tx, entity: str, row: dict[str, Any]) -> Any:
+    if entity == "customer":
+        return customer_snapshot(row)
+    customer = (await customer_of(tx, row["customer_code"]) if entity == "order"
+                else await customer_of_order(tx, row["order_ref"]))
+    build = {"order": order_snapshot, "shipment": shipment_snapshot, "claim": claim_snapshot,
+             "return": return_snapshot}[entity]
+    return build(row, customer)

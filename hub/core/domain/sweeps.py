@@ -1,0 +1,46 @@
+"""Timers that came due: breach once (hub_sla_breached) or end a window (a lifecycle event)."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core.domain import engine
+from hub.core.domain.timers import RULES_BY_NAME
+from hub.core.domain.tx import Tx
+from hub.core.errors import HubError
+from hub.core.models import TimerSnapshot
+from hub.core.store.tables import timers
+
+
+async def due_timer_ids(conn: Any, now: Any, limit: int = 200) -> list[int]:
+    rows = await conn.execute(sa.select(timers.c.id).where(timers.c.state == "open", timers.c.due_at <= now)
+                              .order_by(timers.c.due_at).limit(limit))
+    return [r[0] for r in rows]
+
+
+async def fire(tx: Tx, timer_id: int) -> str | None:
+    """Fire one timer exactly once: the state guard in the UPDATE makes a second fire a no-op."""
+    row = (await tx.conn.execute(sa.select(timers).where(timers.c.id == timer_id))).mappings().first()
+    if row is None or row["state"] != "open":
+        return None
+    rule = RULES_BY_NAME.get(row["rule"])
+    outcome = "breached" if rule is None or rule.on_due == "breach" else "elapsed"
+    claimed = await tx.conn.execute(timers.update().where(timers.c.id == timer_id, timers.c.state == "open")
+                                    .values(state=outcome, closed_at=tx.now))
+    if claimed.rowcount != 1:
+        return None
+    if outcome == "elapsed":
+        try:
+            await engine.apply(tx, row["entity"], row["ref"], rule.on_due, {"timer": row["rule"]})
+        except HubError:
+            pass  # the entity moved on meanwhile (e.g. cancelled): the window no longer matters
+        return outcome
+    snap = TimerSnapshot(id=row["id"], rule=row["rule"], entity=row["entity"], ref=row["ref"],
+                         due_at=row["due_at"], breached_at=tx.now,
+                         escalate_to=rule.escalate_to if rule else "supervisor")
+    await tx.record(entity=row["entity"], ref=row["ref"], order_ref=row["order_ref"], event="sla_breached",
+                    previous=None, state=None, data={"rule": row["rule"]})
+    await tx.hook("hub_sla_breached", entity=row["entity"], ref=row["ref"], order_ref=row["order_ref"],
+                  payload={"timer": snap.model_dump(mode="json")})
+    return outcome

@@ -1,0 +1,143 @@
+"""The time rules of DOMAIN.md as stored timers: started and stopped by transitions, fired once.
+
+A timer either *breaches* (the hook ``hub_sla_breached`` goes to the plugins: escalate) or,
+for windows that simply end, applies a lifecycle event (the inspection window closes the order).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core.domain.tx import Tx
+from hub.core.store.tables import timers
+
+
+@dataclass(frozen=True)
+class TimerRule:
+    name: str
+    entity: str
+    limit: Callable[[dict[str, Any]], timedelta]
+    start_states: frozenset[str]
+    stop_states: frozenset[str] = frozenset()
+    stop_events: frozenset[str] = frozenset()
+    on_due: str = "breach"  # or a lifecycle event applied to the entity
+    escalate_to: str = "supervisor"
+    working_days: bool = False
+    condition: Callable[[dict[str, Any]], bool] = lambda row: True
+
+
+def fixed(**delta: float) -> Callable[[dict[str, Any]], timedelta]:
+    return lambda row: timedelta(**delta)
+
+
+def _fs(*items: str) -> frozenset[str]:
+    return frozenset(items)
+
+
+RULES = (
+    # 000: unclear points clarified with the customer within 4 hours
+    TimerRule("clarify_order", "order", fixed(hours=4), _fs("received"), _fs(), _fs("reviewed"),
+              escalate_to="sales_supervisor", condition=lambda row: bool(row["missing_fields"])),
+    # 000: the reviewed confirmation goes out within 1 working day of intake
+    TimerRule("send_confirmation", "order", fixed(days=1), _fs("received"), _fs("awaiting_confirmation"),
+              escalate_to="sales_supervisor", working_days=True),
+    # 001: follow-up call within 3 days of shipping
+    TimerRule("shipping_follow_up", "order", fixed(days=3), _fs("shipped"), _fs(), _fs("followed_up"),
+              escalate_to="customer_service_manager"),
+    # 000: the customer inspects within 3 days of receipt; then the order may close
+    TimerRule("inspection_window", "order", fixed(days=3), _fs("delivered"),
+              on_due="inspection_window_elapsed"),
+    # 004: claim documents back within 3 days
+    TimerRule("claim_documents", "claim", fixed(days=3), _fs("opened"), _fs("documents_received"),
+              escalate_to="customer_service_manager"),
+    # 004: the departments involved answer within 3 days
+    TimerRule("claim_departments_answer", "claim", fixed(days=3), _fs("documents_received"),
+              _fs("with_insurer", "negotiating"), escalate_to="customer_service_manager"),
+    # 004: the customer files the insurer's forms within 1 day
+    TimerRule("insurer_forms", "claim", fixed(days=1), _fs("with_insurer"), _fs("settlement_proposed"),
+              _fs("insurer_forms_filed"), escalate_to="customer_service_manager"),
+    # 004: no agreement on the amount within 2 weeks → finance is notified
+    TimerRule("claim_agreement", "claim", fixed(weeks=2), _fs("negotiating"), _fs("settlement_proposed"),
+              escalate_to="finance"),
+    # 004: payment within 7 days of approval
+    TimerRule("claim_payment", "claim", fixed(days=7), _fs("approved"), _fs("paid"), escalate_to="finance"),
+    # 004: whole claim within 1 month, 2 months when insured
+    TimerRule("claim_total", "claim", lambda row: timedelta(days=61 if row["insured"] else 30),
+              _fs("opened"), escalate_to="general_manager"),
+    # 003: first reply to an after-sales request (equipment fault) within 4 hours
+    TimerRule("after_sales_first_reply", "return", fixed(hours=4), _fs("pending_review"),
+              stop_events=_fs("approved", "rejected", "replied"), escalate_to="customer_service_manager"),
+    # 003: on-site service for an equipment fault within 24 hours
+    TimerRule("on_site_visit", "return", fixed(hours=24), _fs("pending_review"),
+              stop_events=_fs("on_site_visited"), escalate_to="customer_service_manager",
+              condition=lambda row: bool(row["details"].get("on_site"))),
+    # 003: repair turnaround store to store within 15 days
+    TimerRule("repair_turnaround", "return", fixed(days=15), _fs("awaiting_customer_shipment"),
+              _fs("completed"), escalate_to="customer_service_manager",
+              condition=lambda row: row["type"] == "repair"),
+    # 004: delivered to the broker → follow customs clearance up; agent hand-off → confirm POD
+    TimerRule("customs_follow_up", "shipment", fixed(days=2), _fs("customs"),
+              _fs("in_transit", "out_for_delivery", "delivered"), escalate_to="courier_desk"),
+    TimerRule("pod_follow_up", "shipment", fixed(days=2), _fs("handed_off"), _fs("delivered"),
+              stop_events=_fs("pod_confirmed"), escalate_to="courier_desk"),
+)
+RULES_BY_NAME = {rule.name: rule for rule in RULES}
+WINDOW_EVENTS = {rule.on_due for rule in RULES if rule.on_due != "breach"}
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """Skip Saturdays and Sundays (no holiday calendar: ops extend the limit in config)."""
+    due = start
+    while days > 0:
+        due += timedelta(days=1)
+        if due.weekday() < 5:
+            days -= 1
+    return due
+
+
+def due_at(rule: TimerRule, row: dict[str, Any], now: datetime) -> datetime:
+    limit = rule.limit(row)
+    return add_working_days(now, limit.days) if rule.working_days else now + limit
+
+
+async def on_transition(tx: Tx, entity: str, row: dict[str, Any], event: str, state: str,
+                        changed: bool, terminal: bool, order_ref: str | None) -> None:
+    """Start and stop the entity's timers after a transition (same transaction)."""
+    ref = row["code"] if entity == "customer" else row["ref"]
+    for rule in RULES:
+        if rule.entity != entity:
+            continue
+        if event in rule.stop_events or (changed and state in rule.stop_states) or terminal:
+            await _close(tx, entity, ref, rule.name, "satisfied" if not terminal else "cancelled")
+        elif changed and state in rule.start_states and rule.condition(row):
+            await start(tx, rule, entity, ref, row, order_ref)
+    if terminal:  # windows that merely end (inspection) are done with the entity
+        await _close(tx, entity, ref, None, "cancelled")
+
+
+async def start(tx: Tx, rule: TimerRule, entity: str, ref: str, row: dict[str, Any],
+                order_ref: str | None) -> None:
+    open_ = await tx.conn.execute(sa.select(timers.c.id).where(
+        timers.c.entity == entity, timers.c.ref == ref, timers.c.rule == rule.name,
+        timers.c.state == "open"))
+    if open_.first() is None:
+        await tx.conn.execute(timers.insert().values(
+            rule=rule.name, entity=entity, ref=ref, order_ref=order_ref,
+            due_at=due_at(rule, row, tx.now), state="open", created_at=tx.now))
+
+
+async def _close(tx: Tx, entity: str, ref: str, rule: str | None, state: str) -> None:
+    cond = [timers.c.entity == entity, timers.c.ref == ref, timers.c.state == "open"]
+    if rule:
+        cond.append(timers.c.rule == rule)
+    await tx.conn.execute(timers.update().where(*cond).values(state=state, closed_at=tx.now))
+
+
+async def open_timers(conn: Any, entity: str, ref: str) -> list[dict[str, Any]]:
+    rows = await conn.execute(sa.select(timers).where(timers.c.entity == entity, timers.c.ref == ref)
+                              .order_by(timers.c.due_at))
+    return [dict(r) for r in rows.mappings()]

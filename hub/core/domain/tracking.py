@@ -1,0 +1,162 @@
+"""Carrier tracking → shipment state, anomaly cases and automatic claims.
+
+State is recomputed from the merged event list (hub.core.tracking.merge), never from the
+last message; the waybill weight stays authoritative when a carrier reports another.
+"""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core import tracking
+from hub.core.domain import engine
+from hub.core.domain.claims import open_claim
+from hub.core.domain.inputs import NewClaim
+from hub.core.domain.orders import new_ref
+from hub.core.domain.shipments import find_by_tracking
+from hub.core.domain.snapshots import case_snapshot, customer_of_order, shipment_snapshot
+from hub.core.domain.tx import Tx
+from hub.core.errors import InvalidInput
+from hub.core.models import TrackingEvent, TrackingUpdate
+from hub.core.store.tables import cases, claims, shipments, tracking_events
+
+# Substatuses that open an investigation (开档查询, 004) and the facts the seed says to collect.
+CASE_FACTS = ("recipient_direct_phone", "recipient_full_name", "photos", "piece_count")
+ANOMALIES = {"delivered_to_broker", "remote_area_agent", "transferred_to_other_carrier", "damaged",
+             "shortage", "wrong_goods", "refused", "customs_hold", "lost", "weight_discrepancy"}
+CLAIM_KIND = {"damage": "damage", "damaged": "damage", "shortage": "shortage", "loss": "loss",
+              "lost": "loss", "wrong_goods": "wrong_goods"}
+WEIGHT_TOLERANCE = Decimal("0.10")
+
+
+def identity(event: TrackingEvent) -> str:
+    key = f"{event.occurred_at.isoformat()}|{event.code}|{' '.join(event.description.lower().split())}|{event.location}"
+    return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | None:
+    """Apply one carrier update; returns what changed, or None for an unknown tracking number."""
+    shipment = await find_by_tracking(tx, update.carrier, update.tracking_number)
+    if shipment is None:
+        return None
+    shipment = await tx.fetch("shipment", shipment["ref"], lock=True)
+    known = await _known_events(tx, shipment["ref"])
+    result = tracking.merge(shipment["state"], known, list(update.events))
+    await _store_events(tx, shipment["ref"], result.new_events)
+    values = _subscription_values(update)
+    if values:
+        await tx.update("shipment", shipment["id"], values)
+    outcome: dict[str, Any] = {"shipment": shipment["ref"], "new_events": len(result.new_events)}
+    if result.state != shipment["state"]:
+        await engine.apply(tx, "shipment", shipment["ref"], result.state,
+                           {"substatus": result.substatus, "flags": list(result.flags), "carrier": update.carrier})
+        outcome["state"] = result.state
+    elif set(result.flags) - set(shipment["flags"]):
+        await _flag(tx, shipment["ref"], set(result.flags) - set(shipment["flags"]), {})
+    if update.reported_weight_kg is not None:
+        await _check_weight(tx, shipment["ref"], update.reported_weight_kg)
+    for event in result.new_events:
+        if event.substatus in ANOMALIES:
+            await open_case(tx, shipment["ref"], event.substatus)
+    for kind in dict.fromkeys(result.claims):
+        await _auto_claim(tx, shipment["ref"], CLAIM_KIND.get(kind, "damage"), result.substatus)
+    return outcome
+
+
+def _subscription_values(update: TrackingUpdate) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if update.subscription:
+        values["subscription"] = update.subscription
+    if update.carrier_code:
+        values["carrier"] = update.carrier_code
+    return values
+
+
+async def _known_events(tx: Tx, ref: str) -> list[TrackingEvent]:
+    rows = await tx.conn.execute(sa.select(tracking_events.c.event).where(tracking_events.c.shipment_ref == ref))
+    return [TrackingEvent.model_validate(r[0]) for r in rows]
+
+
+async def _store_events(tx: Tx, ref: str, events: list[TrackingEvent]) -> None:
+    seen = set()
+    for event in events:
+        key = identity(event)
+        if key in seen:
+            continue
+        seen.add(key)
+        exists = await tx.conn.execute(sa.select(tracking_events.c.id).where(
+            tracking_events.c.shipment_ref == ref, tracking_events.c.identity == key))
+        if exists.first() is None:
+            await tx.conn.execute(tracking_events.insert().values(
+                shipment_ref=ref, identity=key, occurred_at=event.occurred_at,
+                event=event.model_dump(mode="json"), received_at=tx.now))
+
+
+async def _flag(tx: Tx, ref: str, flags: set[str], detail: dict[str, Any]) -> None:
+    row = await tx.fetch("shipment", ref, lock=True)
+    await tx.update("shipment", row["id"], {"flags": sorted(set(row["flags"]) | flags)})
+    row = await tx.fetch("shipment", ref)
+    snap = shipment_snapshot(row, await customer_of_order(tx, row["order_ref"]))
+    for flag in sorted(flags):
+        await tx.record(entity="shipment", ref=ref, order_ref=row["order_ref"], event="flagged",
+                        previous=row["state"], state=row["state"], data={"flag": flag, **detail})
+        await tx.hook("hub_shipment_flagged", entity="shipment", ref=ref, order_ref=row["order_ref"],
+                      payload={"shipment": snap.model_dump(mode="json"), "flag": flag, "detail": detail})
+
+
+async def _check_weight(tx: Tx, ref: str, reported: Decimal) -> None:
+    """Waybill weight stays; a carrier weight outside tolerance is flagged and a case opened (004)."""
+    row = await tx.fetch("shipment", ref)
+    waybill = row["waybill_weight_kg"]
+    if row["reported_weight_kg"] == reported:
+        return
+    await tx.update("shipment", row["id"], {"reported_weight_kg": reported})
+    if waybill is None or not tracking.weight_discrepancy(waybill, reported, WEIGHT_TOLERANCE):
+        return
+    if "weight_discrepancy" not in row["flags"]:
+        await _flag(tx, ref, {"weight_discrepancy"}, {"waybill_kg": str(waybill), "reported_kg": str(reported)})
+        await open_case(tx, ref, "weight_discrepancy")
+
+
+async def open_case(tx: Tx, shipment_ref: str, anomaly: str) -> None:
+    exists = await tx.conn.execute(sa.select(cases.c.id).where(cases.c.shipment_ref == shipment_ref,
+                                                               cases.c.anomaly == anomaly))
+    if exists.first() is not None:
+        return
+    shipment = await tx.fetch("shipment", shipment_ref)
+    row = {"ref": new_ref("CS"), "shipment_ref": shipment_ref, "order_ref": shipment["order_ref"],
+           "anomaly": anomaly, "facts": list(CASE_FACTS), "state": "open", "created_at": tx.now,
+           "updated_at": tx.now}
+    await tx.conn.execute(cases.insert().values(**row))
+    await tx.record(entity="shipment", ref=shipment_ref, order_ref=shipment["order_ref"], event="case_opened",
+                    previous=shipment["state"], state=shipment["state"], data={"anomaly": anomaly, "case": row["ref"]})
+    snap = case_snapshot(row, await customer_of_order(tx, shipment["order_ref"]))
+    await tx.hook("hub_case_opened", entity="shipment", ref=shipment_ref, order_ref=shipment["order_ref"],
+                  payload={"case": snap.model_dump(mode="json")})
+
+
+async def _auto_claim(tx: Tx, shipment_ref: str, kind: str, substatus: str | None) -> None:
+    shipment = await tx.fetch("shipment", shipment_ref)
+    open_same = await tx.conn.execute(sa.select(claims.c.id).where(
+        claims.c.shipment_ref == shipment_ref, claims.c.kind == kind, claims.c.state != "closed"))
+    if open_same.first() is not None:
+        return
+    try:
+        await open_claim(tx, NewClaim(order_ref=shipment["order_ref"], shipment_ref=shipment_ref, kind=kind,
+                                      description=f"opened from carrier tracking: {substatus or kind}"))
+    except InvalidInput:
+        pass  # the order is not claimable any more (closed, cancelled): the case stays for ops
+
+
+async def due_for_polling(conn: Any, now: Any, every_minutes: float, limit: int = 100) -> list[str]:
+    """Booked, not yet terminal shipments whose last poll is older than the polling interval."""
+    from datetime import timedelta
+    cutoff = now - timedelta(minutes=every_minutes)
+    rows = await conn.execute(sa.select(shipments.c.ref).where(
+        shipments.c.tracking_number.is_not(None),
+        shipments.c.state.notin_(("created", "delivered", "returned_to_sender", "cancelled")),
+        sa.or_(shipments.c.last_polled_at.is_(None), shipments.c.last_polled_at < cutoff)).limit(limit))
+    return [r[0] for r in rows]

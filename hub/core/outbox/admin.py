@@ -1,0 +1,79 @@
+"""Handoffs for ops: list, retry a failed or dead one, discard one; each change records who did it."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.core.errors import IllegalTransition, NotFound
+from hub.core.store.tables import deliveries, delivery_actions, outbox_events
+
+STATES = ("pending", "running", "failed", "dead", "done", "discarded")
+RETRYABLE = ("failed", "dead", "discarded")
+DISCARDABLE = ("pending", "failed", "dead")
+
+
+def _view(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "event_id": row.event_id, "plugin": row.plugin, "hook": row.hook, "state": row.state,
+            "attempts": row.attempts, "next_attempt_at": row.next_attempt_at, "last_error": row.last_error,
+            "error_class": row.error_class, "entity": row.entity, "ref": row.ref, "order_ref": row.order_ref,
+            "created_at": row.created_at, "updated_at": row.updated_at}
+
+
+def _select() -> sa.Select:
+    return (sa.select(deliveries, outbox_events.c.entity, outbox_events.c.ref, outbox_events.c.order_ref)
+            .join(outbox_events, outbox_events.c.id == deliveries.c.event_id))
+
+
+async def list_handoffs(engine: AsyncEngine, *, state: str | None = None, plugin: str | None = None,
+                        order_ref: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    query = _select().order_by(deliveries.c.id).limit(limit).offset(offset)
+    if state:
+        query = query.where(deliveries.c.state == state)
+    if plugin:
+        query = query.where(deliveries.c.plugin == plugin)
+    if order_ref:
+        query = query.where(outbox_events.c.order_ref == order_ref)
+    async with engine.connect() as conn:
+        return [_view(r) for r in await conn.execute(query)]
+
+
+async def get_handoff(engine: AsyncEngine, delivery_id: int) -> dict[str, Any]:
+    async with engine.connect() as conn:
+        row = (await conn.execute(_select().where(deliveries.c.id == delivery_id))).first()
+    if row is None:
+        raise NotFound(f"handoff {delivery_id} not found")
+    return _view(row)
+
+
+async def _change(engine: AsyncEngine, delivery_id: int, action: str, allowed: tuple[str, ...],
+                  values: dict[str, Any], actor: str, now: datetime) -> dict[str, Any]:
+    async with engine.begin() as conn:
+        state = (await conn.execute(sa.select(deliveries.c.state).where(deliveries.c.id == delivery_id))).scalar()
+        if state is None:
+            raise NotFound(f"handoff {delivery_id} not found")
+        if state not in allowed:
+            raise IllegalTransition("handoff", str(delivery_id), state, action)
+        await conn.execute(deliveries.update().where(deliveries.c.id == delivery_id, deliveries.c.state == state)
+                           .values(**values, updated_at=now))
+        await conn.execute(delivery_actions.insert().values(delivery_id=delivery_id, action=action,
+                                                            actor=actor, at=now))
+    return await get_handoff(engine, delivery_id)
+
+
+async def retry(engine: AsyncEngine, delivery_id: int, actor: str, now: datetime) -> dict[str, Any]:
+    """Due at once again; the attempt count keeps growing so the history stays honest."""
+    return await _change(engine, delivery_id, "retry", RETRYABLE,
+                         {"state": "pending", "next_attempt_at": now}, actor, now)
+
+
+async def discard(engine: AsyncEngine, delivery_id: int, actor: str, now: datetime) -> dict[str, Any]:
+    return await _change(engine, delivery_id, "discard", DISCARDABLE, {"state": "discarded"}, actor, now)
+
+
+async def counts(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(sa.select(deliveries.c.state, sa.func.count()).group_by(deliveries.c.state))
+        return {state: n for state, n in rows}

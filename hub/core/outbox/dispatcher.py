@@ -1,0 +1,193 @@
+"""The dispatcher: claim due deliveries, hand each to ONE plugin, record the outcome.
+
+Outcomes: done (follow-ups and remembered keys committed with it), failed (transient: retried
+after a persisted backoff), dead (permanent, or the retry horizon ended), or deferred (policy).
+This is the one place where ``except Exception`` is right: every failure is recorded.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pluggy
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+from hub.core.config import HubConfig
+from hub.core.errors import Deferred, HubError, PermanentError, TransientError
+from hub.core.logging import get_logger
+from hub.core.models import HookContext
+from hub.core.outbox.backoff import horizon_passed, next_attempt_at
+from hub.core.outbox.claim import claim_batch
+from hub.core.outbox.payloads import rebuild
+from hub.core.store.tables import deliveries, ledger, outbox_events
+
+log = get_logger()
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{id(object()):x}"
+
+
+class Dispatcher:
+    def __init__(self, engine: AsyncEngine, pm: pluggy.PluginManager, config: HubConfig,
+                 now: Callable[[], datetime], apply_followups: Callable[..., Any], *,
+                 http: Any = None, batch_size: int = 50, inline_tries: int = 3) -> None:
+        self.engine, self.pm, self.config, self.now = engine, pm, config, now
+        self.apply_followups = apply_followups
+        self.http = http
+        self.batch_size = batch_size
+        self.inline_tries = inline_tries
+        self.owner = worker_id()
+        self._impls: dict[tuple[str, str], Any] = {}
+        self._limit = asyncio.Semaphore(config.worker_concurrency)
+
+    def impl(self, hook: str, plugin: str) -> Any:
+        key = (hook, plugin)
+        if key not in self._impls:
+            impls = getattr(self.pm.hook, hook).get_hookimpls()
+            self._impls[key] = next((i for i in impls if i.plugin_name == plugin), None)
+        return self._impls[key]
+
+    async def run_once(self) -> int:
+        """Claim one batch and run it; returns how many deliveries were attempted."""
+        async with self.engine.begin() as conn:
+            batch = await claim_batch(conn, owner=self.owner, now=self.now(),
+                                      lease_seconds=self.config.lease_seconds, limit=self.batch_size)
+            if not batch:
+                return 0
+            ids = list({row["event_id"] for row in batch})
+            payloads = dict((await conn.execute(sa.select(outbox_events.c.id, outbox_events.c.payload)
+                                                .where(outbox_events.c.id.in_(ids)))).all())
+        # Deliveries of one batch are for different (plugin, order) pairs: safe to run together.
+        await asyncio.gather(*(self._guarded(row, payloads[row["event_id"]]) for row in batch))
+        return len(batch)
+
+    async def drain(self, max_rounds: int = 1000) -> int:
+        """Run batches until nothing is due (tests, the demo, `hub worker --once`)."""
+        total = 0
+        for _ in range(max_rounds):
+            done = await self.run_once()
+            if not done:
+                break
+            total += done
+        return total
+
+    async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 0.2) -> None:
+        while not stop.is_set():
+            try:
+                busy = await self.run_once()
+            except Exception as exc:  # the database went away: log, wait, carry on
+                log.error("outbox.claim_failed", error_class=type(exc).__name__, error=str(exc)[:300])
+                busy = 0
+            if not busy:
+                try:
+                    await asyncio.wait_for(stop.wait(), idle_seconds)
+                except TimeoutError:
+                    pass
+
+    async def _guarded(self, row: dict[str, Any], payload: dict[str, Any]) -> None:
+        async with self._limit:
+            await self.deliver(row, payload)
+
+    async def deliver(self, row: dict[str, Any], payload: dict[str, Any]) -> str:
+        plugin, hook, attempt = row["plugin"], row["hook"], row["attempts"]
+        bound = log.bind(delivery_id=row["id"], event_id=row["event_id"], plugin=plugin, hook=hook,
+                         attempt=attempt, entity=payload.get("_entity"), entity_ref=payload.get("_ref"))
+        ctx = HookContext(idempotency_key=row["idempotency_key"], attempt=attempt, delivery_id=row["id"],
+                          event_id=row["event_id"], plugin=plugin, log=bound, now=self.now(),
+                          http=self.http, data_dir=self.config.data_dir, ledger=self._seen)
+        started = time.perf_counter()
+        outcome, error = "done", None
+        try:
+            await self._call(hook, plugin, payload, ctx)
+        except Exception as exc:  # recorded below, whatever it is
+            error = exc
+            outcome = self._classify(exc)
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        outcome = await self._record(row, ctx, outcome, error)
+        fields = {"outcome": outcome, "duration_ms": duration_ms}
+        if error is not None:
+            fields.update(error_class=type(error).__name__, error=str(error)[:500])
+        level = bound.error if outcome == "dead" else bound.info
+        level("outbox.delivery_attempt", **fields)
+        return outcome
+
+    async def _call(self, hook: str, plugin: str, payload: dict[str, Any], ctx: HookContext) -> None:
+        impl = self.impl(hook, plugin)
+        if impl is None:
+            raise PermanentError(f"plugin {plugin} no longer implements {hook}")
+        kwargs = rebuild(payload)
+        kwargs["ctx"] = ctx
+        args = {name: kwargs[name] for name in impl.argnames}
+        async for attempt in AsyncRetrying(stop=stop_after_attempt(self.inline_tries),
+                                           wait=wait_exponential_jitter(initial=0.1, max=2),
+                                           retry=retry_if_exception_type(TransientError), reraise=True):
+            with attempt:
+                ctx.followups.clear()
+                ctx.remembered.clear()
+                result = impl.function(**args)
+                if asyncio.iscoroutine(result):
+                    await result
+
+    @staticmethod
+    def _classify(exc: Exception) -> str:
+        if isinstance(exc, Deferred):
+            return "deferred"
+        if isinstance(exc, TransientError):
+            return "failed"
+        # PermanentError (PluginConfigurationError included) and anything unexpected: a poison
+        # delivery stops here instead of blocking the order's later handoffs for days.
+        return "dead"
+
+    async def _record(self, row: dict[str, Any], ctx: HookContext, outcome: str,
+                      error: Exception | None) -> str:
+        now = self.now()
+        values: dict[str, Any] = {"updated_at": now, "lease_owner": None, "lease_until": None}
+        if outcome == "failed":
+            retry_at = next_attempt_at(now, row["attempts"], getattr(error, "retry_after", None))
+            if horizon_passed(row["created_at"], retry_at, self.config.retry_horizon_hours):
+                outcome = "dead"
+            values["next_attempt_at"] = retry_at
+        if outcome == "deferred":
+            values.update(state="pending", next_attempt_at=error.until, attempts=row["attempts"] - 1)
+        else:
+            values["state"] = outcome
+        if error is not None:
+            values.update(last_error=str(error)[:2000], error_class=type(error).__name__)
+        mine = sa.and_(deliveries.c.id == row["id"], deliveries.c.lease_owner == self.owner,
+                       deliveries.c.state == "running")
+        try:
+            async with self.engine.begin() as conn:
+                result = await conn.execute(deliveries.update().where(mine).values(**values))
+                if result.rowcount == 0:
+                    return "lease_lost"  # another worker took it over: its outcome counts
+                if outcome == "done":
+                    await self._commit_effects(conn, ctx, now)
+        except HubError as exc:
+            # The plugin did its work but the hub cannot accept what it reported: ops decide.
+            async with self.engine.begin() as conn:
+                await conn.execute(deliveries.update().where(mine).values(
+                    state="dead", last_error=f"follow-up rejected: {exc}"[:2000],
+                    error_class=type(exc).__name__, updated_at=now, lease_owner=None, lease_until=None))
+            return "dead"
+        return outcome
+
+    async def _commit_effects(self, conn: Any, ctx: HookContext, now: datetime) -> None:
+        for key in dict.fromkeys(ctx.remembered):
+            exists = await conn.execute(sa.select(ledger.c.key).where(ledger.c.key == key))
+            if exists.first() is None:
+                await conn.execute(ledger.insert().values(key=key, plugin=ctx.plugin, at=now))
+        if ctx.followups:
+            await self.apply_followups(conn, ctx.followups, actor=ctx.plugin, now=now)
+
+    async def _seen(self, key: str) -> bool:
+        async with self.engine.connect() as conn:
+            found = await conn.execute(sa.select(ledger.c.key).where(ledger.c.key == key))
+            return found.first() is not None

@@ -1,0 +1,255 @@
+"""The hub's tables (SQLAlchemy Core): entities, timeline, outbox, timers and the inbox.
+
+Core, not the ORM: the ingest path and the outbox claim run thousands of statements a second.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from hub.core.store.types import Money, UTCDateTime
+
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+
+def _stamps() -> list[sa.Column]:
+    return [sa.Column("created_at", UTCDateTime, nullable=False),
+            sa.Column("updated_at", UTCDateTime, nullable=False)]
+
+
+customers = sa.Table(
+    "customers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("grade", sa.String(1), nullable=False),
+    sa.Column("standing", sa.String(16), nullable=False),
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("email", sa.String(200)),
+    sa.Column("phone", sa.String(64)),
+    sa.Column("agent", sa.String(64)),  # one customer, one after-sales agent (003)
+    sa.Column("salesperson", sa.String(64)),
+    sa.Column("monthly_volume", Money),
+    *_stamps(),
+)
+
+orders = sa.Table(
+    "orders", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    sa.Column("customer_code", sa.String(64), nullable=False, index=True),
+    sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("currency", sa.String(8), nullable=False),
+    sa.Column("total", Money, nullable=False),
+    sa.Column("deposit_due", Money, nullable=False),
+    sa.Column("deposit_paid", Money, nullable=False),
+    sa.Column("amount_paid", Money, nullable=False),
+    sa.Column("delivery_mode", sa.String(16), nullable=False),
+    sa.Column("contact", sa.JSON, nullable=False),  # address, contact person, phone: personal data
+    sa.Column("lines", sa.JSON, nullable=False),
+    sa.Column("special", sa.JSON),  # standard and requested sizes of a special order
+    sa.Column("missing_fields", sa.JSON, nullable=False),
+    sa.Column("price_mismatches", sa.JSON, nullable=False),
+    sa.Column("promised_date", sa.Date),
+    sa.Column("confirmation_due_at", UTCDateTime),
+    sa.Column("confirmation_received_at", UTCDateTime),
+    sa.Column("inspection_window_elapsed", sa.Boolean, nullable=False, default=False),
+    sa.Column("open_claims", sa.Integer, nullable=False, default=0),
+    sa.Column("erp_ref", sa.String(64)),
+    sa.Column("outbound_ref", sa.String(64)),
+    sa.Column("source", sa.String(32), nullable=False),
+    *_stamps(),
+)
+
+shipments = sa.Table(
+    "shipments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    sa.Column("order_ref", sa.String(64), nullable=False, index=True),
+    sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("substatus", sa.String(64)),
+    sa.Column("flags", sa.JSON, nullable=False),
+    sa.Column("milestones", sa.JSON, nullable=False),  # states whose hooks already fired
+    sa.Column("carrier", sa.String(32)),
+    sa.Column("tracking_number", sa.String(64)),
+    sa.Column("subscription", sa.String(16)),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("pieces", sa.Integer),
+    sa.Column("waybill_weight_kg", Money),
+    sa.Column("reported_weight_kg", Money),
+    sa.Column("carrier_contact", sa.String(200)),
+    sa.Column("lines", sa.JSON, nullable=False),  # line_no → qty carried
+    sa.Column("erp_ref", sa.String(64)),
+    sa.Column("last_polled_at", UTCDateTime),
+    *_stamps(),
+    sa.UniqueConstraint("carrier", "tracking_number"),
+)
+
+tracking_events = sa.Table(
+    "tracking_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("shipment_ref", sa.String(64), nullable=False),
+    sa.Column("identity", sa.String(64), nullable=False),
+    sa.Column("occurred_at", UTCDateTime, nullable=False),
+    sa.Column("event", sa.JSON, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("shipment_ref", "identity"),
+)
+
+claims = sa.Table(
+    "claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    sa.Column("order_ref", sa.String(64), nullable=False, index=True),
+    sa.Column("shipment_ref", sa.String(64)),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("insured", sa.Boolean, nullable=False),
+    sa.Column("amount_claimed", Money, nullable=False),
+    sa.Column("amount_approved", Money),
+    sa.Column("currency", sa.String(8), nullable=False),
+    sa.Column("documents_due_at", UTCDateTime),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("erp_ref", sa.String(64)),
+    *_stamps(),
+)
+
+returns = sa.Table(
+    "returns", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    sa.Column("order_ref", sa.String(64), nullable=False, index=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("state", sa.String(40), nullable=False, index=True),
+    sa.Column("line_no", sa.Integer),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("details", sa.JSON, nullable=False),  # description, evidence, address, repair checklist
+    sa.Column("amount", Money, nullable=False),
+    sa.Column("agent", sa.String(64)),
+    sa.Column("erp_ref", sa.String(64)),
+    *_stamps(),
+)
+
+cases = sa.Table(
+    "cases", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    sa.Column("shipment_ref", sa.String(64), nullable=False, index=True),
+    sa.Column("order_ref", sa.String(64), nullable=False),
+    sa.Column("anomaly", sa.String(32), nullable=False),
+    sa.Column("facts", sa.JSON, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    *_stamps(),
+    sa.UniqueConstraint("shipment_ref", "anomaly"),
+)
+
+timeline = sa.Table(
+    "timeline", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("entity", sa.String(16), nullable=False),
+    sa.Column("ref", sa.String(64), nullable=False),
+    sa.Column("order_ref", sa.String(64), index=True),
+    sa.Column("event", sa.String(48), nullable=False),
+    sa.Column("previous", sa.String(40)),
+    sa.Column("state", sa.String(40)),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index("ix_timeline_entity_ref", "entity", "ref"),
+)
+
+outbox_events = sa.Table(
+    "outbox_events", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("hook", sa.String(64), nullable=False),
+    sa.Column("entity", sa.String(16), nullable=False),
+    sa.Column("ref", sa.String(64), nullable=False),
+    sa.Column("order_ref", sa.String(64), index=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+deliveries = sa.Table(
+    "deliveries", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.String(36), nullable=False, index=True),
+    sa.Column("plugin", sa.String(100), nullable=False),
+    sa.Column("hook", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("lease_owner", sa.String(64)),
+    sa.Column("lease_until", UTCDateTime),
+    sa.Column("ordering_key", sa.String(80), nullable=False),
+    sa.Column("idempotency_key", sa.String(64), nullable=False, unique=True),
+    sa.Column("last_error", sa.Text),
+    sa.Column("error_class", sa.String(100)),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    # The claim scans due work in order; the ordering check looks up earlier work of one key.
+    sa.Index("ix_deliveries_due", "state", "next_attempt_at"),
+    sa.Index("ix_deliveries_ordering", "plugin", "ordering_key", "state"),
+)
+
+delivery_actions = sa.Table(
+    "delivery_actions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("delivery_id", sa.Integer, nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+ledger = sa.Table(
+    "ledger", metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("plugin", sa.String(100), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+timers = sa.Table(
+    "timers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("rule", sa.String(48), nullable=False),
+    sa.Column("entity", sa.String(16), nullable=False),
+    sa.Column("ref", sa.String(64), nullable=False),
+    sa.Column("order_ref", sa.String(64), index=True),
+    sa.Column("due_at", UTCDateTime, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # open | satisfied | breached | cancelled
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("closed_at", UTCDateTime),
+    sa.Index("ix_timers_due", "state", "due_at"),
+    sa.Index("ix_timers_entity", "entity", "ref", "rule"),
+)
+
+inbound_events = sa.Table(
+    "inbound_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("dedupe_key", sa.String(128), nullable=False),
+    sa.Column("headers", sa.JSON, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # pending | processed | failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("error", sa.Text),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("processed_at", UTCDateTime),
+    sa.UniqueConstraint("source", "dedupe_key"),
+    sa.Index("ix_inbound_events_pending", "state", "id"),
+)
+
+api_idempotency = sa.Table(
+    "api_idempotency", metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("response", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+ENTITY_TABLES = {"order": orders, "shipment": shipments, "claim": claims, "return": returns,
+                 "customer": customers}

@@ -1,0 +1,59 @@
+"""Merging carrier events into a shipment's state (pure): dedupe, recompute, rank guards.
+
+Carrier data arrives late, twice and out of order (DESIGN rule 8): the state comes from the
+merged event list, newest by carrier time (ties: higher rank), and moves only where the
+shipment lifecycle's rank guards allow (reference/carriers.md §5.2).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from hub.core.lifecycle.shipment import RANK, ShipmentState, may_move
+from hub.core.models import TrackingEvent
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    state: str
+    substatus: str | None
+    flags: tuple[str, ...]
+    new_events: list[TrackingEvent] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)  # claim kinds raised by NEW events only
+    changed: bool = False
+
+
+def event_identity(event: TrackingEvent) -> tuple:
+    return (event.occurred_at, event.code, " ".join(event.description.lower().split()), event.location)
+
+
+def _rank(event: TrackingEvent) -> int:
+    return RANK.get(ShipmentState(event.state), 50) if event.state else -1
+
+
+def merge(current_state: str, known: list[TrackingEvent], incoming: list[TrackingEvent]) -> MergeResult:
+    seen = {event_identity(e) for e in known}
+    new_events = []
+    for event in incoming:
+        key = event_identity(event)
+        if key not in seen:
+            seen.add(key)
+            new_events.append(event)
+    merged = [e for e in (*known, *new_events) if e.state is not None]
+    flags = tuple(sorted({f for e in (*known, *new_events) for f in e.flags}))
+    claims = [e.claim_kind for e in new_events if e.claim_kind]
+    if not merged:
+        return MergeResult(current_state, None, flags, new_events, claims, False)
+    newest = max(merged, key=lambda e: (e.occurred_at, _rank(e)))
+    target = newest.state
+    if target != current_state and may_move(current_state, target):
+        return MergeResult(target, newest.substatus, flags, new_events, claims, True)
+    substatus = newest.substatus if target == current_state else None
+    return MergeResult(current_state, substatus, flags, new_events, claims, False)
+
+
+def weight_discrepancy(waybill_kg: Decimal, reported_kg: Decimal, tolerance: Decimal) -> bool:
+    """A carrier weight off the waybill by more than ``tolerance`` (a fraction), e.g. 200 vs 2.00 kg."""
+    if waybill_kg <= 0:
+        return False
+    return abs(reported_kg - waybill_kg) / waybill_kg > tolerance

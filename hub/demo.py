@@ -1,0 +1,107 @@
+"""`hub demo`: one grade-B order from intake to a closed claim, on a temporary SQLite file."""
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core.clock import FakeClock
+from hub.core.config import HubConfig
+from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewShipment
+from hub.core.outbox.admin import list_handoffs
+from hub.core.plugins import build_plugin_manager
+from hub.core.queries import order_timeline
+from hub.core.runtime import Runtime
+from hub.core.service import Hub
+from hub.core.store.tables import orders
+
+DEMO_PLUGINS = {
+    "enabled": ["erp.sandbox", "carrier.sandbox", "notify.sandbox"],
+    "erp.sandbox": {"stock": {"SOFA-3": "5", "TABLE-OAK": "1"}, "prices": {"SOFA-3": "4200", "TABLE-OAK": "1800"},
+                    "incoming": {"TABLE-OAK": {"qty": "10", "eta": "2026-03-20"}}},
+}
+
+
+def demo_config(data_dir: Path) -> HubConfig:
+    return HubConfig(data_dir=data_dir, plugins=DEMO_PLUGINS)
+
+
+async def run_demo(out: Any, data_dir: Path | None = None) -> dict[str, Any]:
+    """Walk the order and print its timeline and handoffs; returns the final states (tests use it)."""
+    with tempfile.TemporaryDirectory(prefix="hub-demo-") as tmp:
+        config = demo_config(data_dir or Path(tmp))
+        clock = FakeClock()
+        hub = Hub(config, build_plugin_manager(config), clock=clock)
+        await hub.start()
+        runtime = Runtime(hub, inline_tries=1)
+        try:
+            return await _walk(hub, runtime, clock, out)
+        finally:
+            await hub.close()
+
+
+async def _walk(hub: Hub, runtime: Runtime, clock: FakeClock, out: Any) -> dict[str, Any]:
+    say = lambda text: print(text, file=out)  # noqa: E731
+    say("== hub demo: a grade-B customer's order, from intake to a closed claim ==")
+    await hub.create_customer(NewCustomer(code="C-ZHANG", name="Zhang Furniture Trading", grade="B",
+                                          language="zh-CN", email="buyer@example.cn", phone="+86 138 0000 0000"))
+    order = await hub.create_order(NewOrder(
+        ref="SO-DEMO-1", customer_code="C-ZHANG", deposit_due=Decimal("2520"),
+        lines=[{"product_code": "SOFA-3", "spec": "3-seat, grey fabric", "qty": 2, "unit_price": "4200"}],
+        contact={"name": "Zhang Wei", "phone": "+86 138 0000 0000", "address": "88 Harbour Rd, Ningbo"}),
+        actor="sales:li")
+    await runtime.settle()  # the ERP sandbox reviews stock and prices
+    clock.advance(hours=1)
+    await hub.apply("order", order.ref, "confirmation_sent", actor="cs:wang")
+    clock.advance(hours=3)
+    await hub.apply("order", order.ref, "confirmation_received", actor="cs:wang")
+    await hub.apply("order", order.ref, "deposit_received", {"amount": "2520"}, actor="finance:chen")
+    await runtime.settle()  # posted to the ERP; finance approval releases the outbound note
+    clock.advance(hours=20)
+    await hub.create_shipment(order.ref, NewShipment(
+        ref="SH-DEMO-1", carrier="sandbox", tracking_number="SBX-0001", pieces=2,
+        waybill_weight_kg=Decimal("96.5"), carrier_contact="driver Liu"), actor="warehouse:zhou")
+    await runtime.settle()
+    for hours in (3, 18, 6):  # the sandbox carrier's journey: in transit, out for delivery, delivered
+        clock.advance(hours=hours)
+        await runtime.settle()
+    clock.advance(hours=30)  # inside the 3-day inspection window: the customer reports damage
+    claim = await hub.open_claim(NewClaim(ref="CL-DEMO-1", order_ref=order.ref, shipment_ref="SH-DEMO-1", kind="damage",
+                                          amount_claimed=Decimal("800"), description="torn armrest, photos sent"),
+                                 actor="cs:wang")
+    await runtime.settle()
+    steps = [("documents_received", {}), ("departments_answered", {}), ("amount_agreed", {"amount": "600"}),
+             ("manager_approved", {}), ("gm_approved", {}), ("paid", {}), ("closed", {})]
+    for event, data in steps:
+        clock.advance(hours=6)
+        await hub.apply("claim", claim.ref, event, data, actor="cs:wang")
+        await runtime.settle()
+    clock.advance(days=3)  # the inspection window ends with no open claim: the order closes
+    await runtime.settle()
+    return await _report(hub, order.ref, claim.ref, say)
+
+
+async def _report(hub: Hub, order_ref: str, claim_ref: str, say: Any) -> dict[str, Any]:
+    async with hub.engine.connect() as conn:
+        entries = await order_timeline(conn, order_ref)
+        order_state = (await conn.execute(sa.select(orders.c.state).where(orders.c.ref == order_ref))).scalar_one()
+    say("\n-- timeline --")
+    for e in entries:
+        if e["state"] is None:
+            move = ", ".join(f"{k}={v}" for k, v in e["data"].items())
+        elif e["state"] != e["previous"]:
+            move = f"{e['previous'] or '·'} → {e['state']}"
+        else:
+            move = f"({e['state']})"
+        say(f"{e['at']:%Y-%m-%d %H:%M}  {e['entity']:<8} {e['ref']:<12} {e['event']:<26} {move:<40} by {e['actor']}")
+    handoffs = await list_handoffs(hub.engine, limit=10_000)
+    say("\n-- handoffs --")
+    for h in handoffs:
+        say(f"#{h['id']:<3} {h['hook']:<34} → {h['plugin']:<16} {h['state']:<6} attempts={h['attempts']}")
+    claim_state = next(e["state"] for e in reversed(entries) if e["entity"] == "claim" and e["ref"] == claim_ref)
+    say(f"\norder {order_ref}: {order_state}; claim {claim_ref}: {claim_state}; "
+        f"handoffs: {len(handoffs)}, all done: {all(h['state'] == 'done' for h in handoffs)}")
+    return {"order": order_state, "claim": claim_state, "handoffs": handoffs, "timeline": entries}

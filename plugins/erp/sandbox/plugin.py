@@ -1,0 +1,56 @@
+"""ERP sandbox: answers reviews from the config's stock table and books postings to a local file."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from hub import hookimpl
+from hub.core.models import ClaimSnapshot, HookContext, OrderSnapshot, ReturnSnapshot
+
+from .ledger import Ledger
+from .settings import ErpSandboxSettings
+
+
+class ErpSandbox:
+    """An ERP with no server: stock, incoming goods and prices come from hub.toml."""
+
+    def __init__(self, settings: ErpSandboxSettings) -> None:
+        self.settings = settings
+
+    def ledger(self, ctx: HookContext) -> Ledger:
+        return Ledger(self.settings.postings_file or Path(ctx.data_dir or "data") / "erp-sandbox.jsonl")
+
+    @hookimpl
+    async def hub_order_received(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        if not self.settings.auto_review or order.missing_fields:
+            return  # an incomplete order is clarified first; it comes back here when it is
+        lines = []
+        for line in order.lines:
+            on_hand = self.settings.stock.get(line.product_code, Decimal(0))
+            incoming = self.settings.incoming.get(line.product_code)
+            lines.append({"line_no": line.line_no, "available_qty": str(min(on_hand, line.qty)),
+                          "back_order_eta": incoming.eta.isoformat() if incoming and on_hand < line.qty else None,
+                          "list_price": str(self.settings.prices[line.product_code])
+                          if line.product_code in self.settings.prices else None})
+        ctx.emit("order", order.ref, "reviewed", lines=lines)
+
+    @hookimpl
+    async def hub_order_posted(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        posting = self.ledger(ctx).post(ctx.idempotency_key, "sale", order.ref, total=str(order.total),
+                                        customer=order.customer.code)
+        # Finance audit is instant in the sandbox: the outbound note is released at once.
+        ctx.emit("order", order.ref, "finance_approved", erp_ref=posting["number"],
+                 outbound_ref=f"OUT-{posting['number']}")
+
+    @hookimpl
+    async def hub_claim_approved(self, claim: ClaimSnapshot, ctx: HookContext) -> None:
+        amount = -(claim.amount_approved or Decimal(0))
+        posting = self.ledger(ctx).post(ctx.idempotency_key, "credit_note", claim.ref, amount=str(amount),
+                                        order=claim.order_ref)
+        ctx.emit("claim", claim.ref, "erp_recorded", erp_ref=posting["number"])
+
+    @hookimpl
+    async def hub_return_awaiting_refund(self, return_request: ReturnSnapshot, ctx: HookContext) -> None:
+        posting = self.ledger(ctx).post(ctx.idempotency_key, "return", return_request.ref,
+                                        amount=str(-return_request.amount), order=return_request.order_ref)
+        ctx.emit("return", return_request.ref, "erp_recorded", erp_ref=posting["number"])
