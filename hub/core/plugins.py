@@ -72,7 +72,7 @@ def build_plugin_manager(config: HubConfig) -> pluggy.PluginManager:
         spec = load_spec(name)
         settings = validate_settings(spec, config.plugin_settings(name))
         pm.register(spec.factory(settings), name=spec.name)
-    unknown = set(config.plugins) - {"enabled"} - {load_spec(n).name for n in config.enabled_plugins}
+    unknown = set(config.plugins) - {"enabled"} - set(config.enabled_plugins)
     if unknown:
         raise ConfigError(f"settings given for plugins that are not enabled: {', '.join(sorted(unknown))}")
     try:

@@ -130,8 +130,7 @@ class Dispatcher:
                                            wait=wait_exponential_jitter(initial=0.1, max=2),
                                            retry=retry_if_exception_type(TransientError), reraise=True):
             with attempt:
-                ctx.followups.clear()
-                ctx.remembered.clear()
+                ctx.followups.clear()  # remembered keys stay: those messages did go out
                 result = impl.function(**args)
                 if asyncio.iscoroutine(result):
                     await result
@@ -168,8 +167,11 @@ class Dispatcher:
                 result = await conn.execute(deliveries.update().where(mine).values(**values))
                 if result.rowcount == 0:
                     return "lease_lost"  # another worker took it over: its outcome counts
-                if outcome == "done":
-                    await self._commit_effects(conn, ctx, now)
+                # Whatever the outcome, what was already sent stays remembered, so a retry
+                # after a partial send (one recipient of two) does not send it twice.
+                await self._remember(conn, ctx, now)
+                if outcome == "done" and ctx.followups:
+                    await self.apply_followups(conn, ctx.followups, actor=ctx.plugin, now=now)
         except HubError as exc:
             # The plugin did its work but the hub cannot accept what it reported: ops decide.
             async with self.engine.begin() as conn:
@@ -179,13 +181,11 @@ class Dispatcher:
             return "dead"
         return outcome
 
-    async def _commit_effects(self, conn: Any, ctx: HookContext, now: datetime) -> None:
+    async def _remember(self, conn: Any, ctx: HookContext, now: datetime) -> None:
         for key in dict.fromkeys(ctx.remembered):
             exists = await conn.execute(sa.select(ledger.c.key).where(ledger.c.key == key))
             if exists.first() is None:
                 await conn.execute(ledger.insert().values(key=key, plugin=ctx.plugin, at=now))
-        if ctx.followups:
-            await self.apply_followups(conn, ctx.followups, actor=ctx.plugin, now=now)
 
     async def _seen(self, key: str) -> bool:
         async with self.engine.connect() as conn:

@@ -1,0 +1,8 @@
+"""Customer letters and internal notices by e-mail over SMTP."""
+from hub import PluginSpec
+
+from .plugin import SmtpNotifier
+from .settings import SmtpSettings
+
+SPEC = PluginSpec(name="notify.smtp", kind="notify", settings=SmtpSettings, factory=SmtpNotifier,
+                  description="E-mail over SMTP (STARTTLS/TLS): milestone letters, delivery note, claim form.")

@@ -1,0 +1,43 @@
+"""Route, render and send one milestone's e-mails; the hook methods delegate here."""
+from __future__ import annotations
+
+from email.message import EmailMessage
+from typing import Any
+
+from hub.core.models import HookContext, Transition
+from plugins.notify.common import (Notice, Recipient, TemplateStore, build_notice, deliver, fingerprint,
+                                   render_document)
+from plugins.notify.common.dispatch import recipients
+
+from .client import send_mail
+from .mail import build_mail, message_id
+from .settings import SmtpSettings
+
+CHANNEL = "email"
+
+
+class Mailer:
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.store = TemplateStore(settings.templates_dir)
+
+    async def notify(self, milestone: str, subject: Any, transition: Transition | None, ctx: HookContext) -> None:
+        notice = build_notice(milestone, subject, transition, self.settings.zone)
+        address = notice.customer.email if notice.customer else None
+        targets = recipients(ctx, CHANNEL, self.settings, notice, self.store, address, self.settings.roles)
+
+        async def send(recipient: Recipient) -> None:
+            await send_mail(self.settings, self.compose(notice, recipient, ctx), recipient.address)
+
+        await deliver(ctx, CHANNEL, notice, targets, send)
+
+    def compose(self, notice: Notice, recipient: Recipient, ctx: HookContext) -> EmailMessage:
+        rendered = self.store.render_message(recipient.audience, notice, recipient.language)
+        document = self.settings.attachments.get(notice.milestone)
+        # Documents are the customer's to fill in or sign; internal notices go without.
+        attachments = (render_document(self.store, document, notice, rendered.language),) \
+            if document and recipient.audience == "customer" else ()
+        return build_mail(rendered, sender=self.settings.sender, to=recipient.address,
+                          msg_id=message_id(ctx.idempotency_key, fingerprint(recipient.address),
+                                            self.settings.id_domain),
+                          date=ctx.now, reply_to=self.settings.reply_to, attachments=attachments)

@@ -1,0 +1,106 @@
+"""SMTP notifier: hook implementations only; routing, rendering and I/O live next door."""
+from __future__ import annotations
+
+from hub import hookimpl
+
+from .notifier import Mailer
+from .settings import SmtpSettings
+
+
+class SmtpNotifier:
+    """E-mails customers at their milestones (with the delivery note or claim form) and roles at theirs."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.mailer = Mailer(settings)
+
+    @hookimpl
+    def hub_register_channels(self, register) -> None:
+        register("email")
+
+    @hookimpl
+    async def hub_sla_breached(self, timer, ctx) -> None:
+        await self.mailer.notify("sla_breached", timer, None, ctx)
+
+    @hookimpl
+    async def hub_order_price_escalated(self, order, transition, ctx) -> None:
+        await self.mailer.notify("order_price_escalated", order, transition, ctx)
+
+    @hookimpl
+    async def hub_order_shipped(self, order, transition, ctx) -> None:
+        await self.mailer.notify("order_shipped", order, transition, ctx)
+
+    @hookimpl
+    async def hub_order_delivered(self, order, transition, ctx) -> None:
+        await self.mailer.notify("order_delivered", order, transition, ctx)
+
+    @hookimpl
+    async def hub_shipment_customs(self, shipment, transition, ctx) -> None:
+        await self.mailer.notify("shipment_customs", shipment, transition, ctx)
+
+    @hookimpl
+    async def hub_shipment_handed_off(self, shipment, transition, ctx) -> None:
+        await self.mailer.notify("shipment_handed_off", shipment, transition, ctx)
+
+    @hookimpl
+    async def hub_shipment_out_for_delivery(self, shipment, transition, ctx) -> None:
+        await self.mailer.notify("shipment_out_for_delivery", shipment, transition, ctx)
+
+    @hookimpl
+    async def hub_shipment_delivered(self, shipment, transition, ctx) -> None:
+        await self.mailer.notify("shipment_delivered", shipment, transition, ctx)
+
+    @hookimpl
+    async def hub_shipment_exception(self, shipment, transition, ctx) -> None:
+        await self.mailer.notify("shipment_exception", shipment, transition, ctx)
+
+    @hookimpl
+    async def hub_claim_opened(self, claim, transition, ctx) -> None:
+        await self.mailer.notify("claim_opened", claim, transition, ctx)
+
+    @hookimpl
+    async def hub_claim_documents_received(self, claim, transition, ctx) -> None:
+        await self.mailer.notify("claim_documents_received", claim, transition, ctx)
+
+    @hookimpl
+    async def hub_claim_negotiating(self, claim, transition, ctx) -> None:
+        await self.mailer.notify("claim_negotiating", claim, transition, ctx)
+
+    @hookimpl
+    async def hub_claim_settlement_proposed(self, claim, transition, ctx) -> None:
+        await self.mailer.notify("claim_settlement_proposed", claim, transition, ctx)
+
+    @hookimpl
+    async def hub_claim_approved(self, claim, transition, ctx) -> None:
+        await self.mailer.notify("claim_approved", claim, transition, ctx)
+
+    @hookimpl
+    async def hub_claim_paid(self, claim, transition, ctx) -> None:
+        await self.mailer.notify("claim_paid", claim, transition, ctx)
+
+    @hookimpl
+    async def hub_claim_with_legal(self, claim, transition, ctx) -> None:
+        await self.mailer.notify("claim_with_legal", claim, transition, ctx)
+
+    @hookimpl
+    async def hub_return_pending_review(self, return_request, transition, ctx) -> None:
+        await self.mailer.notify("return_pending_review", return_request, transition, ctx)
+
+    @hookimpl
+    async def hub_return_awaiting_customer_shipment(self, return_request, transition, ctx) -> None:
+        await self.mailer.notify("return_awaiting_customer_shipment", return_request, transition, ctx)
+
+    @hookimpl
+    async def hub_return_completed(self, return_request, transition, ctx) -> None:
+        await self.mailer.notify("return_completed", return_request, transition, ctx)
+
+    @hookimpl
+    async def hub_return_closed(self, return_request, transition, ctx) -> None:
+        await self.mailer.notify("return_closed", return_request, transition, ctx)
+
+    @hookimpl
+    async def hub_customer_vip_granted(self, customer, transition, ctx) -> None:
+        await self.mailer.notify("customer_vip_granted", customer, transition, ctx)
+
+    @hookimpl
+    async def hub_customer_vip_revoked(self, customer, transition, ctx) -> None:
+        await self.mailer.notify("customer_vip_revoked", customer, transition, ctx)

@@ -1,0 +1,51 @@
+"""Settings of the SMTP notifier: the relay, its security and credentials, roles, routes, documents."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+
+from plugins.notify.common import CUSTOMER, NotifySettings
+from plugins.notify.common.documents import DOCUMENTS
+
+DEFAULT_ROUTES = {milestone: ("customer",) for milestone in sorted(CUSTOMER)}
+DEFAULT_ATTACHMENTS = {"order_shipped": "delivery_note", "order_delivered": "delivery_note",
+                       "claim_opened": "claim_form"}
+
+
+class SmtpSettings(NotifySettings):
+    host: str = Field(description="SMTP relay host name.")
+    port: int = Field(587, ge=1, le=65535, description="587 for STARTTLS submission, 465 for implicit TLS.")
+    security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls (upgrade after connect), tls (implicit TLS) or none (local relay only).")
+    username: str | None = Field(None, description="Login at the relay; with password.")
+    password: SecretStr | None = Field(None, description='Use { env = "HUB_SMTP_PASSWORD" } in hub.toml.')
+    ca_file: Path | None = Field(None, description="CA bundle for a relay with a private certificate authority.")
+    timeout_s: float = Field(30.0, gt=0, description="Per SMTP command.")
+    sender: str = Field(description="From: address of every message, e.g. 'Service <service@example.com>'.")
+    reply_to: str | None = Field(None, description="Reply-To: where customers' answers go (customer service).")
+    message_id_domain: str | None = Field(None, description="Right side of Message-ID; default the sender's domain.")
+    roles: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Internal role → e-mail addresses, e.g. claims, finance, sales.")
+    routes: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: dict(DEFAULT_ROUTES),
+        description="Milestone → 'customer' and/or roles. Default: every customer milestone to the customer.")
+    attachments: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_ATTACHMENTS),
+        description=f"Milestone → document attached to its letters: {', '.join(DOCUMENTS)}.")
+
+    def targets(self) -> set[str]:
+        return set(self.roles)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SmtpSettings:
+        if (self.username is None) != (self.password is None):
+            raise ValueError("username and password go together")
+        if unknown := set(self.attachments.values()) - set(DOCUMENTS):
+            raise ValueError(f"attachments: unknown documents {sorted(unknown)}")
+        return self
+
+    @property
+    def id_domain(self) -> str:
+        return self.message_id_domain or self.sender.rsplit("@", 1)[-1].strip(" >") or "hub.invalid"

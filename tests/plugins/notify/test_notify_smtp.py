@@ -1,0 +1,192 @@
+"""notify.smtp against a real SMTP server (aiosmtpd) with STARTTLS and AUTH, started by the test."""
+from __future__ import annotations
+
+import email
+import email.policy
+import ssl
+import subprocess
+from dataclasses import dataclass, field
+
+import pytest
+import structlog.testing
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from notify_helpers import EMAIL, build, claim, make_ctx, order, run_hook, transition
+
+from hub import PermanentError, PluginConfigurationError, TransientError
+from plugins.notify.common import fingerprint
+from plugins.notify.smtp.mail import message_id
+
+SHIPPED = dict(carrier="SF Express", tracking_number="SF1234567", carrier_contact="Driver Zhang 021-5555",
+               shipment_ref="SH-1")
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    return folder / "cert.pem", folder / "key.pem"
+
+
+@dataclass
+class Relay:
+    """A mail relay: STARTTLS required, login hub/secret, replies scripted per recipient."""
+
+    port: int = 0
+    received: list[tuple[list[str], email.message.EmailMessage]] = field(default_factory=list)
+    rcpt_reply: str | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted"
+
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"hub", b"secret")
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
+
+
+@pytest.fixture
+async def relay(certificate):
+    import asyncio
+
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(*map(str, certificate))
+    handler = Relay()
+    server = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(handler, hostname="localhost", tls_context=tls, require_starttls=True,
+                     authenticator=authenticate, auth_required=True), "127.0.0.1", 0)
+    handler.port = server.sockets[0].getsockname()[1]
+    yield handler
+    server.close()
+    await server.wait_closed()
+
+
+@pytest.fixture
+def settings(relay, certificate, monkeypatch):
+    monkeypatch.setenv("HUB_SMTP_PASSWORD", "secret")
+    return {"host": "127.0.0.1", "port": relay.port, "security": "starttls", "ca_file": str(certificate[0]),
+            "username": "hub", "password": {"env": "HUB_SMTP_PASSWORD"},
+            "sender": "Service <service@furniture.example>", "reply_to": "cs@furniture.example",
+            "roles": {"claims": ["claims@furniture.example"]},
+            "routes": {"order_shipped": ["customer"], "order_delivered": ["customer"],
+                       "claim_opened": ["customer", "claims"]}}
+
+
+def attachments(message):
+    return {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+
+
+async def test_shipped_order_mails_the_customer_in_chinese_with_the_delivery_note(relay, settings, ledger):
+    # given
+    pm = build("smtp", settings)
+    ctx = make_ctx("notify.smtp", ledger)
+    # when
+    await run_hook(pm, "hub_order_shipped", ctx, ledger, order=order("zh-CN"),
+                   transition=transition("order", "SO-1001", "shipped", "shipped", **SHIPPED))
+    # then
+    [(recipients, mail)] = relay.received
+    assert recipients == [EMAIL] and mail["To"] == EMAIL
+    assert mail["Subject"] == "您的订单 SO-1001 已发货"
+    assert mail["Content-Language"] == "zh-CN"
+    assert mail["Reply-To"] == "cs@furniture.example"
+    assert mail["Message-ID"] == message_id("k1", fingerprint(EMAIL), "furniture.example")
+    text = mail.get_body(("plain",)).get_content()
+    assert "李雷 您好" in text and "Driver Zhang 021-5555" in text and "SF1234567" in text
+    assert "Driver Zhang 021-5555" in mail.get_body(("html",)).get_content()
+    note = attachments(mail)["delivery-note-SO-1001.html"]
+    assert "送货单" in note and "<td>SOFA-3</td>" in note and "<td>TABLE-1</td>" in note
+
+
+async def test_a_redelivered_event_sends_no_second_mail(relay, settings, ledger):
+    pm = build("smtp", settings)
+    event = dict(order=order("en"), transition=transition("order", "SO-1001", "delivered", "delivered"))
+    for _ in range(2):
+        await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", ledger), ledger, **event)
+    assert len(relay.received) == 1
+    assert relay.received[0][1]["Subject"] == "Your order SO-1001 was delivered"
+
+
+async def test_message_id_is_stable_across_attempts_of_one_delivery(relay, settings):
+    pm = build("smtp", settings)
+    event = dict(order=order("en"), transition=transition("order", "SO-1001", "delivered", "delivered"))
+    await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", key="order:SO-1001:delivered"), **event)
+    await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", key="order:SO-1001:delivered"), **event)
+    await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", key="another-event"), **event)
+    ids = [mail["Message-ID"] for _, mail in relay.received]
+    assert ids[0] == ids[1] != ids[2]
+
+
+async def test_claim_opened_sends_the_claim_form_to_the_customer_and_a_notice_to_claims(relay, settings, ledger):
+    pm = build("smtp", settings)
+    await run_hook(pm, "hub_claim_opened", make_ctx("notify.smtp", ledger), ledger, claim=claim("fr"),
+                   transition=transition("claim", "CL-7", "opened", "opened"))
+    mails = {tuple(rcpt): mail for rcpt, mail in relay.received}
+    customer_mail = mails[(EMAIL,)]
+    # a French-speaking customer gets the English letter: there is no French template
+    assert customer_mail["Content-Language"] == "en"
+    assert customer_mail["Subject"] == "Claim CL-7 opened: documents due by 2025-03-07 10:00 (Asia/Shanghai)"
+    assert "Claim form" in attachments(customer_mail)["claim-form-CL-7.html"]
+    internal = mails[("claims@furniture.example",)]
+    assert internal["Subject"] == "新索赔：CL-7（订单 SO-1001）"  # internal notices in zh-CN
+    assert attachments(internal) == {}
+
+
+async def test_an_unrouted_milestone_sends_nothing(relay, settings):
+    pm = build("smtp", settings)
+    await run_hook(pm, "hub_claim_paid", make_ctx("notify.smtp"), claim=claim(),
+                   transition=transition("claim", "CL-7", "paid", "paid"))
+    assert relay.received == []
+
+
+async def test_a_refused_login_is_a_configuration_error(relay, settings, monkeypatch):
+    monkeypatch.setenv("HUB_SMTP_PASSWORD", "wrong")
+    pm = build("smtp", settings)
+    with pytest.raises(PluginConfigurationError, match="login refused"):
+        await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp"), order=order(),
+                       transition=transition("order", "SO-1001", "delivered", "delivered"))
+    assert relay.received == []
+
+
+@pytest.mark.parametrize(("reply", "error"), [
+    (f"550 5.1.1 <{EMAIL}>: Recipient address rejected", PermanentError),
+    ("451 4.7.1 Greylisted, try again later", TransientError),
+])
+async def test_refused_recipients_map_to_permanent_or_transient(relay, settings, reply, error):
+    relay.rcpt_reply = reply
+    pm = build("smtp", settings)
+    with pytest.raises(error) as raised:
+        await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp"), order=order(),
+                       transition=transition("order", "SO-1001", "delivered", "delivered"))
+    assert EMAIL not in str(raised.value) and raised.value.__cause__ is None
+
+
+async def test_an_unreachable_relay_is_transient(settings, relay):
+    pm = build("smtp", {**settings, "port": 1})
+    with pytest.raises(TransientError):
+        await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp"), order=order(),
+                       transition=transition("order", "SO-1001", "delivered", "delivered"))
+
+
+async def test_no_address_reaches_a_log_line(relay, settings, ledger):
+    pm = build("smtp", settings)
+    event = dict(claim=claim(), transition=transition("claim", "CL-7", "opened", "opened"))
+    with structlog.testing.capture_logs() as logs:
+        for _ in range(2):
+            await run_hook(pm, "hub_claim_opened", make_ctx("notify.smtp", ledger), ledger, **event)
+        relay.rcpt_reply = f"550 5.1.1 <{EMAIL}>: Recipient address rejected"
+        with pytest.raises(PermanentError) as failed:
+            await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", ledger), ledger, order=order(),
+                           transition=transition("order", "SO-1001", "delivered", "delivered"))
+    assert [e["event"] for e in logs].count("notify.sent") == 2
+    printed = repr(logs) + str(failed.value)
+    assert EMAIL not in printed and "claims@furniture.example" not in printed and "李雷" not in printed

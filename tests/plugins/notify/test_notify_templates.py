@@ -1,0 +1,102 @@
+"""Templates: every milestone in both shipped languages, language choice, ops overrides, escaping."""
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from notify_helpers import NOW, claim, claim_documents_breach, customer, order, transition
+
+from hub import PluginConfigurationError
+from hub.core.models import ReturnSnapshot, ShipmentSnapshot
+from plugins.notify.common import CUSTOMER, INTERNAL, QuietHours, TemplateStore, build_notice, render_document
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def sample(milestone: str):
+    entity = milestone.split("_")[0]
+    c = customer("en")
+    return {
+        "order": order(),
+        "shipment": ShipmentSnapshot(ref="SH-1", order_ref="SO-1001", state="delivered", carrier="dhl",
+                                     tracking_number="JD0001", customer=c),
+        "claim": claim(),
+        "return": ReturnSnapshot(ref="RT-3", order_ref="SO-1001", type="exchange", state="completed",
+                                 reason="wrong colour", customer=c),
+        "customer": c,
+        "sla": claim_documents_breach(),
+    }[entity]
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+@pytest.mark.parametrize(("audience", "milestone"),
+                         [("customer", m) for m in sorted(CUSTOMER)] + [("internal", m) for m in sorted(INTERNAL)])
+def test_every_milestone_renders_in_each_shipped_language(audience, milestone, language):
+    notice = build_notice(milestone, sample(milestone), transition("x", "x", "e", "s"), SHANGHAI)
+    rendered = TemplateStore().render_message(audience, notice, language)
+    assert rendered.language == language
+    assert rendered.subject and "$" not in rendered.subject + rendered.text + rendered.html
+    assert rendered.subject in rendered.html
+
+
+@pytest.mark.parametrize(("requested", "chosen"), [
+    ("zh-CN", "zh-CN"), ("zh_cn", "zh-CN"), ("zh", "zh-CN"), ("en-GB", "en"), ("fr", "en"), (None, "en")])
+def test_customer_language_picks_the_template_falling_back_to_english(requested, chosen):
+    assert TemplateStore().resolve_language(requested) == chosen
+
+
+def test_ops_override_wins_and_other_templates_stay_shipped(tmp_path):
+    # given an ops folder that rewrites only the English shipped letter
+    (tmp_path / "en" / "customer").mkdir(parents=True)
+    (tmp_path / "en" / "customer" / "order_shipped.txt").write_text(
+        "Subject: On its way: $order_ref\n\nCall $carrier_contact for the delivery slot.\n")
+    store = TemplateStore(tmp_path)
+    notice = build_notice("order_shipped", order("en"), transition(
+        "order", "SO-1001", "shipped", "shipped", carrier_contact="Driver Zhang 021-5555"), SHANGHAI)
+    # when / then
+    assert store.render_message("customer", notice, "en").subject == "On its way: SO-1001"
+    assert "Call Driver Zhang 021-5555" in store.render_message("customer", notice, "en").text
+    assert store.render_message("customer", notice, "zh-CN").subject == "您的订单 SO-1001 已发货"
+
+
+def test_an_override_with_an_unknown_variable_names_it(tmp_path):
+    (tmp_path / "en" / "customer").mkdir(parents=True)
+    (tmp_path / "en" / "customer" / "order_delivered.txt").write_text("Subject: $ordre_ref\n\nx\n")
+    notice = build_notice("order_delivered", order("en"), None, SHANGHAI)
+    with pytest.raises(PluginConfigurationError, match=r"\$ordre_ref"):
+        TemplateStore(tmp_path).render_message("customer", notice, "en")
+
+
+def test_html_escapes_customer_values_but_text_keeps_them():
+    notice = build_notice("order_delivered", order("en", customer=customer("en", name="<b>Bob</b>")), None,
+                          SHANGHAI)
+    rendered = TemplateStore().render_message("customer", notice, "en")
+    assert "&lt;b&gt;Bob&lt;/b&gt;" in rendered.html and "<b>Bob" not in rendered.html
+    assert "Dear <b>Bob</b>," in rendered.text
+
+
+def test_claim_form_carries_the_deadline_in_local_time():
+    notice = build_notice("claim_opened", claim("zh-CN"), None, SHANGHAI)
+    form = render_document(TemplateStore(), "claim_form", notice, "zh-CN")
+    assert form.filename == "claim-form-CL-7.html"
+    assert "申请赔偿表" in form.content and "2025-03-07 10:00 (Asia/Shanghai)" in form.content
+
+
+@pytest.mark.parametrize(("local", "ends"), [
+    (datetime(2025, 3, 4, 22, 30), datetime(2025, 3, 5, 8, 0)),
+    (datetime(2025, 3, 5, 7, 59), datetime(2025, 3, 5, 8, 0)),
+    (datetime(2025, 3, 5, 21, 0), datetime(2025, 3, 6, 8, 0)),
+    (datetime(2025, 3, 5, 8, 0), None),
+    (datetime(2025, 3, 5, 12, 0), None),
+])
+def test_quiet_hours_end_in_the_morning(local, ends):
+    until = QuietHours().ends_at(local.replace(tzinfo=SHANGHAI), SHANGHAI)
+    assert until == (ends.replace(tzinfo=SHANGHAI) if ends else None)
+
+
+def test_quiet_hours_within_one_day():
+    lunch = QuietHours(start=time(12), end=time(13, 30))
+    assert lunch.ends_at(datetime(2025, 3, 5, 12, 10, tzinfo=SHANGHAI), SHANGHAI) == \
+        datetime(2025, 3, 5, 13, 30, tzinfo=SHANGHAI)
+    assert lunch.ends_at(NOW, SHANGHAI) is None
