@@ -1,0 +1,1 @@
+"""Helpers shared by the ERP adapters (HTTP plumbing only; no vendor knowledge)."""

@@ -1,0 +1,112 @@
+"""The idempotent document flows: look the hub's reference up, save or push, submit, audit."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import aiohttp
+from structlog.typing import FilteringBoundLogger
+
+from hub import PermanentError
+from hub.core.models import ClaimSnapshot, OrderSnapshot
+from plugins.erp.kingdee import mapping, units
+from plugins.erp.kingdee.client import KingdeeClient
+from plugins.erp.kingdee.settings import KingdeeSettings
+
+FIELDS = ["FID", "FBillNo", "FDocumentStatus"]
+
+
+class KingdeeDocuments:
+    """Each flow can be replayed from any point: what exists is found and carried forward."""
+
+    def __init__(self, client: KingdeeClient, settings: KingdeeSettings) -> None:
+        self._client = client
+        self._settings = settings
+
+    async def _find(self, http: aiohttp.ClientSession, form_id: str, field: str, value: str,
+                    log: FilteringBoundLogger) -> list[Any] | None:
+        rows = await self._client.query(http, form_id, FIELDS, mapping.equals_filter(field, value), log)
+        if len(rows) > 1:
+            log.warning("kingdee.duplicate_documents", form_id=form_id, reference=value, count=len(rows))
+        return rows[0] if rows else None
+
+    async def _approve(self, http: aiohttp.ClientSession, form_id: str, bill_no: str, status: str,
+                       log: FilteringBoundLogger) -> None:
+        """Submit then audit, skipping what a previous attempt already did."""
+        if status in units.NEEDS_SUBMIT:
+            await self._client.submit(http, form_id, bill_no, log)
+            status = units.UNDER_AUDIT
+        if status == units.UNDER_AUDIT:
+            await self._client.audit(http, form_id, bill_no, log)
+            log.info("kingdee.document_audited", form_id=form_id, bill_no=bill_no)
+        elif status != units.AUDITED:
+            raise PermanentError(f"kingdee: {form_id} {bill_no} is in status {status!r}, cannot audit")
+
+    async def _save_new(self, http: aiohttp.ClientSession, form_id: str, model: dict[str, Any],
+                        log: FilteringBoundLogger) -> tuple[str, str]:
+        _, bill_no = await self._client.save(http, form_id, mapping.save_data(model), log)
+        log.info("kingdee.document_saved", form_id=form_id, bill_no=bill_no)
+        return bill_no, "A"
+
+    async def post_order(self, http: aiohttp.ClientSession, order: OrderSnapshot,
+                         log: FilteringBoundLogger) -> str:
+        """The audited sales order of ``order``; returns its bill number."""
+        found = await self._find(http, units.SALE_ORDER, self._settings.reference_field, order.ref, log)
+        if found:
+            bill_no, status = str(found[1]), str(found[2])
+        else:
+            model = mapping.sale_order_model(order, self._settings)
+            bill_no, status = await self._save_new(http, units.SALE_ORDER, model, log)
+        await self._approve(http, units.SALE_ORDER, bill_no, status, log)
+        return bill_no
+
+    async def record_claim(self, http: aiohttp.ClientSession, claim: ClaimSnapshot, on: date,
+                           log: FilteringBoundLogger) -> str:
+        """The audited credit document of ``claim``; returns its bill number."""
+        form_id = self._settings.receivable_form_id
+        found = await self._find(http, form_id, self._settings.reference_field, claim.ref, log)
+        if found:
+            bill_no, status = str(found[1]), str(found[2])
+        else:
+            model = mapping.credit_model(claim, self._settings, on)
+            bill_no, status = await self._save_new(http, form_id, model, log)
+        await self._approve(http, form_id, bill_no, status, log)
+        return bill_no
+
+    async def ship_order(self, http: aiohttp.ClientSession, order: OrderSnapshot, idempotency_key: str,
+                         log: FilteringBoundLogger) -> str:
+        """The audited outbound document pushed from the sales order, tagged with this delivery."""
+        tag_field = self._settings.outbound_reference_field
+        tag = mapping.outbound_reference(order.ref, idempotency_key)
+        found = await self._find(http, units.OUTBOUND, tag_field, tag, log)
+        if found:
+            bill_no, status = str(found[1]), str(found[2])
+        else:
+            bill_no, status = await self._push_and_tag(http, order, tag_field, tag, log)
+        await self._approve(http, units.OUTBOUND, bill_no, status, log)
+        return bill_no
+
+    async def _push_and_tag(self, http: aiohttp.ClientSession, order: OrderSnapshot, tag_field: str,
+                            tag: str, log: FilteringBoundLogger) -> tuple[str, str]:
+        so_no = order.erp_ref or await self._sale_order_no(http, order, log)
+        # A push whose tagging was cut off by a crash left an untagged draft: adopt it.
+        untagged = await self._client.query(
+            http, units.OUTBOUND, FIELDS,
+            f"{mapping.equals_filter('FSoorDerno', so_no)} AND {mapping.equals_filter(tag_field, '')}", log)
+        open_rows = [r for r in untagged if str(r[2]) in units.NEEDS_SUBMIT]
+        if open_rows:
+            fid, bill_no = int(open_rows[0][0]), str(open_rows[0][1])
+            log.info("kingdee.outbound_adopted", bill_no=bill_no, sale_order=so_no)
+        else:
+            fid, bill_no = await self._client.push(http, units.SALE_ORDER, so_no, units.OUTBOUND, log)
+            log.info("kingdee.outbound_pushed", bill_no=bill_no, sale_order=so_no)
+        update = mapping.save_data({"FID": fid, tag_field: tag}, [tag_field])
+        await self._client.save(http, units.OUTBOUND, update, log)
+        return bill_no, "A"
+
+    async def _sale_order_no(self, http: aiohttp.ClientSession, order: OrderSnapshot,
+                             log: FilteringBoundLogger) -> str:
+        found = await self._find(http, units.SALE_ORDER, self._settings.reference_field, order.ref, log)
+        if not found:
+            raise PermanentError(f"kingdee: no sales order for {order.ref}; was the order posted to K3?")
+        return str(found[1])

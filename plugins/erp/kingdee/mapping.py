@@ -1,0 +1,91 @@
+"""Hub snapshots → K3 Cloud Save models and query filters (pure; field keys of the standard forms)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from hub import PermanentError
+from hub.core.models import ClaimSnapshot, OrderSnapshot
+from plugins.erp.kingdee.settings import KingdeeSettings
+
+
+def number(code: str) -> dict[str, str]:
+    """Base data is referenced by its number (NumberSearch is on by default)."""
+    return {"FNumber": code}
+
+
+def equals_filter(field: str, value: str) -> str:
+    """A FilterString clause; quotes are doubled as in SQL so a reference cannot break out."""
+    return f"{field}='{value.replace(chr(39), chr(39) * 2)}'"
+
+
+def currency_number(currency: str, settings: KingdeeSettings) -> str:
+    try:
+        return settings.currency_numbers[currency]
+    except KeyError:
+        raise PermanentError(f"kingdee: currency {currency} has no number in settings.currency_numbers") from None
+
+
+def amount(value: Decimal) -> float:
+    # The WebAPI takes JSON numbers; two decimals is what the price fields keep.
+    return float(value.quantize(Decimal("0.01")))
+
+
+def sale_order_model(order: OrderSnapshot, settings: KingdeeSettings) -> dict[str, Any]:
+    """The Model of a new sales order (FID 0 creates) carrying the hub's reference."""
+    if not order.lines:
+        raise PermanentError(f"kingdee: order {order.ref} has no lines")
+    delivery = (order.promised_date or order.created_at.date()).isoformat()
+    return {
+        "FID": 0,
+        settings.reference_field: order.ref,
+        "FBillTypeID": {"FNUMBER": settings.sale_order_bill_type},
+        "FDate": order.created_at.date().isoformat(),
+        "FSaleOrgId": number(settings.org_number),
+        "FCustId": number(order.customer.code),
+        "FSaleOrderFinance": {"FSettleCurrId": number(currency_number(order.currency, settings))},
+        "FSaleOrderEntry": [
+            {"FMaterialId": number(line.product_code), "FUnitID": number(settings.unit_number),
+             "FQty": float(line.qty), "FTaxPrice": amount(line.unit_price), "FDeliveryDate": delivery}
+            for line in order.lines
+        ],
+    }
+
+
+def credit_model(claim: ClaimSnapshot, settings: KingdeeSettings, on: date) -> dict[str, Any]:
+    """A red (negative) receivable for the approved claim amount, referenced by the claim."""
+    value = claim.amount_approved if claim.amount_approved is not None else claim.amount_claimed
+    if value <= 0:
+        raise PermanentError(f"kingdee: claim {claim.ref} has no positive amount to credit")
+    return {
+        "FID": 0,
+        settings.reference_field: claim.ref,
+        "FBillTypeID": {"FNUMBER": settings.receivable_bill_type},
+        "FDATE": on.isoformat(),
+        "FCUSTOMERID": number(claim.customer.code),
+        "FSETTLEORGID": number(settings.org_number),
+        "FCURRENCYID": number(currency_number(claim.currency, settings)),
+        "FEntityDetail": [
+            {"FMATERIALID": number(settings.claim_material_number), "FPriceQty": -1,
+             "FTaxPrice": amount(value)},
+        ],
+    }
+
+
+def save_data(model: dict[str, Any], need_update: list[str] | None = None) -> dict[str, Any]:
+    """The ``data`` of a Save: a partial update when ``need_update`` names the fields.
+
+    A partial update must not send IsDeleteEntry true: that drops every entry row not sent.
+    """
+    partial = bool(need_update)
+    return {"NeedUpDateFields": need_update or [], "NeedReturnFields": [],
+            "IsDeleteEntry": "false" if partial else "true", "IsVerifyBaseDataField": "true",
+            "Model": model}
+
+
+def outbound_reference(order_ref: str, idempotency_key: str) -> str:
+    """One outbound document per shipped delivery: stable across retries, distinct per event."""
+    digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:10].upper()
+    return f"{order_ref}/{digest}"

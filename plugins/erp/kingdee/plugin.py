@@ -1,0 +1,36 @@
+"""Hook implementations of the Kingdee K3 Cloud adapter: each delegates to KingdeeDocuments."""
+from __future__ import annotations
+
+from hub import hookimpl
+from hub.core.models import ClaimSnapshot, HookContext, OrderSnapshot
+from plugins.erp.common.http import http_session
+from plugins.erp.kingdee.client import KingdeeClient
+from plugins.erp.kingdee.documents import KingdeeDocuments
+from plugins.erp.kingdee.settings import KingdeeSettings
+
+
+class KingdeePlugin:
+    """Posts sales orders, outbound documents and claim credits to Kingdee K3 Cloud (金蝶云星空)."""
+
+    def __init__(self, settings: KingdeeSettings) -> None:
+        self._documents = KingdeeDocuments(KingdeeClient(settings), settings)
+
+    @hookimpl
+    async def hub_order_posted(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        log = ctx.log.bind(order_ref=order.ref, idempotency_key=ctx.idempotency_key)
+        async with http_session(ctx.http) as http:
+            bill_no = await self._documents.post_order(http, order, log)
+        ctx.emit("order", order.ref, "finance_approved", erp_ref=bill_no)
+
+    @hookimpl
+    async def hub_order_shipped(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        log = ctx.log.bind(order_ref=order.ref, idempotency_key=ctx.idempotency_key)
+        async with http_session(ctx.http) as http:
+            await self._documents.ship_order(http, order, ctx.idempotency_key, log)
+
+    @hookimpl
+    async def hub_claim_approved(self, claim: ClaimSnapshot, ctx: HookContext) -> None:
+        log = ctx.log.bind(claim_ref=claim.ref, idempotency_key=ctx.idempotency_key)
+        async with http_session(ctx.http) as http:
+            bill_no = await self._documents.record_claim(http, claim, ctx.now.date(), log)
+        ctx.emit("claim", claim.ref, "erp_recorded", erp_ref=bill_no)

@@ -1,0 +1,50 @@
+"""Settings of the Kingdee K3 Cloud (金蝶云星空) adapter."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+
+from hub import PluginSettings
+
+
+class KingdeeSettings(PluginSettings):
+    """Where the K3 Cloud site is, how to log in, and the codes of this account set (账套)."""
+
+    base_url: str = Field(description="The K3 Cloud site, e.g. https://erp.example.com/k3cloud/ "
+                                      "(every call is POST <base_url><Service>.common.kdsvc).")
+    acct_id: str = Field(description="Data-centre (account set) id, 账套ID.")
+    username: str = Field(description="The integration user.")
+    auth: Literal["password", "app_signature"] = Field(
+        "password", description="password: ValidateUser and the session cookie; app_signature: "
+                                "the signed X-Api-*/X-Kd-* headers of a 第三方系统登录授权 on every request.")
+    password: SecretStr | None = Field(None, description="The user's password (auth = password).")
+    app_id: str | None = Field(None, description="AppID '<clientId>_<secret part>' of the third-party "
+                                                 "authorisation (auth = app_signature).")
+    app_secret: SecretStr | None = Field(None, description="AppSecret of the authorisation (auth = app_signature).")
+    lcid: int = Field(2052, description="Locale id of the session; 2052 is simplified Chinese.")
+    org_number: str = Field(description="Number of the sales / settlement organisation (FNumber).")
+    sale_order_bill_type: str = Field("XSDD01_SYS", description="Bill type of sales orders (FBillTypeID).")
+    receivable_form_id: str = Field("AR_receivable", description="Form of the claim's credit document.")
+    receivable_bill_type: str = Field("YSD01_SYS", description="Bill type of the credit document.")
+    claim_material_number: str = Field(description="Material (or expense item) the credit line is booked on.")
+    unit_number: str = Field("Pcs", description="Unit of measure number of order lines (FUnitID).")
+    currency_numbers: dict[str, str] = Field(
+        {"CNY": "PRE001"}, description="ISO currency → K3 currency number (PRE001 is CNY in a new account set).")
+    reference_field: str = Field(
+        "FBillNo", description="Header field holding the hub's reference on orders and credit documents; "
+                               "FBillNo needs a numbering rule that allows manual numbers, else name a "
+                               "custom text field such as F_HUB_Ref.")
+    outbound_reference_field: str = Field(
+        "FNote", description="Header text field of the pushed outbound document that gets the hub's key.")
+    timeout_s: float = Field(30.0, gt=0, description="Seconds per HTTP call before it counts as transient.")
+
+    @model_validator(mode="after")
+    def _credentials_for_auth(self) -> KingdeeSettings:
+        if self.auth == "password" and self.password is None:
+            raise ValueError("auth = password needs password")
+        if self.auth == "app_signature" and (not self.app_id or self.app_secret is None):
+            raise ValueError("auth = app_signature needs app_id and app_secret")
+        if self.auth == "app_signature" and "_" not in (self.app_id or ""):
+            raise ValueError("app_id must look like '<clientId>_<secret part>'")
+        return self

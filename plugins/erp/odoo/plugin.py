@@ -1,0 +1,36 @@
+"""Hook implementations of the Odoo adapter: each delegates to OdooDocuments."""
+from __future__ import annotations
+
+from hub import hookimpl
+from hub.core.models import ClaimSnapshot, HookContext, OrderSnapshot
+from plugins.erp.common.http import http_session
+from plugins.erp.odoo.client import OdooClient
+from plugins.erp.odoo.documents import OdooDocuments
+from plugins.erp.odoo.settings import OdooSettings
+
+
+class OdooPlugin:
+    """Confirms sale orders, validates deliveries and posts claim credit notes in Odoo."""
+
+    def __init__(self, settings: OdooSettings) -> None:
+        self._documents = OdooDocuments(OdooClient(settings), settings)
+
+    @hookimpl
+    async def hub_order_posted(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        log = ctx.log.bind(order_ref=order.ref, idempotency_key=ctx.idempotency_key)
+        async with http_session(ctx.http) as http:
+            name = await self._documents.post_order(http, order, log)
+        ctx.emit("order", order.ref, "finance_approved", erp_ref=name)
+
+    @hookimpl
+    async def hub_order_shipped(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        log = ctx.log.bind(order_ref=order.ref, idempotency_key=ctx.idempotency_key)
+        async with http_session(ctx.http) as http:
+            await self._documents.ship_order(http, order, log)
+
+    @hookimpl
+    async def hub_claim_approved(self, claim: ClaimSnapshot, ctx: HookContext) -> None:
+        log = ctx.log.bind(claim_ref=claim.ref, idempotency_key=ctx.idempotency_key)
+        async with http_session(ctx.http) as http:
+            name = await self._documents.record_claim(http, claim, ctx.now.date(), log)
+        ctx.emit("claim", claim.ref, "erp_recorded", erp_ref=name)

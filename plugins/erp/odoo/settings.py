@@ -1,0 +1,30 @@
+"""Settings of the Odoo adapter."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+
+from hub import PluginSettings
+
+
+class OdooSettings(PluginSettings):
+    """Which Odoo, which protocol, and which records stand for the hub's codes."""
+
+    url: str = Field(description="Base URL of the Odoo server, e.g. https://erp.example.com.")
+    database: str = Field(description="Database name (JSON-RPC argument; X-Odoo-Database header for JSON-2).")
+    protocol: Literal["json2", "jsonrpc"] = Field(
+        "json2", description="json2: POST /json/2/<model>/<method> with a bearer API key (Odoo 19+); "
+                             "jsonrpc: the external /jsonrpc API (deprecated in 19, removed in 22).")
+    login: str | None = Field(None, description="User login (protocol = jsonrpc).")
+    api_key: SecretStr = Field(description="API key of the integration user (or its password for jsonrpc).")
+    claim_product_code: str | None = Field(
+        None, description="Internal reference (default_code) of the product credit-note lines use; "
+                          "none: a line with a label only, booked on the journal's default account.")
+    timeout_s: float = Field(30.0, gt=0, description="Seconds per HTTP call before it counts as transient.")
+
+    @model_validator(mode="after")
+    def _login_for_jsonrpc(self) -> OdooSettings:
+        if self.protocol == "jsonrpc" and not self.login:
+            raise ValueError("protocol = jsonrpc needs login")
+        return self
