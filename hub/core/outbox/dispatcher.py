@@ -17,7 +17,7 @@ from typing import Any
 import pluggy
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from hub.core.config import HubConfig
 from hub.core.errors import Deferred, HubError, PermanentError, TransientError
@@ -127,7 +127,7 @@ class Dispatcher:
         kwargs["ctx"] = ctx
         args = {name: kwargs[name] for name in impl.argnames}
         async for attempt in AsyncRetrying(stop=stop_after_attempt(self.inline_tries),
-                                           wait=wait_exponential_jitter(initial=0.1, max=2),
+                                           wait=wait_random_exponential(multiplier=0.1, max=2),
                                            retry=retry_if_exception_type(TransientError), reraise=True):
             with attempt:
                 ctx.followups.clear()  # remembered keys stay: those messages did go out
