@@ -1,0 +1,61 @@
+"""Hook implementations of the Tryton ERP plugin: each one delegates to a flow module."""
+from __future__ import annotations
+
+from hub import hookimpl
+from hub.core.models import ClaimSnapshot, HookContext, OrderSnapshot, ReturnSnapshot
+from plugins.erp.tryton import complaints, sales, shipments
+from plugins.erp.tryton.client import TrytonClient
+from plugins.erp.tryton.locks import KeyedLocks
+from plugins.erp.tryton.settings import TrytonSettings
+
+
+class TrytonPlugin:
+    """Tryton 8.2 over JSON-RPC: review stock, post sales, move shipments, credit claims."""
+
+    def __init__(self, settings: TrytonSettings) -> None:
+        self.settings = settings
+        self.client = TrytonClient(settings)
+        # Tryton's sale reference is not unique: one posting per order at a time in this
+        # process; the outbox orders one order's deliveries across processes.
+        self._orders = KeyedLocks()
+
+    def _client(self, ctx: HookContext) -> TrytonClient:
+        self.client.attach(ctx.http)
+        return self.client
+
+    @hookimpl
+    async def hub_order_received(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        lines = await sales.review(self._client(ctx), self.settings, order, ctx.now.date())
+        ctx.emit("order", order.ref, "reviewed", lines=lines)
+
+    @hookimpl
+    async def hub_order_posted(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        async with self._orders.hold(order.ref):
+            number, outbound = await sales.post(self._client(ctx), self.settings, order, ctx)
+        ctx.emit("order", order.ref, "finance_approved", erp_ref=number, outbound_ref=outbound)
+
+    @hookimpl
+    async def hub_order_shipped(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        async with self._orders.hold(order.ref):
+            await shipments.advance(self._client(ctx), self.settings, order.ref, "shipped", ctx)
+
+    @hookimpl
+    async def hub_order_delivered(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        async with self._orders.hold(order.ref):
+            await shipments.advance(self._client(ctx), self.settings, order.ref, "done", ctx)
+
+    @hookimpl
+    async def hub_claim_approved(self, claim: ClaimSnapshot, ctx: HookContext) -> None:
+        async with self._orders.hold(claim.order_ref):
+            erp_ref = await complaints.claim(self._client(ctx), self.settings, claim, ctx)
+        ctx.emit("claim", claim.ref, "erp_recorded", erp_ref=erp_ref)
+
+    @hookimpl
+    async def hub_return_awaiting_refund(self, return_request: ReturnSnapshot, ctx: HookContext) -> None:
+        async with self._orders.hold(return_request.order_ref):
+            erp_ref = await complaints.return_sale(self._client(ctx), self.settings, return_request, ctx)
+        ctx.emit("return", return_request.ref, "erp_recorded", erp_ref=erp_ref)
+
+    @hookimpl
+    async def hub_shutdown(self, ctx: HookContext) -> None:
+        await self.client.close()

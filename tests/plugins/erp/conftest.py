@@ -1,0 +1,196 @@
+"""A real Tryton 8.2 for the erp.tryton tests, built once per dependency set and started per session.
+
+The first run on a machine builds trytond's venv and the template database (≈40 s, see
+plugins/erp/tryton/testserver.py); later sessions copy the template and start in ≈1.5 s.
+Both figures go to .cache/tryton/timings.json and the terminal summary.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import structlog
+from pydantic import SecretStr
+
+from hub.core.config import HubConfig
+from hub.core.models import CustomerSnapshot, HookContext, OrderLine, OrderSnapshot, Transition
+from hub.core.plugins import build_plugin_manager
+from plugins.erp.tryton import testserver, testsetup
+from plugins.erp.tryton.client import TrytonClient
+from plugins.erp.tryton.settings import TrytonSettings
+
+PLUGIN = "plugins.erp.tryton:SPEC"
+_FIGURES: dict[str, float] = {}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _FIGURES:
+        shown = ", ".join(f"{k}={v:.2f}s" for k, v in _FIGURES.items())
+        terminalreporter.write_line(f"tryton test server: {shown} (see {testserver.cache_root()}/timings.json)")
+
+
+@pytest.fixture(scope="session")
+def tryton_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[testserver.TrytonServer]:
+    server, figures = testserver.start_test_server(tmp_path_factory.mktemp("tryton"))
+    _FIGURES.update(figures)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_tryton(tmp_path: Path, tryton_server: testserver.TrytonServer) -> Iterator[testserver.TrytonServer]:
+    """A second server of its own, for tests that stop and start it."""
+    template, _ = testserver.ensure_template()
+    server = testserver.TrytonServer(template, tmp_path / "private")
+    server.start()
+    yield server
+    server.stop()
+
+
+def settings_for(server: testserver.TrytonServer, **overrides: Any) -> dict[str, Any]:
+    return {"url": server.url, "database": server.database, "username": server.username,
+            "password": server.password, "payment_term": testsetup.PAYMENT_TERM, **overrides}
+
+
+def manager(server: testserver.TrytonServer, **overrides: Any) -> Any:
+    return build_plugin_manager(HubConfig(plugins={"enabled": [PLUGIN],
+                                                   PLUGIN: settings_for(server, **overrides)}))
+
+
+def context(key: str = "k1") -> HookContext:
+    return HookContext(idempotency_key=key, attempt=1, delivery_id=1, event_id="e1", plugin="erp.tryton",
+                       log=structlog.get_logger(), now=dt.datetime.now(dt.UTC))
+
+
+async def shutdown(pm: Any) -> None:
+    for call in pm.hook.hub_shutdown(ctx=context()):
+        await call
+
+
+@pytest.fixture
+async def erp_factory(tryton_server: testserver.TrytonServer) -> AsyncIterator[Any]:
+    """Build the plugin like the hub does (plugin manager, operator settings); closed afterwards."""
+    built: list[Any] = []
+
+    def build(server: testserver.TrytonServer | None = None, **overrides: Any) -> Any:
+        built.append(manager(server or tryton_server, **overrides))
+        return built[-1]
+
+    yield build
+    for pm in built:
+        await shutdown(pm)
+
+
+@pytest.fixture
+def erp(erp_factory: Any) -> Any:
+    return erp_factory()
+
+
+@pytest.fixture
+def ctx() -> Any:
+    """A fresh HookContext per call: ``ctx()`` or ``ctx("key")``."""
+    return context
+
+
+@pytest.fixture
+def make_order() -> Any:
+    return order
+
+
+async def deliver(pm: Any, hook: str, ctx: HookContext | None = None, **snapshot: Any) -> list[tuple]:
+    """Deliver a lifecycle hook like the outbox does; returns what the plugin reported back."""
+    ctx = ctx or context()
+    (argument, entity), = snapshot.items()
+    state = hook.split("_", 2)[2]
+    transition = Transition(entity=hook.split("_")[1], ref=entity.ref, event=state, previous=None,
+                            state=state, at=ctx.now)
+    for call in getattr(pm.hook, hook)(ctx=ctx, transition=transition, **snapshot):
+        await call
+    return [(f.entity, f.ref, f.event, f.data) for f in ctx.followups]
+
+
+@pytest.fixture(name="deliver")
+def deliver_fixture() -> Any:
+    return deliver
+
+
+@pytest.fixture
+def tag(request: pytest.FixtureRequest) -> str:
+    """Codes and refs unique to the test: every test shares the session's database."""
+    return hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:8].upper()
+
+
+def order(tag: str, *lines: tuple[str, str, str], ref: str | None = None) -> OrderSnapshot:
+    return OrderSnapshot(
+        ref=ref or f"SO-{tag}", state="received",
+        customer=CustomerSnapshot(code=f"C-{tag}", name=f"Customer {tag}", grade="B"),
+        lines=tuple(OrderLine(line_no=n, product_code=code, qty=Decimal(qty), unit_price=Decimal(price))
+                    for n, (code, qty, price) in enumerate(lines, start=1)),
+        created_at=dt.datetime.now(dt.UTC))
+
+
+class Back:
+    """The ERP user's side: seeds master data and stock, and reads what the plugin left behind."""
+
+    def __init__(self, client: TrytonClient) -> None:
+        self.client = client
+
+    async def location(self, code: str) -> int:
+        found, = await self.client.search("stock.location", [["code", "=", code]])
+        return found
+
+    async def product(self, code: str, price: str, stock: int = 0, salable: bool = True) -> int:
+        c = self.client
+        category, = await c.search("product.category", [["name", "=", testsetup.CATEGORY]])
+        unit = await c.xml_id("product", "uom_unit")
+        template, = await c.create("product.template", [{
+            "name": f"Widget {code}", "type": "goods", "salable": salable, "list_price": Decimal(price),
+            "default_uom": unit, "sale_uom": unit, "account_category": category,
+            "products": [["create", [{"suffix_code": code}]]]}])
+        product, = await c.search("product.product", [["template", "=", template]])
+        if stock:
+            inventory, = await c.create("stock.inventory", [{
+                "location": await self.location("STO"),
+                "lines": [["create", [{"product": product, "quantity": float(stock)}]]]}])
+            await c.button("stock.inventory", "confirm", [inventory])
+        return product
+
+    async def incoming(self, product: int, quantity: int, planned: dt.date) -> None:
+        """A purchase on its way: a draft move from the supplier into the warehouse."""
+        c = self.client
+        await c.create("stock.move", [{
+            "product": product, "quantity": float(quantity), "unit": await c.xml_id("product", "uom_unit"),
+            "from_location": await self.location("SUP"), "to_location": await self.location("IN"),
+            "planned_date": planned, "unit_price": Decimal("5"), "currency": 1, "company": 1}])
+
+    async def sales(self, reference: str) -> list[dict[str, Any]]:
+        return await self.client.search_read(
+            "sale.sale", [["reference", "=", reference]],
+            ["number", "state", "shipments", "invoices", "origin", "total_amount"], order=[["id", "ASC"]])
+
+    async def shipment_states(self, shipment_ids: list[int]) -> list[str]:
+        return [s["state"] for s in await self.client.read("stock.shipment.out", shipment_ids, ["state"])]
+
+
+def _back(server: testserver.TrytonServer) -> Back:
+    return Back(TrytonClient(TrytonSettings(url=server.url, database=server.database,
+                                            username=server.username, password=SecretStr(server.password))))
+
+
+@pytest.fixture
+async def back(tryton_server: testserver.TrytonServer) -> AsyncIterator[Back]:
+    seeder = _back(tryton_server)
+    yield seeder
+    await seeder.client.close()
+
+
+@pytest.fixture
+async def private_back(private_tryton: testserver.TrytonServer) -> AsyncIterator[Back]:
+    seeder = _back(private_tryton)
+    yield seeder
+    await seeder.client.close()
