@@ -1,0 +1,41 @@
+"""One JSON log line per delivery attempt, and no personal data or secret in any line."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from hub.core.domain.inputs import NewCustomer, NewOrder
+from hub.core.logging import configure
+from hub.core.runtime import Runtime
+
+EMAIL, PHONE, NAME, ADDRESS = "li.wei.canary@example.cn", "+86 139 8765 4321", "Li Weicanary", "77 Canary Lane, Suzhou"
+
+
+@pytest.fixture
+def log_stream():
+    stream = io.StringIO()
+    configure("DEBUG", stream=stream)
+    yield stream
+    configure("INFO")
+
+
+async def test_delivery_attempts_are_logged_without_personal_data(make_hub, sqlite_engine, log_stream):
+    # given a customer whose contacts are canaries and a plugin that tries to leak them
+    hub = await make_hub(sqlite_engine, plugins={"enabled": ["hub_leaky_plugin:LEAKY", "notify.sandbox"]})
+    await hub.create_customer(NewCustomer(code="C1", name=NAME, grade="B", email=EMAIL, phone=PHONE))
+    await hub.create_order(NewOrder(ref="SO-1", customer_code="C1", lines=[
+        {"product_code": "P", "spec": "s", "qty": 1, "unit_price": "1"}],
+        contact={"name": NAME, "phone": PHONE, "address": ADDRESS}))
+    # when the handoff is attempted and dead-lettered with the plugin's leaky message
+    await Runtime(hub, inline_tries=1).settle()
+    output = log_stream.getvalue()
+    # then every line is JSON, the attempt line has the fields ops need, and no canary is there
+    lines = [json.loads(line) for line in output.splitlines()]
+    (attempt,) = [line for line in lines if line["event"] == "outbox.delivery_attempt"]
+    assert {"delivery_id", "event_id", "plugin", "hook", "entity", "entity_ref", "attempt", "outcome",
+            "duration_ms", "error_class"} <= set(attempt)
+    assert attempt["outcome"] == "dead" and attempt["error_class"] == "PermanentError"
+    for canary in (EMAIL, PHONE, NAME, ADDRESS, "8765 4321", "Weicanary", "Canary Lane"):
+        assert canary not in output
