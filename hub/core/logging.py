@@ -59,7 +59,9 @@ def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
             structlog.processors.JSONRenderer(serializer=_dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(stream or sys.stderr),
+        # sys.stderr is looked up per logger, not once: test runners swap and close it.
+        logger_factory=(lambda *_: structlog.PrintLogger(stream)) if stream else
+        (lambda *_: structlog.PrintLogger(sys.stderr)),
         cache_logger_on_first_use=False,
     )
 

@@ -71,6 +71,7 @@ class ShipmentSnapshot(Snapshot):
     flags: tuple[str, ...] = ()
     carrier: str | None = None
     tracking_number: str | None = None
+    subscription: str | None = None  # tracking subscription: active | stopped | ended
     mode: str = "delivery"
     pieces: int | None = None
     waybill_weight_kg: Decimal | None = None

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.core.errors import NotFound
-from hub.core.store.tables import (cases, claims, customers, orders, returns, shipments, timeline, timers)
+from hub.core.store.tables import (ENTITY_TABLES, cases, claims, customers, deliveries, delivery_actions,
+                                   orders, outbox_events, returns, shipments, timeline, timers)
 
 
 def _rows(result: Any) -> list[dict[str, Any]]:
@@ -71,4 +72,51 @@ async def list_orders(conn: AsyncConnection, *, state: str | None = None, custom
         late = sa.select(timers.c.order_ref).where(sa.or_(
             timers.c.state == "breached", sa.and_(timers.c.state == "open", timers.c.due_at < now)))
         query = query.where(orders.c.ref.in_(late) if overdue else orders.c.ref.notin_(late))
+    return _rows(await conn.execute(query))
+
+
+# --- read models of the HTTP API (hub/web) ------------------------------------------------
+
+
+async def entity_view(conn: AsyncConnection, entity: str, ref: str) -> dict[str, Any]:
+    """A shipment, claim, return or customer with its open timers and its timeline."""
+    table = ENTITY_TABLES[entity]
+    row = await one(conn, table, ref, key="code" if entity == "customer" else "ref")
+    return {**row, "open_timers": await timers_of(conn, entity=entity, ref=ref, only_open=True),
+            "timeline": await entity_timeline(conn, entity, ref)}
+
+
+async def list_entities(conn: AsyncConnection, entity: str, *, state: str | None = None,
+                        order_ref: str | None = None, grade: str | None = None, limit: int = 100,
+                        offset: int = 0) -> list[dict[str, Any]]:
+    table = ENTITY_TABLES[entity]
+    query = sa.select(table).order_by(table.c.id).limit(limit).offset(offset)
+    if state:
+        query = query.where((table.c.standing if entity == "customer" else table.c.state) == state)
+    if order_ref and "order_ref" in table.c:
+        query = query.where(table.c.order_ref == order_ref)
+    if grade and entity == "customer":
+        query = query.where(table.c.grade == grade)
+    return _rows(await conn.execute(query))
+
+
+async def handoffs_of(conn: AsyncConnection, *, order_ref: str | None, entity: str | None = None,
+                      ref: str | None = None) -> list[dict[str, Any]]:
+    """Handoffs of an order (all its entities), or of one entity; by the indexed order_ref when known."""
+    query = (sa.select(deliveries.c.id, deliveries.c.plugin, deliveries.c.hook, deliveries.c.state,
+                       deliveries.c.attempts, deliveries.c.next_attempt_at, deliveries.c.last_error,
+                       deliveries.c.error_class, outbox_events.c.entity, outbox_events.c.ref,
+                       deliveries.c.updated_at)
+             .join(outbox_events, outbox_events.c.id == deliveries.c.event_id).order_by(deliveries.c.id))
+    if order_ref:
+        query = query.where(outbox_events.c.order_ref == order_ref)
+    if entity and ref:
+        query = query.where(outbox_events.c.entity == entity, outbox_events.c.ref == ref)
+    return _rows(await conn.execute(query))
+
+
+async def handoff_actions(conn: AsyncConnection, delivery_id: int) -> list[dict[str, Any]]:
+    """Who retried or discarded a handoff, and when."""
+    query = (sa.select(delivery_actions.c.action, delivery_actions.c.actor, delivery_actions.c.at)
+             .where(delivery_actions.c.delivery_id == delivery_id).order_by(delivery_actions.c.id))
     return _rows(await conn.execute(query))

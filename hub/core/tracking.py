@@ -13,6 +13,9 @@ from hub.core.lifecycle.shipment import RANK, ShipmentState, may_move
 from hub.core.models import TrackingEvent
 
 
+STICKY_FLAGS = frozenset({"weight_discrepancy"})
+
+
 @dataclass(frozen=True)
 class MergeResult:
     state: str
@@ -40,7 +43,12 @@ def merge(current_state: str, known: list[TrackingEvent], incoming: list[Trackin
             seen.add(key)
             new_events.append(event)
     merged = [e for e in (*known, *new_events) if e.state is not None]
-    flags = tuple(sorted({f for e in (*known, *new_events) for f in e.flags}))
+    everything = (*known, *new_events)
+    latest = max(everything, key=lambda e: (e.occurred_at, _rank(e)), default=None)
+    # Flags describe the newest news (needs_action clears once the shipment moves on), except
+    # facts about the parcel itself, which stay.
+    flags = tuple(sorted({f for e in everything for f in e.flags if f in STICKY_FLAGS}
+                         | set(latest.flags if latest else ())))
     claims = [e.claim_kind for e in new_events if e.claim_kind]
     if not merged:
         return MergeResult(current_state, None, flags, new_events, claims, False)

@@ -17,6 +17,7 @@ from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.lifecycle.shipment import SHIPMENT, ShipmentState
 from hub.core.models import Transition
+from hub.core.tracking import STICKY_FLAGS
 from hub.core.store.tables import shipments
 
 SHIPPABLE_ORDER_STATES = ("released", "shipped")
@@ -82,9 +83,10 @@ class ShipmentBehaviour:
                 raise InvalidInput("booking needs a carrier and a tracking number", field="tracking_number")
         if "substatus" in data or event in ShipmentState.__members__.values():
             values["substatus"] = data.get("substatus")
-        flags = set(row["flags"]) | set(data.get("flags", ()))
-        if flags != set(row["flags"]):
-            values["flags"] = sorted(flags)
+        if "flags" in data:  # a carrier update states the current flags; parcel facts stay
+            flags = set(data["flags"]) | (set(row["flags"]) & STICKY_FLAGS)
+            if flags != set(row["flags"]):
+                values["flags"] = sorted(flags)
         return values
 
     def facts(self, tx: Tx, row: dict[str, Any]) -> None:

@@ -45,6 +45,7 @@ def shipment_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> Shipme
     return ShipmentSnapshot(
         ref=row["ref"], order_ref=row["order_ref"], state=row["state"], substatus=row["substatus"],
         flags=tuple(row["flags"]), carrier=row["carrier"], tracking_number=row["tracking_number"],
+        subscription=row["subscription"],
         mode=row["mode"], pieces=row["pieces"], waybill_weight_kg=row["waybill_weight_kg"],
         carrier_contact=row["carrier_contact"], erp_ref=row["erp_ref"], customer=customer)
 

@@ -21,6 +21,7 @@ from hub.core.domain.snapshots import case_snapshot, customer_of_order, shipment
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.models import TrackingEvent, TrackingUpdate
+from hub.core.tracking import STICKY_FLAGS
 from hub.core.store.tables import cases, claims, shipments, tracking_events
 
 # Substatuses that open an investigation (开档查询, 004) and the facts the seed says to collect.
@@ -54,8 +55,8 @@ async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | No
         await engine.apply(tx, "shipment", shipment["ref"], result.state,
                            {"substatus": result.substatus, "flags": list(result.flags), "carrier": update.carrier})
         outcome["state"] = result.state
-    elif set(result.flags) - set(shipment["flags"]):
-        await _flag(tx, shipment["ref"], set(result.flags) - set(shipment["flags"]), {})
+    elif set(result.flags) != set(shipment["flags"]):
+        await _set_flags(tx, shipment, set(result.flags))
     if update.reported_weight_kg is not None:
         await _check_weight(tx, shipment["ref"], update.reported_weight_kg)
     for event in result.new_events:
@@ -93,6 +94,15 @@ async def _store_events(tx: Tx, ref: str, events: list[TrackingEvent]) -> None:
             await tx.conn.execute(tracking_events.insert().values(
                 shipment_ref=ref, identity=key, occurred_at=event.occurred_at,
                 event=event.model_dump(mode="json"), received_at=tx.now))
+
+
+async def _set_flags(tx: Tx, shipment: dict[str, Any], flags: set[str]) -> None:
+    """Flags changed without a state change: cleared ones go quietly, new ones are announced."""
+    kept = flags | (set(shipment["flags"]) & STICKY_FLAGS)
+    added = kept - set(shipment["flags"])
+    await tx.update("shipment", shipment["id"], {"flags": sorted(kept)})
+    if added:
+        await _flag(tx, shipment["ref"], added, {})
 
 
 async def _flag(tx: Tx, ref: str, flags: set[str], detail: dict[str, Any]) -> None:

@@ -54,18 +54,22 @@ def _complete(f: OrderFacts) -> str | None:
     return None
 
 
-def _review_clean(f: OrderFacts) -> str | None:
+def _reviewable(f: OrderFacts) -> str | None:
     if reason := _complete(f):
         return reason
-    if f.price_mismatches:
-        return "prices differ from the price list"
     if f.kind == "special" and not f.special_approved:
         return "special order needs the departments' special-order review"
     return None
 
 
+def _review_clean(f: OrderFacts) -> str | None:
+    if reason := _reviewable(f):
+        return reason
+    return "prices differ from the price list" if f.price_mismatches else None
+
+
 def _review_mismatch(f: OrderFacts) -> str | None:
-    if reason := _complete(f):
+    if reason := _reviewable(f):
         return reason
     return None if f.price_mismatches else "no price mismatch"
 
@@ -112,6 +116,8 @@ RULES = [
     Rule(S.REVIEWED, "confirmation_sent", S.AWAITING_CONFIRMATION),
     Rule(S.AWAITING_CONFIRMATION, "confirmation_received", S.AWAITING_PAYMENT),
     Rule(S.AWAITING_CONFIRMATION, "released", S.POSTED, _grade_a),
+    # Grade A needs neither the confirmation nor the deposit before release (002).
+    Rule(S.AWAITING_PAYMENT, "released", S.POSTED, _grade_a),
     Rule(S.AWAITING_PAYMENT, "deposit_received", S.POSTED, _deposit_covered),
     Rule(S.AWAITING_PAYMENT, "deposit_received", S.AWAITING_PAYMENT, _deposit_short),
     Rule(S.AWAITING_PAYMENT, "payment_received", S.POSTED, _deposit_covered),

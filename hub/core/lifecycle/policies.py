@@ -1,7 +1,8 @@
 """After-sales policy of seed 003 as pure checks; every figure comes from configuration."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import calendar
+from datetime import date, datetime
 
 from hub.core.config import ReturnPolicy
 
@@ -22,14 +23,15 @@ def allowed_request_types(order_state: str) -> tuple[str, ...]:
 
 
 def months_later(start: date, months: int) -> date:
-    year, month = divmod(start.month - 1 + months, 12)
-    day = min(start.day, [31, 29 if (start.year + year) % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31,
-                          30, 31][month])
-    return date(start.year + year, month + 1, day)
+    """The same day ``months`` later, or that month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    years, month = divmod(start.month - 1 + months, 12)
+    year = start.year + years
+    return date(year, month + 1, min(start.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def after_completion_reason(policy: ReturnPolicy, closed_at: datetime | None, now: datetime) -> str | None:
-    if closed_at and now - closed_at > timedelta(days=policy.after_completion_days):
+    # Counted in calendar days from the day of the event, as the seed counts (订单生成之日起).
+    if closed_at and (now.date() - closed_at.date()).days > policy.after_completion_days:
         return f"requests close {policy.after_completion_days} days after the order completed"
     return None
 
@@ -37,7 +39,7 @@ def after_completion_reason(policy: ReturnPolicy, closed_at: datetime | None, no
 def exchange_reason(policy: ReturnPolicy, *, ordered_at: datetime, now: datetime, packaging_intact: bool,
                     point_difference: int, category: str, product_code: str, quantity: int) -> str | None:
     """Why an exchange is refused, or None (003: 60 days, packaging, ≤50 points, exclusions, caps)."""
-    if now - ordered_at > timedelta(days=policy.exchange_window_days):
+    if (now.date() - ordered_at.date()).days > policy.exchange_window_days:
         return f"exchanges are accepted within {policy.exchange_window_days} days of the order"
     if not packaging_intact:
         return "packaging must be intact for an exchange"
