@@ -21,7 +21,8 @@ UPDATE deliveries SET state = 'running', lease_owner = :owner, lease_until = :un
        attempts = attempts + 1, updated_at = :now
 WHERE id IN (
     SELECT d.id FROM deliveries d
-    WHERE ((d.state IN ('pending', 'failed') AND d.next_attempt_at <= :now)
+    WHERE d.state IN ('pending', 'failed', 'running')
+      AND ((d.state <> 'running' AND d.next_attempt_at <= :now)
            OR (d.state = 'running' AND d.lease_until < :now))
       AND NOT EXISTS (
           SELECT 1 FROM deliveries e

@@ -79,19 +79,6 @@ class Dispatcher:
             total += done
         return total
 
-    async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 0.2) -> None:
-        while not stop.is_set():
-            try:
-                busy = await self.run_once()
-            except Exception as exc:  # the database went away: log, wait, carry on
-                log.error("outbox.claim_failed", error_class=type(exc).__name__, error=str(exc)[:300])
-                busy = 0
-            if not busy:
-                try:
-                    await asyncio.wait_for(stop.wait(), idle_seconds)
-                except TimeoutError:
-                    pass
-
     async def _guarded(self, row: dict[str, Any], payload: dict[str, Any]) -> None:
         async with self._limit:
             await self.deliver(row, payload)

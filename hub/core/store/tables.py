@@ -173,6 +173,8 @@ outbox_events = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 
+_UNFINISHED = sa.text("state IN ('pending', 'failed', 'running')")
+
 deliveries = sa.Table(
     "deliveries", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
@@ -190,9 +192,12 @@ deliveries = sa.Table(
     sa.Column("error_class", sa.String(100)),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
-    # The claim scans due work in order; the ordering check looks up earlier work of one key.
-    sa.Index("ix_deliveries_due", "state", "next_attempt_at"),
-    sa.Index("ix_deliveries_ordering", "plugin", "ordering_key", "state"),
+    # Partial indexes over unfinished work only: the claim and its ordering check cost the same
+    # with ten million delivered rows as with none.
+    sa.Index("ix_deliveries_unfinished", "id", postgresql_where=_UNFINISHED, sqlite_where=_UNFINISHED),
+    sa.Index("ix_deliveries_unfinished_key", "plugin", "ordering_key", "id",
+             postgresql_where=_UNFINISHED, sqlite_where=_UNFINISHED),
+    sa.Index("ix_deliveries_state", "state"),
 )
 
 delivery_actions = sa.Table(
@@ -222,7 +227,8 @@ timers = sa.Table(
     sa.Column("state", sa.String(16), nullable=False),  # open | satisfied | breached | cancelled
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("closed_at", UTCDateTime),
-    sa.Index("ix_timers_due", "state", "due_at"),
+    sa.Index("ix_timers_due", "due_at", postgresql_where=sa.text("state = 'open'"),
+             sqlite_where=sa.text("state = 'open'")),
     sa.Index("ix_timers_entity", "entity", "ref", "rule"),
 )
 
@@ -239,7 +245,8 @@ inbound_events = sa.Table(
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("processed_at", UTCDateTime),
     sa.UniqueConstraint("source", "dedupe_key"),
-    sa.Index("ix_inbound_events_pending", "state", "id"),
+    sa.Index("ix_inbound_events_pending", "id", postgresql_where=sa.text("state = 'pending'"),
+             sqlite_where=sa.text("state = 'pending'")),
 )
 
 api_idempotency = sa.Table(
