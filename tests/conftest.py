@@ -20,8 +20,7 @@ from hub.core.plugins import build_plugin_manager  # noqa: E402
 from hub.core.service import Hub  # noqa: E402
 from hub.core.store.db import make_engine  # noqa: E402
 
-PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from hub_testing import PG_URL  # noqa: E402
 
 
 @pytest.fixture
@@ -73,10 +72,3 @@ async def make_hub(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Callable[.
     yield build
     for hub in hubs:
         await hub.engine.dispose()
-
-
-def recorder(tmp_path: Path, **settings: Any) -> dict[str, Any]:
-    """Plugin config enabling the recording test plugin."""
-    name = "hub_test_plugins:RECORDER"
-    return {"enabled": [name], name: {"calls_file": str(tmp_path / "calls.jsonl"),
-                                      "effects_file": str(tmp_path / "effects.txt"), **settings}}

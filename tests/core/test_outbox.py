@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import recorder
+from hub_testing import recorder
 
 from hub.core.domain.inputs import NewCustomer, NewOrder
 from hub.core.outbox import admin

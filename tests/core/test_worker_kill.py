@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import PG_URL, SUPPORT
+from hub_testing import PG_URL, SUPPORT
 
 from hub.core.config import HubConfig
 from hub.core.domain.inputs import NewCustomer, NewOrder

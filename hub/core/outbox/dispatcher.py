@@ -10,6 +10,7 @@ import asyncio
 import os
 import socket
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -32,7 +33,8 @@ log = get_logger()
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{id(object()):x}"
+    """Unique per dispatcher: host and pid for ops, a random part for dispatchers in one process."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Dispatcher:

@@ -1,0 +1,145 @@
+"""The JSON API of the lifecycles: create, list, show and move orders, shipments, claims, returns, customers.
+
+Handlers are thin: validate with the domain's pydantic inputs, call the Hub in one transaction,
+answer JSON. Errors become 4xx in ``hub.web.errors``.
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from hub.core import queries
+from hub.core.domain import claims, customers, orders, returns, shipments
+from hub.core.domain.engine import BEHAVIOURS, NOTE_FIELDS
+from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
+from hub.core.domain.tx import Tx
+from hub.core.errors import InvalidInput
+from hub.core.logging import get_logger
+from hub.web import api_models as m
+from hub.web import keys
+from hub.web.auth import domain_actor
+from hub.web.idempotency import run_once
+from hub.web.jsonio import json_response, read_json, validate
+
+log = get_logger()
+VIP_REVIEW = "vip_review"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One entity as the API shows it."""
+
+    entity: str
+    plural: str
+    new: type[BaseModel] | None
+    filter: type[m.Query]
+    create: Callable[[Tx, Any], Awaitable[Any]] | None = None
+
+    @property
+    def key(self) -> str:
+        return "code" if self.entity == "customer" else "ref"
+
+    def events(self) -> frozenset[str]:
+        extra = {VIP_REVIEW} if self.entity == "customer" else set()
+        return frozenset(BEHAVIOURS[self.entity].lifecycle.events) | frozenset(NOTE_FIELDS) | extra
+
+
+KINDS = {k.plural: k for k in (
+    Kind("order", "orders", NewOrder, m.OrderFilter, orders.create_order),
+    Kind("shipment", "shipments", NewShipment, m.ShipmentFilter),  # created under its order
+    Kind("claim", "claims", NewClaim, m.ClaimFilter, claims.open_claim),
+    Kind("return", "returns", NewReturn, m.ReturnFilter, returns.request_return),
+    Kind("customer", "customers", NewCustomer, m.CustomerFilter, customers.create_customer),
+)}
+
+
+def query_of(request: web.Request, model: type[m.Query]) -> Any:
+    for name in request.query:
+        if len(request.query.getall(name)) > 1:
+            raise InvalidInput(f"query parameter {name} is given more than once", field=name)
+    return validate(model, dict(request.query))
+
+
+def creator(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def create(request: web.Request) -> web.Response:
+        hub, actor = request.app[keys.HUB], domain_actor(request)
+        body = await read_json(request)
+        new = validate(kind.new, body)
+
+        async def command(conn: Any) -> tuple[int, Any]:
+            async with hub.unit(actor, conn=conn) as tx:
+                return 201, await kind.create(tx, new)
+
+        return await run_once(request, hub, body, command)
+    return create
+
+
+async def create_shipment(request: web.Request) -> web.Response:
+    hub, actor = request.app[keys.HUB], domain_actor(request)
+    order_ref = request.match_info["ref"]
+    body = await read_json(request)
+    new = validate(NewShipment, body)
+
+    async def command(conn: Any) -> tuple[int, Any]:
+        async with hub.unit(actor, conn=conn) as tx:
+            return 201, await shipments.create_shipment(tx, order_ref, new)
+
+    return await run_once(request, hub, body, command)
+
+
+def lister(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def list_(request: web.Request) -> web.Response:
+        hub = request.app[keys.HUB]
+        f = query_of(request, kind.filter)
+        async with hub.engine.connect() as conn:
+            if kind.entity == "order":
+                rows = await queries.list_orders(conn, state=f.state, customer=f.customer, grade=f.grade,
+                                                 overdue=f.overdue, now=hub.clock.now(), limit=f.limit,
+                                                 offset=f.offset)
+            else:
+                rows = await queries.list_entities(conn, kind.entity, state=getattr(f, "state", None),
+                                                   order_ref=getattr(f, "order_ref", None),
+                                                   grade=getattr(f, "grade", None), limit=f.limit, offset=f.offset)
+        return json_response({"items": rows, "limit": f.limit, "offset": f.offset})
+    return list_
+
+
+def shower(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def show(request: web.Request) -> web.Response:
+        hub, ref = request.app[keys.HUB], request.match_info[kind.key]
+        async with hub.engine.connect() as conn:
+            if kind.entity == "order":
+                view = await queries.order_view(conn, ref)
+                view["handoffs"] = await queries.handoffs_of(conn, order_ref=ref)
+            else:
+                view = await queries.entity_view(conn, kind.entity, ref)
+                view["handoffs"] = await queries.handoffs_of(conn, order_ref=view.get("order_ref"),
+                                                             entity=kind.entity, ref=ref)
+        return json_response(view)
+    return show
+
+
+def mover(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def move(request: web.Request) -> web.Response:
+        hub, ref, actor = request.app[keys.HUB], request.match_info[kind.key], domain_actor(request)
+        body = validate(m.EventInput, await read_json(request))
+        if body.event not in kind.events():
+            raise InvalidInput(f"{kind.entity} has no event {body.event!r}", field="event")
+        if body.event == VIP_REVIEW:
+            review = validate(m.VipReview, body.data)
+            transition = await hub.review_vip(ref, review.monthly_volume, review.threshold, actor)
+            return json_response(transition)
+        try:
+            transition = await hub.apply(kind.entity, ref, body.event, body.data, actor)
+        except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
+            # The domain reads event data loosely; a value it cannot use is the caller's 422.
+            log.info("api.event_data_rejected", entity=kind.entity, event=body.event,
+                     error_class=type(exc).__name__)
+            raise InvalidInput(f"data cannot be used for {body.event}: {type(exc).__name__}: {exc}",
+                               field="data") from exc
+        return json_response(transition)
+    return move

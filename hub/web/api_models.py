@@ -1,0 +1,74 @@
+"""Request shapes of the API that are not domain inputs: events, filters. The OpenAPI document reads them."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hub.core.lifecycle.claim import ClaimState
+from hub.core.lifecycle.customer import CustomerStanding
+from hub.core.lifecycle.order import OrderState
+from hub.core.lifecycle.returns import ReturnState
+from hub.core.lifecycle.shipment import ShipmentState
+
+MAX_LIMIT = 1000
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EventInput(Body):
+    """A lifecycle event for one entity, e.g. ``{"event": "confirmation_sent", "data": {}}``."""
+
+    event: str = Field(min_length=1, max_length=48, pattern=r"^[a-z_]+$",
+                       description="The lifecycle event; the entity's state must accept it.")
+    data: dict[str, Any] = Field(default_factory=dict, description="The event's data, e.g. an amount.")
+
+
+class VipReview(Body):
+    """Data of the customer event ``vip_review``: the month's volume against the threshold."""
+
+    monthly_volume: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    threshold: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt filter must not silently list everything
+
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description="Page size.")
+    offset: int = Field(0, ge=0, le=10**9, description="Rows to skip.")
+
+
+class OrderFilter(Query):
+    state: OrderState | None = Field(None, description="Only orders in this state.")
+    customer: str | None = Field(None, min_length=1, max_length=64, description="Customer code.")
+    grade: Literal["A", "B", "C"] | None = Field(None, description="Customer grade.")
+    overdue: bool | None = Field(None, description="true: a timer breached or past due; false: none.")
+
+
+class ShipmentFilter(Query):
+    state: ShipmentState | None = None
+    order_ref: str | None = Field(None, min_length=1, max_length=64)
+
+
+class ClaimFilter(Query):
+    state: ClaimState | None = None
+    order_ref: str | None = Field(None, min_length=1, max_length=64)
+
+
+class ReturnFilter(Query):
+    state: ReturnState | None = None
+    order_ref: str | None = Field(None, min_length=1, max_length=64)
+
+
+class CustomerFilter(Query):
+    state: CustomerStanding | None = Field(None, description="Standing: regular or vip.")
+    grade: Literal["A", "B", "C"] | None = None
+
+
+class HandoffFilter(Query):
+    state: Literal["pending", "running", "failed", "dead", "done", "discarded"] | None = None
+    plugin: str | None = Field(None, min_length=1, max_length=100)
+    order_ref: str | None = Field(None, min_length=1, max_length=64)

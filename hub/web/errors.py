@@ -1,0 +1,52 @@
+"""Errors as answers: the hub's errors and aiohttp's become JSON ``{"error": ..., "field": ...}``.
+
+HubError subclasses map to 404/409/422, bad JSON to 400; an unexpected exception is logged
+with its class only (never the request body) and answered 500.
+"""
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from hub.core.errors import HubError, IllegalTransition, InvalidInput, NotFound, WebhookRejected
+from hub.core.logging import get_logger
+from hub.web.jsonio import BadJson, invalid, json_error
+
+log = get_logger()
+# Headers of aiohttp's own errors that the JSON version must keep.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Location")
+
+
+def from_hub_error(exc: HubError) -> web.Response:
+    if isinstance(exc, NotFound):
+        return json_error(404, str(exc))
+    if isinstance(exc, IllegalTransition):
+        return json_error(409, str(exc), entity=exc.entity, ref=exc.ref, state=exc.state, event=exc.event)
+    if isinstance(exc, WebhookRejected):
+        return json_error(exc.status, exc.reason)
+    if isinstance(exc, InvalidInput):
+        return json_error(422, str(exc), field=exc.field)
+    return json_error(422, str(exc))
+
+
+def from_http_error(exc: web.HTTPException) -> web.StreamResponse:
+    if exc.status < 400 or exc.content_type == "application/json":
+        return exc
+    headers = {k: exc.headers[k] for k in KEPT_HEADERS if k in exc.headers}
+    return json_error(exc.status, exc.reason, headers=headers)
+
+
+def error_response(request: web.Request, exc: Exception) -> web.StreamResponse:
+    """The answer for an exception a handler raised; unexpected ones are logged and answered 500."""
+    if isinstance(exc, web.HTTPException):
+        return from_http_error(exc)
+    if isinstance(exc, BadJson):
+        return json_error(400, str(exc))
+    if isinstance(exc, ValidationError):
+        return from_hub_error(invalid(exc))
+    if isinstance(exc, HubError):
+        return from_hub_error(exc)
+    resource = request.match_info.route.resource
+    log.error("http.unhandled_error", route=resource.canonical if resource else "unmatched", method=request.method,
+              error_class=type(exc).__name__, exc_info=exc)
+    return json_error(500, "internal error")

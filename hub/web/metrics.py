@@ -1,0 +1,87 @@
+"""Prometheus metrics, one registry per app: counters kept in-process, queue figures read on scrape."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.core.clock import as_utc
+from hub.core.store.tables import deliveries, inbound_events, timers
+
+METHODS = frozenset(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        # labels() costs a lock and a lookup per call: the children are kept here.
+        self._webhook_children: dict[tuple[str, str], Any] = {}
+        self._latency_children: dict[tuple[str, str], Any] = {}
+        r = self.registry
+        self.webhooks = Counter("hub_webhooks_received", "Inbound webhook requests by source and outcome.",
+                                ["source", "outcome"], registry=r)
+        self.latency = Histogram("hub_http_request_duration_seconds", "Request latency by route.",
+                                 ["method", "route"], registry=r,
+                                 buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
+        self.handoffs = Gauge("hub_handoffs", "Handoffs (outbox deliveries) by plugin and state.",
+                              ["plugin", "state"], registry=r)
+        self.queue_depth = Gauge("hub_handoff_queue_depth", "Handoffs waiting to run (pending or failed).",
+                                 registry=r)
+        self.oldest_age = Gauge("hub_handoff_oldest_pending_age_seconds",
+                                "Age of the oldest handoff waiting to run; 0 when none waits.", registry=r)
+        self.dead = Gauge("hub_handoffs_dead", "Dead-lettered handoffs awaiting ops.", registry=r)
+        self.timers = Gauge("hub_timers", "Time-rule timers by state (open, breached).", ["state"], registry=r)
+        self.inbound_pending = Gauge("hub_inbound_pending", "Stored webhooks not yet processed.", registry=r)
+
+    def webhook(self, source: str, outcome: str) -> None:
+        key = (source, outcome)
+        child = self._webhook_children.get(key)
+        if child is None:
+            child = self._webhook_children[key] = self.webhooks.labels(*key)
+        child.inc()
+
+    def observe(self, method: str, route: str, seconds: float) -> None:
+        key = (method if method in METHODS else "other", route)
+        child = self._latency_children.get(key)
+        if child is None:
+            child = self._latency_children[key] = self.latency.labels(*key)
+        child.observe(seconds)
+
+    async def refresh(self, engine: AsyncEngine, now: datetime) -> None:
+        """Read the queue figures from the database, so every worker process's work counts."""
+        async with engine.connect() as conn:
+            by_state = (await conn.execute(sa.select(deliveries.c.plugin, deliveries.c.state, sa.func.count())
+                                           .group_by(deliveries.c.plugin, deliveries.c.state))).all()
+            waiting = deliveries.c.state.in_(("pending", "failed"))
+            oldest = (await conn.execute(sa.select(sa.func.min(deliveries.c.created_at)).where(waiting))).scalar()
+            timer_counts = dict((await conn.execute(sa.select(timers.c.state, sa.func.count())
+                                                    .where(timers.c.state.in_(("open", "breached")))
+                                                    .group_by(timers.c.state))).all())
+            inbound = (await conn.execute(sa.select(sa.func.count()).select_from(inbound_events)
+                                          .where(inbound_events.c.state == "pending"))).scalar_one()
+        self.handoffs.clear()
+        for plugin, state, n in by_state:
+            self.handoffs.labels(plugin, state).set(n)
+        self.queue_depth.set(sum(n for _, state, n in by_state if state in ("pending", "failed")))
+        self.dead.set(sum(n for _, state, n in by_state if state == "dead"))
+        self.oldest_age.set(max(0.0, (now - as_utc(oldest)).total_seconds()) if oldest else 0.0)
+        for state in ("open", "breached"):
+            self.timers.labels(state).set(timer_counts.get(state, 0))
+        self.inbound_pending.set(inbound)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def route_of(request: web.Request) -> str:
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "unmatched"
+
+
+def content_type() -> str:
+    return CONTENT_TYPE_LATEST

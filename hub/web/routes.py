@@ -1,0 +1,82 @@
+"""The route table: registered on the app and described by the OpenAPI document from the same rows."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from hub.core.domain.inputs import NewShipment
+from hub.web import api, api_handoffs, health, webhooks
+from hub.web import api_models as m
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+HANDOFF_ID = r"{id:\d{1,18}}"  # bounded: a longer number is no handoff, and would overflow the column
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    responses: dict[int, str]  # status → response schema name in the document
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[m.Query] | None = None
+    headers: tuple[str, ...] = ()  # Idempotency-Key, X-Actor
+    public: bool = False
+
+
+def _entity_routes(kind: api.Kind) -> list[Route]:
+    base, key, tag, name = f"/api/{kind.plural}", kind.key, kind.plural, kind.entity
+    created = "Customer" if name == "customer" else "Transition"
+    rows = []
+    if kind.create is not None:
+        rows.append(Route("POST", base, api.creator(kind), f"Create a {name}",
+                          {201: created, 404: "Error", 409: "Error"}, tag, body=kind.new,
+                          headers=("Idempotency-Key", "X-Actor")))
+    rows += [
+        Route("GET", base, api.lister(kind), f"List {kind.plural}", {200: "Page"}, tag, query=kind.filter),
+        Route("GET", f"{base}/{{{key}}}", api.shower(kind), f"Show a {name} with its timeline, open timers and "
+              "handoffs", {200: f"{name.capitalize()}View", 404: "Error"}, tag),
+        Route("POST", f"{base}/{{{key}}}/events", api.mover(kind), f"Apply a lifecycle event to a {name}",
+              {200: "Transition", 404: "Error", 409: "Error"}, tag, body=m.EventInput, headers=("X-Actor",)),
+    ]
+    return rows
+
+
+def route_table() -> list[Route]:
+    rows = [
+        Route("GET", "/healthz", health.healthz, "The process is up", {200: "Status"}, "ops", public=True),
+        Route("GET", "/readyz", health.readyz, "Database reachable and plugins started",
+              {200: "Readiness", 503: "Readiness"}, "ops", public=True),
+        Route("GET", "/metrics", health.metrics, "Prometheus metrics", {200: "Metrics"}, "ops", public=True),
+        Route("POST", "/webhooks/{source}", webhooks.receive, "Receive a webhook: verified, stored, then "
+              "acknowledged", {200: "Receipt", 202: "Accepted", 400: "Error", 401: "Error", 404: "Error",
+                               413: "Error", 429: "Error", 503: "Error"}, "webhooks", public=True),
+        Route("GET", "/api/openapi.json", health.openapi, "This document", {200: "Document"}, "ops"),
+    ]
+    for kind in api.KINDS.values():
+        rows += _entity_routes(kind)
+    rows.append(Route("POST", "/api/orders/{ref}/shipments", api.create_shipment, "Create a shipment for an "
+                      "order", {201: "Transition", 404: "Error", 409: "Error"}, "shipments", body=NewShipment,
+                      headers=("Idempotency-Key", "X-Actor")))
+    rows += [
+        Route("GET", "/api/handoffs", api_handoffs.list_handoffs, "List handoffs", {200: "Page"}, "handoffs",
+              query=m.HandoffFilter),
+        Route("GET", f"/api/handoffs/{HANDOFF_ID}", api_handoffs.show_handoff, "Show a handoff with who acted on it",
+              {200: "Handoff", 404: "Error"}, "handoffs"),
+        Route("POST", f"/api/handoffs/{HANDOFF_ID}/retry", api_handoffs.retry_handoff, "Retry a failed, dead or "
+              "discarded handoff now", {200: "Handoff", 404: "Error", 409: "Error"}, "handoffs", headers=("X-Actor",)),
+        Route("POST", f"/api/handoffs/{HANDOFF_ID}/discard", api_handoffs.discard_handoff, "Discard a pending, "
+              "failed or dead handoff", {200: "Handoff", 404: "Error", 409: "Error"}, "handoffs",
+              headers=("X-Actor",)),
+    ]
+    return rows
+
+
+def add_routes(app: web.Application, rows: list[Route]) -> None:
+    for row in rows:
+        app.router.add_route(row.method, row.path, row.handler)

@@ -1,0 +1,109 @@
+"""Webhook sources: the core's ``orders`` channel and every enabled plugin implementing ``hub_webhook_verify``.
+
+A source checks one request (signature, then shape) and says how to acknowledge it; nothing
+is stored until it has.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import pluggy
+from pydantic import ValidationError
+
+from hub.core.config import HubConfig
+from hub.core.domain.engine import NOTE_FIELDS
+from hub.core.domain.inputs import NewOrder
+from hub.core.errors import WebhookRejected
+from hub.core.inbox import ORDERS_SOURCE
+from hub.core.lifecycle.order import ORDER
+from hub.core.logging import get_logger
+from hub.core.models import WebhookReceipt
+from hub.web.jsonio import invalid
+from hub.web.signatures import StandardWebhookVerifier
+
+log = get_logger()
+ORDER_TYPE = re.compile(r"^order\.[a-z_]{1,48}$")
+ORDER_EVENTS = frozenset(ORDER.events) | frozenset(NOTE_FIELDS)
+
+
+@dataclass(frozen=True)
+class WebhookSource:
+    name: str
+    check: Callable[[dict[str, str], bytes, float], Any]  # → WebhookReceipt (maybe awaitable)
+
+    async def receipt(self, headers: dict[str, str], body: bytes, now: float) -> WebhookReceipt:
+        """Raises WebhookRejected; a plugin's unexpected exception is the sender's malformed input."""
+        try:
+            result = self.check(headers, body, now)
+            if inspect.isawaitable(result):
+                result = await result
+        except WebhookRejected:
+            raise
+        except Exception as exc:  # noqa: BLE001 - logged; a sender must never see a 500
+            log.warning("webhook.verify_crashed", source=self.name, error_class=type(exc).__name__)
+            raise WebhookRejected(400, f"request could not be read: {type(exc).__name__}") from exc
+        return result if isinstance(result, WebhookReceipt) else WebhookReceipt()
+
+
+def orders_source(config: HubConfig) -> WebhookSource | None:
+    """Enabled only when secrets are configured: an unsigned channel would accept anyone's orders."""
+    secrets = [s.get_secret_value() for s in config.webhooks.orders_secrets]
+    if not secrets:
+        return None
+    verifier = StandardWebhookVerifier(secrets, config.webhooks.timestamp_tolerance_s)
+
+    def check(headers: dict[str, str], body: bytes, now: float) -> WebhookReceipt:
+        event_id = verifier.verify(headers, body, now)
+        check_order_message(body)
+        return WebhookReceipt(event_id=event_id)
+
+    return WebhookSource(ORDERS_SOURCE, check)
+
+
+def check_order_message(body: bytes) -> None:
+    """``{"type": "order.created", "data": NewOrder}`` or ``{"type": "order.<event>", "data": {"ref", "data"}}``."""
+    try:
+        message = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise WebhookRejected(400, f"body is not JSON: {exc}") from exc
+    if not isinstance(message, dict):
+        raise WebhookRejected(400, "body must be a JSON object")
+    kind, data = message.get("type"), message.get("data")
+    if not isinstance(kind, str) or not ORDER_TYPE.match(kind):
+        raise WebhookRejected(400, "type must be order.created or order.<event>")
+    if not isinstance(data, dict):
+        raise WebhookRejected(400, "data must be a JSON object")
+    if kind == "order.created":
+        try:
+            NewOrder.model_validate({**data, "source": data.get("source", "shop")})
+        except ValidationError as exc:
+            raise WebhookRejected(400, str(invalid(exc, "data"))) from exc
+        return
+    if kind.removeprefix("order.") not in ORDER_EVENTS:
+        raise WebhookRejected(400, f"unknown order event {kind!r}")
+    if not isinstance(data.get("ref"), str) or not data["ref"]:
+        raise WebhookRejected(400, "data.ref must name the order")
+    if not isinstance(data.get("data", {}), dict):
+        raise WebhookRejected(400, "data.data must be a JSON object")
+
+
+def plugin_source(name: str, impl: pluggy.HookImpl) -> WebhookSource:
+    def check(headers: dict[str, str], body: bytes, now: float) -> Any:
+        kwargs = {"source": name, "headers": headers, "body": body}
+        return impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+
+    return WebhookSource(name, check)
+
+
+def webhook_sources(config: HubConfig, pm: pluggy.PluginManager) -> dict[str, WebhookSource]:
+    sources = {impl.plugin_name: plugin_source(impl.plugin_name, impl)
+               for impl in pm.hook.hub_webhook_verify.get_hookimpls()}
+    orders = orders_source(config)
+    if orders is not None:
+        sources[ORDERS_SOURCE] = orders
+    return sources

@@ -1,0 +1,87 @@
+"""Kuaidi100 payloads (push ``param``, real-time query answer) → ``TrackingUpdate``. Pure."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hub.core.models import TrackingEvent, TrackingUpdate
+from plugins.carrier.common.rules import Meaning, Unmapped, first_match
+from plugins.carrier.common.text import CHINA_TIME, parse_time
+from plugins.carrier.kuaidi100 import units
+
+UNMAPPED = Meaning(None)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    update: TrackingUpdate
+    unmapped: tuple[Unmapped, ...]
+    com: str  # Kuaidi100's carrier code the data belongs to (corrected when autoCheck=1)
+    message: str = ""  # monitoring message, e.g. 3天查询无记录 on abort
+
+
+def classify(code: str, name: str, context: str) -> tuple[Meaning, bool]:
+    """The meaning of one item, and whether its wording needs a mapping review."""
+    if rule := first_match(units.OVERRIDE_RULES, context):
+        return rule.meaning, False
+    meaning = units.STATE_CODES.get(code) or units.STATE_CODES.get(units.STATE_NAMES.get(name, ""))
+    if meaning is None:
+        rule = first_match(units.FALLBACK_RULES, context)
+        return (rule.meaning, False) if rule else (UNMAPPED, True)
+    if meaning.state == "delivered" and meaning.substatus is None:
+        rule = first_match(units.DELIVERED_RULES, context)
+        return (rule.meaning if rule else meaning), False
+    return meaning, False
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()  # Kuaidi100 sends strings, sometimes numbers
+
+
+def parse_result(result: Mapping[str, Any]) -> tuple[list[TrackingEvent], list[Unmapped]]:
+    """``lastResult`` of a push, or the whole real-time query answer: newest item first."""
+    number, state = _text(result.get("nu")), _text(result.get("state"))
+    events, unmapped = [], []
+    for index, item in enumerate(result.get("data") or []):
+        if not isinstance(item, Mapping):
+            continue
+        name, context = _text(item.get("status")), _text(item.get("context"))
+        # The stored code must not depend on the item's position (the core dedupes on it), so it
+        # is the item's own; only the meaning of the newest item may borrow the shipment's state.
+        code = _text(item.get("statusCode")) or units.STATE_NAMES.get(name, "")
+        meaning, review = classify(_text(item.get("statusCode")) or (state if index == 0 else "") or code,
+                                   name, context)
+        when = parse_time(_text(item.get("ftime") or item.get("time")), CHINA_TIME)
+        if review or when is None:
+            unmapped.append(Unmapped(number, code, context))
+        if when is None:
+            continue
+        events.append(TrackingEvent(occurred_at=when, state=meaning.state, substatus=meaning.substatus,
+                                    code=code, description=context, location=_text(item.get("areaName")),
+                                    flags=meaning.flags, claim_kind=meaning.claim_kind))
+    return events, unmapped
+
+
+def parse_push(param: Mapping[str, Any], carriers_by_com: Mapping[str, str]) -> Parsed:
+    """A verified callback ``param``. ``abort`` stops monitoring and never changes the state."""
+    result = param.get("lastResult") or {}
+    # The shipment is stored under the company we subscribed with (comOld once Kuaidi100
+    # corrected it); the correction itself travels as ``carrier_code`` for the core to apply.
+    subscribed = _text(param.get("comOld")) or _text(result.get("com"))
+    corrects = _text(param.get("autoCheck")) == "1" or param.get("status") == "abort"
+    corrected = _text(param.get("comNew")) if corrects and _text(param.get("comNew")) != subscribed else ""
+    events, unmapped = parse_result(result)
+    update = TrackingUpdate(carrier=carriers_by_com.get(subscribed, subscribed),
+                            tracking_number=_text(result.get("nu")), events=tuple(events),
+                            subscription=units.SUBSCRIPTION.get(_text(param.get("status"))),
+                            carrier_code=carriers_by_com.get(corrected, corrected) if corrected else None)
+    return Parsed(update, tuple(dict.fromkeys(unmapped)), corrected or subscribed, _text(param.get("message")))
+
+
+def parse_query(answer: Mapping[str, Any], carriers_by_com: Mapping[str, str]) -> Parsed:
+    com = _text(answer.get("com"))
+    events, unmapped = parse_result(answer)
+    update = TrackingUpdate(carrier=carriers_by_com.get(com, com), tracking_number=_text(answer.get("nu")),
+                            events=tuple(events))
+    return Parsed(update, tuple(dict.fromkeys(unmapped)), com)

@@ -1,0 +1,1 @@
+"""HTTP surface tests (a package, so its conftest does not shadow the top-level one)."""

@@ -1,0 +1,195 @@
+"""The lifecycle API: an order from creation to a claim, errors that name the state or the field."""
+from __future__ import annotations
+
+from typing import Any
+
+from .web_support import AUTH, new_order
+
+
+async def post(client: Any, path: str, body: Any, **headers: str) -> Any:
+    reply = await client.post(path, json=body, headers={**AUTH, **headers})
+    return reply.status, await reply.json()
+
+
+async def get(client: Any, path: str) -> Any:
+    reply = await client.get(path, headers=AUTH)
+    return reply.status, await reply.json()
+
+
+async def released_order(client: Any, runtime: Any, ref: str = "SO-API-1") -> None:
+    """Create an order and walk it to released through the API (the ERP sandbox reviews and posts)."""
+    status, _ = await post(client, "/api/orders", new_order(ref, deposit_due="1000"))
+    assert status == 201
+    await runtime.settle()
+    for event, data in (("confirmation_sent", {}), ("confirmation_received", {}),
+                        ("deposit_received", {"amount": "1000"})):
+        status, body = await post(client, f"/api/orders/{ref}/events", {"event": event, "data": data})
+        assert status == 200, body
+    await runtime.settle()
+
+
+async def test_an_order_moves_through_the_api_and_shows_its_timeline_timers_and_handoffs(client, runtime, clock):
+    # given a new order, reviewed by the ERP sandbox
+    status, created = await post(client, "/api/orders", new_order("SO-API-1"), **{"X-Actor": "sales.li"})
+    assert status == 201 and created["state"] == "received" and created["actor"] == "sales.li"
+    await runtime.settle()
+    status, order = await get(client, "/api/orders/SO-API-1")
+    assert [t["rule"] for t in order["open_timers"]] == ["send_confirmation"]
+    # when customer service sends the confirmation
+    status, moved = await post(client, "/api/orders/SO-API-1/events", {"event": "confirmation_sent"},
+                               **{"X-Actor": "cs.wang"})
+    # then the transition is answered and the order shows everything around it
+    assert status == 200 and (moved["previous"], moved["state"]) == ("reviewed", "awaiting_confirmation")
+    status, order = await get(client, "/api/orders/SO-API-1")
+    assert status == 200
+    assert order["lines"][0]["product_code"] == "SOFA-3" and order["state"] == "awaiting_confirmation"
+    assert [e["event"] for e in order["timeline"]] == ["received", "reviewed", "confirmation_sent"]
+    assert order["timeline"][-1]["actor"] == "cs.wang"
+    assert order["open_timers"] == []  # the confirmation went out in time
+    assert [(h["plugin"], h["hook"], h["state"]) for h in order["handoffs"]][0] == (
+        "erp.sandbox", "hub_order_received", "done")
+
+
+async def test_an_illegal_event_is_409_naming_the_state(client, runtime):
+    await post(client, "/api/orders", new_order("SO-API-2"))
+    status, body = await post(client, "/api/orders/SO-API-2/events", {"event": "shipped"})
+    assert status == 409 and body["state"] == "received" and "received" in body["error"]
+
+
+async def test_invalid_bodies_are_422_naming_the_field(client):
+    await post(client, "/api/orders", new_order("SO-API-3"))
+    cases = [
+        ("/api/orders", {**new_order("SO-X"), "lines": []}, "lines"),
+        ("/api/orders", {**new_order("SO-X"), "currency": "EURO"}, "currency"),
+        ("/api/orders", {**new_order("SO-X"), "surprise": 1}, "surprise"),
+        ("/api/orders", new_order("SO-API-3"), "ref"),  # already exists
+        ("/api/orders/SO-API-3/events", {"data": {}}, "event"),
+        ("/api/orders/SO-API-3/events", {"event": "teleported"}, "event"),
+        ("/api/orders/SO-API-3/events", {"event": "cancelled", "data": []}, "data"),
+    ]
+    for path, body, field in cases:
+        status, answer = await post(client, path, body)
+        assert (status, answer["field"]) == (422, field), (path, body, answer)
+
+
+async def test_bad_json_is_400_and_a_bad_actor_is_422(client):
+    reply = await client.post("/api/orders", data=b"{not json", headers={**AUTH, "Content-Type": "application/json"})
+    assert reply.status == 400 and "JSON" in (await reply.json())["error"]
+    status, body = await post(client, "/api/orders", new_order("SO-ACT"), **{"X-Actor": "li lei <li@x.cn>"})
+    assert (status, body["field"]) == (422, "X-Actor")
+
+
+async def test_unknown_references_are_404(client):
+    for path in ("/api/orders/NOPE", "/api/shipments/NOPE", "/api/claims/NOPE", "/api/returns/NOPE",
+                 "/api/customers/NOPE", "/api/handoffs/999"):
+        status, body = await get(client, path)
+        assert status == 404 and body["error"], path
+    status, _ = await post(client, "/api/orders/NOPE/events", {"event": "cancelled"})
+    assert status == 404
+
+
+async def test_the_same_idempotency_key_replays_the_first_answer(client):
+    body = new_order("SO-IDEM")
+    first = await client.post("/api/orders", json=body, headers={**AUTH, "Idempotency-Key": "k-1"})
+    again = await client.post("/api/orders", json=body, headers={**AUTH, "Idempotency-Key": "k-1"})
+    assert (first.status, again.status) == (201, 201)
+    assert await first.json() == await again.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    status, listing = await get(client, "/api/orders")
+    assert [o["ref"] for o in listing["items"]] == ["SO-IDEM"]
+
+
+async def test_an_idempotency_key_reused_with_another_body_is_422(client):
+    await client.post("/api/orders", json=new_order("SO-K1"), headers={**AUTH, "Idempotency-Key": "k-2"})
+    reply = await client.post("/api/orders", json=new_order("SO-K2"), headers={**AUTH, "Idempotency-Key": "k-2"})
+    assert reply.status == 422 and (await reply.json())["field"] == "Idempotency-Key"
+    status, _ = await get(client, "/api/orders/SO-K2")
+    assert status == 404
+
+
+async def test_a_key_without_ref_creates_one_order_however_often_it_is_retried(client):
+    body = {k: v for k, v in new_order().items() if k != "ref"}
+    refs = set()
+    for _ in range(3):
+        reply = await client.post("/api/orders", json=body, headers={**AUTH, "Idempotency-Key": "no-ref"})
+        refs.add((await reply.json())["ref"])
+    assert len(refs) == 1
+
+
+async def test_orders_are_listed_with_filters(client, runtime, clock):
+    await post(client, "/api/customers", {"code": "C-A", "name": "Grade A Ltd", "grade": "A"})
+    await post(client, "/api/orders", {**new_order("SO-L1"), "customer": None, "customer_code": "C-A"})
+    await post(client, "/api/orders", new_order("SO-L2"))
+    await runtime.settle()
+    await post(client, "/api/orders/SO-L2/events", {"event": "cancelled"})
+
+    async def refs(query: str) -> list[str]:
+        status, page = await get(client, f"/api/orders?{query}")
+        assert status == 200
+        return [o["ref"] for o in page["items"]]
+
+    assert await refs("state=cancelled") == ["SO-L2"]
+    assert await refs("customer=C-A") == ["SO-L1"]
+    assert await refs("grade=B") == ["SO-L2"]
+    assert await refs("overdue=false") == ["SO-L1", "SO-L2"]
+    clock.advance(days=3)  # the confirmation of SO-L1 should have gone out by now
+    assert await refs("overdue=true") == ["SO-L1"]
+    status, body = await get(client, "/api/orders?state=flying")
+    assert (status, body["field"]) == (422, "state")
+
+
+async def test_a_shipment_and_a_claim_with_its_three_day_documents_timer(client, runtime, clock):
+    # given a released order shipped with the sandbox carrier
+    await released_order(client, runtime)
+    status, shipment = await post(client, "/api/orders/SO-API-1/shipments",
+                                  {"ref": "SH-API-1", "carrier": "sandbox", "tracking_number": "SBX-API-1"})
+    assert status == 201 and shipment["state"] == "booked"
+    status, view = await get(client, "/api/shipments/SH-API-1")
+    assert view["order_ref"] == "SO-API-1" and view["timeline"][0]["event"] == "created"
+    status, moved = await post(client, "/api/shipments/SH-API-1/events", {"event": "in_transit"})
+    assert (status, moved["state"]) == (200, "in_transit")
+    # when the customer claims damage
+    status, opened = await post(client, "/api/claims", {"ref": "CL-API-1", "order_ref": "SO-API-1",
+                                                        "shipment_ref": "SH-API-1", "kind": "damage",
+                                                        "amount_claimed": "300"})
+    assert (status, opened["state"]) == (201, "opened")
+    # then the claim shows the documents timer due in three days
+    status, claim = await get(client, "/api/claims/CL-API-1")
+    timers = {t["rule"]: t["due_at"] for t in claim["open_timers"]}
+    assert timers["claim_documents"].startswith(clock.advance(days=3).date().isoformat())
+    status, moved = await post(client, "/api/claims/CL-API-1/events", {"event": "documents_received"})
+    assert (status, moved["state"]) == (200, "documents_received")
+    status, page = await get(client, "/api/claims?order_ref=SO-API-1")
+    assert [c["ref"] for c in page["items"]] == ["CL-API-1"]
+
+
+async def test_a_return_request_is_created_and_moved(client, runtime):
+    await post(client, "/api/orders", new_order("SO-RET"))
+    status, created = await post(client, "/api/returns", {"ref": "RT-1", "order_ref": "SO-RET", "type": "cancel",
+                                                          "reason": "ordered twice"})
+    assert (status, created["state"]) == (201, "pending_review"), created
+    status, view = await get(client, "/api/returns/RT-1")
+    assert view["timeline"][0]["event"] == "requested" and view["agent"] == "agent-1"
+    status, page = await get(client, "/api/returns?state=pending_review")
+    assert [r["ref"] for r in page["items"]] == ["RT-1"]
+
+
+async def test_customer_events_grade_vip_and_monthly_review(client):
+    status, customer = await post(client, "/api/customers", {"code": "C-VIP", "name": "Big Buyer", "grade": "B"})
+    assert (status, customer["standing"]) == (201, "regular")
+    status, moved = await post(client, "/api/customers/C-VIP/events",
+                               {"event": "grade_changed", "data": {"grade": "A"}})
+    assert (status, moved["event"]) == (200, "grade_changed")
+    status, moved = await post(client, "/api/customers/C-VIP/events", {"event": "vip_granted"})
+    assert moved["state"] == "vip"
+    status, moved = await post(client, "/api/customers/C-VIP/events",
+                               {"event": "vip_review", "data": {"monthly_volume": "900", "threshold": "1000"}})
+    assert (status, moved["event"], moved["state"]) == (200, "vip_revoked", "regular")
+    status, view = await get(client, "/api/customers/C-VIP")
+    assert view["grade"] == "A" and view["monthly_volume"] == "900"
+    assert [e["event"] for e in view["timeline"]] == ["created", "grade_changed", "vip_granted", "vip_revoked"]
+    assert {h["hook"] for h in view["handoffs"]} >= {"hub_customer_vip_granted", "hub_customer_vip_revoked"}
+    status, body = await post(client, "/api/customers/C-VIP/events", {"event": "grade_changed", "data": {"grade": "Z"}})
+    assert (status, body["field"]) == (422, "grade")
+    status, body = await post(client, "/api/customers/C-VIP/events", {"event": "vip_review", "data": {}})
+    assert (status, body["field"]) == (422, "monthly_volume")
