@@ -18,7 +18,7 @@ CLAIMABLE_ORDER_STATES = ("shipped", "delivered")
 
 
 async def open_claim(tx: Tx, new: NewClaim) -> Transition:
-    order = await tx.fetch("order", new.order_ref, lock=True)
+    order = await tx.fetch_referenced("order", new.order_ref, field="order_ref")
     if order["state"] not in CLAIMABLE_ORDER_STATES:
         reason = ("the 3-day inspection window has passed" if order["state"] == "closed"
                   else f"order is {order['state']}")

@@ -45,7 +45,7 @@ async def _policy_reason(tx: Tx, new: NewReturn, order: dict[str, Any]) -> str |
 
 
 async def request_return(tx: Tx, new: NewReturn) -> Transition:
-    order = await tx.fetch("order", new.order_ref, lock=True)
+    order = await tx.fetch_referenced("order", new.order_ref, field="order_ref")
     if new.line_no is not None and new.line_no not in {ln["line_no"] for ln in order["lines"]}:
         raise InvalidInput(f"order {new.order_ref} has no line {new.line_no}", field="line_no")
     if new.type in ("return_refund", "exchange", "repair") and not new.address:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.core.config import HubConfig
-from hub.core.errors import NotFound
+from hub.core.errors import InvalidInput, NotFound
 from hub.core.outbox.writer import HookRouter, enqueue
 from hub.core.store.tables import ENTITY_TABLES, timeline
 
@@ -37,6 +37,13 @@ class Tx:
         if row is None:
             raise NotFound(f"{entity} {ref} not found")
         return dict(row)
+
+    async def fetch_referenced(self, entity: str, ref: str, *, field: str) -> dict[str, Any]:
+        """An entity named inside a request body: unknown is a bad field (422), not a missing page."""
+        try:
+            return await self.fetch(entity, ref, lock=True)
+        except NotFound as exc:
+            raise InvalidInput(f"unknown {entity} {ref}", field=field) from exc
 
     async def update(self, entity: str, row_id: int, values: dict[str, Any]) -> None:
         table = ENTITY_TABLES[entity]

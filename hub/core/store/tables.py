@@ -171,6 +171,7 @@ outbox_events = sa.Table(
     sa.Column("order_ref", sa.String(64), index=True),
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_outbox_events_entity_ref", "entity", "ref"),
 )
 
 _UNFINISHED = sa.text("state IN ('pending', 'failed', 'running')")

@@ -1,4 +1,4 @@
-"""partial indexes over unfinished deliveries, pending inbound events and open timers
+"""partial indexes over unfinished work; outbox events by entity
 
 Revision ID: 0002
 Revises: 0001
@@ -29,9 +29,11 @@ def upgrade() -> None:
                     sqlite_where=PENDING)
     op.drop_index("ix_timers_due", table_name="timers")
     op.create_index("ix_timers_due", "timers", ["due_at"], postgresql_where=OPEN, sqlite_where=OPEN)
+    op.create_index("ix_outbox_events_entity_ref", "outbox_events", ["entity", "ref"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_events_entity_ref", table_name="outbox_events")
     op.drop_index("ix_timers_due", table_name="timers")
     op.create_index("ix_timers_due", "timers", ["state", "due_at"])
     op.drop_index("ix_inbound_events_pending", table_name="inbound_events")
