@@ -151,3 +151,40 @@ def test_a_route_to_an_unknown_robot_stops_start_up(settings):
 def test_customer_letters_cannot_be_routed_to_a_robot(settings):
     with pytest.raises(ConfigError, match="not a milestone this plugin sends"):
         build("chat", {**settings, "routes": {"order_shipped": ["escalation"]}})
+
+
+async def test_the_hub_escalates_a_breached_claim_documents_timer_once(make_hub, sqlite_engine, clock, robots,
+                                                                       monkeypatch):
+    # given a hub with the WeCom escalation robot and a claim whose documents are due in 3 days
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+
+    from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewShipment
+    from hub.core.runtime import Runtime
+    from hub.core.store.tables import deliveries
+
+    monkeypatch.setenv("HUB_WECOM_KEY", WECOM_KEY)
+    plugins = {"enabled": ["notify.chat"], "notify.chat": {
+        "robots": {"escalation": {"vendor": "wecom", "key": {"env": "HUB_WECOM_KEY"}, "base_url": robots.url}},
+        "routes": {"sla_breached.claim_documents": ["escalation"]}}}
+    hub = await make_hub(sqlite_engine, plugins=plugins)
+    await hub.create_customer(NewCustomer(code="C1", name="Zhang", grade="A"))
+    await hub.create_order(NewOrder(ref="SO-1", customer_code="C1", contact={"phone": "1", "address": "x"},
+                                    lines=[{"product_code": "P", "spec": "s", "qty": 1, "unit_price": "9"}]))
+    for event in ("reviewed", "confirmation_sent", "released", "finance_approved"):
+        await hub.apply("order", "SO-1", event)
+    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", carrier="sandbox", tracking_number="T1"))
+    claim_ref = (await hub.open_claim(NewClaim(order_ref="SO-1", kind="damage", amount_claimed=Decimal("80")))).ref
+    runtime = Runtime(hub, inline_tries=1)
+    # when the 3 days pass, and the escalation's handoff is delivered a second time
+    clock.advance(days=3, minutes=1)
+    await runtime.settle()
+    async with hub.engine.begin() as conn:
+        await conn.execute(sa.update(deliveries).where(deliveries.c.hook == "hub_sla_breached")
+                           .values(state="pending"))
+    await runtime.settle()
+    # then the robot channel got exactly one escalation, naming the claim's rule
+    assert len(robots.wecom) == 1
+    content = robots.wecom[0]["markdown"]["content"]
+    assert claim_ref in content
