@@ -27,7 +27,7 @@ from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, N
 from hub.core.domain.tx import Tx
 from hub.core.models import FollowUp, Transition, TrackingUpdate
 from hub.core.outbox.writer import HookRouter
-from hub.core.store.db import make_engine, upgrade
+from hub.core.store.db import begin, make_engine, upgrade
 
 CREATORS = {"customer": _customers, "order": _orders, "shipment": _shipments, "claim": _claims,
             "return": _returns}
@@ -54,7 +54,7 @@ class Hub:
         if conn is not None:
             yield Tx(conn, now or self.clock.now(), self.config, self.router, actor)
             return
-        async with self.engine.begin() as own:
+        async with begin(self.engine) as own:
             yield Tx(own, now or self.clock.now(), self.config, self.router, actor)
 
     # --- commands --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.core.errors import InvalidInput
 from hub.core.service import Hub
+from hub.core.store.db import begin
 from hub.core.store.tables import api_idempotency
 from hub.web.jsonio import dumps, json_error, json_response
 
@@ -44,7 +45,7 @@ async def run_once(request: web.Request, hub: Hub, body: Any, command: Command) 
     key = idempotency_key(request)
     try:
         if key is None:
-            async with hub.engine.begin() as conn:
+            async with begin(hub.engine) as conn:
                 status, payload = await command(conn)
             return json_response(payload, status)
         return await _once(hub, key, request_hash(request, body), command)
@@ -55,7 +56,7 @@ async def run_once(request: web.Request, hub: Hub, body: Any, command: Command) 
 
 
 async def _once(hub: Hub, key: str, digest: str, command: Command) -> web.Response:
-    async with hub.engine.begin() as conn:
+    async with begin(hub.engine) as conn:
         stored = (await conn.execute(sa.select(api_idempotency).where(api_idempotency.c.key == key))).first()
         if stored is not None:
             if stored.request_hash != digest:

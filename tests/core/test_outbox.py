@@ -15,7 +15,8 @@ from hub.core.domain.inputs import NewCustomer, NewOrder
 from hub.core.outbox import admin
 from hub.core.outbox.dispatcher import Dispatcher
 from hub.core.runtime import Runtime
-from hub.core.store.tables import deliveries, orders
+from hub.core.outbox.claim import claim_batch
+from hub.core.store.tables import deliveries, orders, outbox_events
 
 
 def order(ref: str, **extra) -> NewOrder:
@@ -152,25 +153,15 @@ async def test_an_expired_lease_is_taken_over_and_the_late_worker_loses(make_hub
     # given worker A claimed the delivery and then went silent
     a = Dispatcher(hub.engine, hub.pm, hub.config, clock.now, hub.apply_followups)
     async with hub.engine.begin() as conn:
-        from hub.core.outbox.claim import claim_batch
         (claimed,) = await claim_batch(conn, owner=a.owner, now=clock.now(), lease_seconds=30, limit=10)
+        payload = (await conn.execute(sa.select(outbox_events.c.payload))).scalar_one()
     # when the lease expires and worker B runs
     clock.advance(seconds=31)
     b = Dispatcher(hub.engine, hub.pm, hub.config, clock.now, hub.apply_followups)
     assert await b.drain() == 1
     # then B completed it, and A's late result does not overwrite B's
-    payload = {"order": None}
-    outcome = await a._record(claimed, a_ctx(claimed, a), "done", None)
-    assert outcome == "lease_lost"
+    assert await a.deliver(claimed, payload) == "lease_lost"
     assert await states(hub) == [("done", 2)]
-    del payload
-
-
-def a_ctx(row, dispatcher):
-    from hub.core.logging import get_logger
-    from hub.core.models import HookContext
-    return HookContext(idempotency_key=row["idempotency_key"], attempt=row["attempts"], delivery_id=row["id"],
-                       event_id=row["event_id"], plugin=row["plugin"], log=get_logger(), now=dispatcher.now())
 
 
 async def test_ops_retry_and_discard_record_who_did_it(make_hub, engine, tmp_path, clock):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.core.errors import IllegalTransition, NotFound
+from hub.core.store.db import begin
 from hub.core.store.tables import deliveries, delivery_actions, outbox_events
 
 STATES = ("pending", "running", "failed", "dead", "done", "discarded")
@@ -50,7 +51,7 @@ async def get_handoff(engine: AsyncEngine, delivery_id: int) -> dict[str, Any]:
 
 async def _change(engine: AsyncEngine, delivery_id: int, action: str, allowed: tuple[str, ...],
                   values: dict[str, Any], actor: str, now: datetime) -> dict[str, Any]:
-    async with engine.begin() as conn:
+    async with begin(engine) as conn:
         state = (await conn.execute(sa.select(deliveries.c.state).where(deliveries.c.id == delivery_id))).scalar()
         if state is None:
             raise NotFound(f"handoff {delivery_id} not found")

@@ -11,6 +11,7 @@ import os
 import socket
 import time
 import uuid
+from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,7 @@ from hub.core.models import HookContext
 from hub.core.outbox.backoff import horizon_passed, next_attempt_at
 from hub.core.outbox.claim import claim_batch
 from hub.core.outbox.payloads import rebuild
+from hub.core.store.db import begin
 from hub.core.store.tables import deliveries, ledger, outbox_events
 
 log = get_logger()
@@ -35,6 +37,18 @@ log = get_logger()
 def worker_id() -> str:
     """Unique per dispatcher: host and pid for ops, a random part for dispatchers in one process."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Attempt:
+    """One delivery attempt's result, recorded with the rest of its batch."""
+
+    row: dict[str, Any]
+    ctx: HookContext
+    log: Any
+    outcome: str = "done"
+    error: Exception | None = None
+    duration_ms: float = 0.0
 
 
 class Dispatcher:
@@ -58,8 +72,8 @@ class Dispatcher:
         return self._impls[key]
 
     async def run_once(self) -> int:
-        """Claim one batch and run it; returns how many deliveries were attempted."""
-        async with self.engine.begin() as conn:
+        """Claim one batch, run it, record every outcome in one transaction; returns the count."""
+        async with begin(self.engine) as conn:
             batch = await claim_batch(conn, owner=self.owner, now=self.now(),
                                       lease_seconds=self.config.lease_seconds, limit=self.batch_size)
             if not batch:
@@ -68,7 +82,8 @@ class Dispatcher:
             payloads = dict((await conn.execute(sa.select(outbox_events.c.id, outbox_events.c.payload)
                                                 .where(outbox_events.c.id.in_(ids)))).all())
         # Deliveries of one batch are for different (plugin, order) pairs: safe to run together.
-        await asyncio.gather(*(self._guarded(row, payloads[row["event_id"]]) for row in batch))
+        attempts = await asyncio.gather(*(self._guarded(row, payloads[row["event_id"]]) for row in batch))
+        await self._record(attempts)
         return len(batch)
 
     async def drain(self, max_rounds: int = 1000) -> int:
@@ -81,32 +96,32 @@ class Dispatcher:
             total += done
         return total
 
-    async def _guarded(self, row: dict[str, Any], payload: dict[str, Any]) -> None:
+    async def _guarded(self, row: dict[str, Any], payload: dict[str, Any]) -> Attempt:
         async with self._limit:
-            await self.deliver(row, payload)
+            return await self._attempt(row, payload)
 
     async def deliver(self, row: dict[str, Any], payload: dict[str, Any]) -> str:
-        plugin, hook, attempt = row["plugin"], row["hook"], row["attempts"]
+        """Attempt one claimed delivery and record it; returns the outcome."""
+        attempt = await self._attempt(row, payload)
+        await self._record([attempt])
+        return attempt.outcome
+
+    async def _attempt(self, row: dict[str, Any], payload: dict[str, Any]) -> Attempt:
+        plugin, hook = row["plugin"], row["hook"]
         bound = log.bind(delivery_id=row["id"], event_id=row["event_id"], plugin=plugin, hook=hook,
-                         attempt=attempt, entity=payload.get("_entity"), entity_ref=payload.get("_ref"))
-        ctx = HookContext(idempotency_key=row["idempotency_key"], attempt=attempt, delivery_id=row["id"],
+                         attempt=row["attempts"], entity=payload.get("_entity"), entity_ref=payload.get("_ref"))
+        ctx = HookContext(idempotency_key=row["idempotency_key"], attempt=row["attempts"], delivery_id=row["id"],
                           event_id=row["event_id"], plugin=plugin, log=bound, now=self.now(),
                           http=self.http, data_dir=self.config.data_dir, ledger=self._seen)
         started = time.perf_counter()
-        outcome, error = "done", None
+        attempt = Attempt(row, ctx, bound)
         try:
             await self._call(hook, plugin, payload, ctx)
-        except Exception as exc:  # recorded below, whatever it is
-            error = exc
-            outcome = self._classify(exc)
-        duration_ms = round((time.perf_counter() - started) * 1000, 2)
-        outcome = await self._record(row, ctx, outcome, error)
-        fields = {"outcome": outcome, "duration_ms": duration_ms}
-        if error is not None:
-            fields.update(error_class=type(error).__name__, error=str(error)[:500])
-        level = bound.error if outcome == "dead" else bound.info
-        level("outbox.delivery_attempt", **fields)
-        return outcome
+        except Exception as exc:  # recorded by _record, whatever it is
+            attempt.error = exc
+            attempt.outcome = self._classify(exc)
+        attempt.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        return attempt
 
     async def _call(self, hook: str, plugin: str, payload: dict[str, Any], ctx: HookContext) -> None:
         impl = self.impl(hook, plugin)
@@ -134,41 +149,71 @@ class Dispatcher:
         # delivery stops here instead of blocking the order's later handoffs for days.
         return "dead"
 
-    async def _record(self, row: dict[str, Any], ctx: HookContext, outcome: str,
-                      error: Exception | None) -> str:
-        now = self.now()
+    def _values(self, attempt: Attempt, now: datetime) -> dict[str, Any]:
+        row, error = attempt.row, attempt.error
         values: dict[str, Any] = {"updated_at": now, "lease_owner": None, "lease_until": None}
-        if outcome == "failed":
+        if attempt.outcome == "failed":
             retry_at = next_attempt_at(now, row["attempts"], getattr(error, "retry_after", None))
             if horizon_passed(row["created_at"], retry_at, self.config.retry_horizon_hours):
-                outcome = "dead"
+                attempt.outcome = "dead"
             values["next_attempt_at"] = retry_at
-        if outcome == "deferred":
+        if attempt.outcome == "deferred":
             values.update(state="pending", next_attempt_at=error.until, attempts=row["attempts"] - 1)
         else:
-            values["state"] = outcome
+            values["state"] = attempt.outcome
         if error is not None:
             values.update(last_error=str(error)[:2000], error_class=type(error).__name__)
-        mine = sa.and_(deliveries.c.id == row["id"], deliveries.c.lease_owner == self.owner,
-                       deliveries.c.state == "running")
+        return values
+
+    async def _record(self, attempts: list[Attempt]) -> None:
+        """One transaction for the whole batch: one UPDATE for the plain successes, one per other
+        outcome, each guarded by this worker's lease; a lost lease means another worker's outcome counts."""
+        now = self.now()
+        mine = sa.and_(deliveries.c.lease_owner == self.owner, deliveries.c.state == "running")
+        plain = [a for a in attempts if a.outcome == "done" and not a.ctx.followups and not a.ctx.remembered]
         try:
-            async with self.engine.begin() as conn:
-                result = await conn.execute(deliveries.update().where(mine).values(**values))
-                if result.rowcount == 0:
-                    return "lease_lost"  # another worker took it over: its outcome counts
-                # Whatever the outcome, what was already sent stays remembered, so a retry
-                # after a partial send (one recipient of two) does not send it twice.
-                await self._remember(conn, ctx, now)
-                if outcome == "done" and ctx.followups:
-                    await self.apply_followups(conn, ctx.followups, actor=ctx.plugin, now=now)
+            async with begin(self.engine) as conn:
+                if plain:
+                    ids = [a.row["id"] for a in plain]
+                    kept = set((await conn.execute(
+                        deliveries.update().where(mine, deliveries.c.id.in_(ids))
+                        .values(state="done", updated_at=now, lease_owner=None, lease_until=None)
+                        .returning(deliveries.c.id))).scalars())
+                    for a in plain:
+                        a.outcome = a.outcome if a.row["id"] in kept else "lease_lost"
+                for a in attempts:
+                    if a not in plain:
+                        await self._record_one(conn, a, mine, now)
+        except Exception as exc:  # the database failed: leases expire and the work is retried
+            log.error("outbox.record_failed", deliveries=len(attempts), error_class=type(exc).__name__,
+                      error=str(exc)[:300])
+            for a in attempts:
+                a.outcome = "unrecorded"
+        for a in attempts:
+            fields: dict[str, Any] = {"outcome": a.outcome, "duration_ms": a.duration_ms}
+            if a.error is not None:
+                fields.update(error_class=type(a.error).__name__, error=str(a.error)[:500])
+            (a.log.error if a.outcome == "dead" else a.log.info)("outbox.delivery_attempt", **fields)
+
+    async def _record_one(self, conn: Any, a: Attempt, mine: Any, now: datetime) -> None:
+        values = self._values(a, now)
+        result = await conn.execute(deliveries.update().where(mine, deliveries.c.id == a.row["id"]).values(**values))
+        if result.rowcount == 0:
+            a.outcome = "lease_lost"
+            return
+        # Whatever the outcome, what was already sent stays remembered, so a retry after a
+        # partial send (one recipient of two) does not send it twice.
+        await self._remember(conn, a.ctx, now)
+        if a.outcome != "done" or not a.ctx.followups:
+            return
+        try:
+            async with conn.begin_nested():
+                await self.apply_followups(conn, a.ctx.followups, actor=a.ctx.plugin, now=now)
         except HubError as exc:
             # The plugin did its work but the hub cannot accept what it reported: ops decide.
-            async with self.engine.begin() as conn:
-                await conn.execute(deliveries.update().where(mine).values(
-                    state="dead", last_error=f"follow-up rejected: {exc}"[:2000],
-                    error_class=type(exc).__name__, updated_at=now, lease_owner=None, lease_until=None))
-            return "dead"
-        return outcome
+            a.outcome, a.error = "dead", exc
+            await conn.execute(deliveries.update().where(deliveries.c.id == a.row["id"]).values(
+                state="dead", last_error=f"follow-up rejected: {exc}"[:2000], error_class=type(exc).__name__))
 
     async def _remember(self, conn: Any, ctx: HookContext, now: datetime) -> None:
         for key in dict.fromkeys(ctx.remembered):
