@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.core.logging import get_logger
+from hub.core.store.db import write_lock
 from hub.core.store.tables import inbound_events
 from hub.web import ingest_sql
 
@@ -109,7 +110,12 @@ class IngestWriter:
             if self._driver is None:
                 self._conn = await self.engine.connect()
                 self._driver = (await self._conn.get_raw_connection()).driver_connection
-            inserted = await self.insert(self._driver, [item.row for item in batch])
+            lock = write_lock(self.engine)
+            if lock is None:
+                inserted = await self.insert(self._driver, [item.row for item in batch])
+            else:  # on SQLite, wait for the background work's transaction here, not in SQLite
+                async with lock:
+                    inserted = await self.insert(self._driver, [item.row for item in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting request gets the failure; logged
             log.error("webhook.store_failed", events=len(batch), error_class=type(exc).__name__,
                       error=str(exc)[:300])
