@@ -28,7 +28,7 @@ ORDERS_SOURCE = "orders"
 MAX_ATTEMPTS = 5
 
 
-async def process_pending(hub: Any, limit: int = 200, budget_seconds: float = 0.05) -> int:
+async def process_pending(hub: Any, limit: int = 200, budget_seconds: float = 0.01) -> int:
     """Process stored events in one transaction (a savepoint each) until the batch or the time
     budget ends: one commit for many events, and the write lock is never held for long."""
     async with hub.engine.connect() as conn:

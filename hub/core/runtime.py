@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -49,14 +51,23 @@ class Runtime:
             if not await self.tick():
                 return
 
-    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.2) -> None:
+    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.2,
+                  busy: Callable[[], bool] | None = None, busy_interval: float = 1.0) -> None:
+        """Work until ``stop``. While ``busy()`` says senders are waiting on this process (webhook
+        acknowledgements come first), run one round per ``busy_interval`` only: the backlog
+        waits durably and ``max_pending`` answers 429 before it grows without bound."""
+        last = 0.0
         while not stop.is_set():
+            if busy is not None and busy() and time.monotonic() - last < busy_interval:
+                await asyncio.sleep(0.01)
+                continue
+            last = time.monotonic()
             try:
-                busy = await self.tick()
+                busy_now = await self.tick()
             except Exception as exc:  # the database went away: log, wait, carry on
                 log.error("runtime.tick_failed", error_class=type(exc).__name__, error=str(exc)[:300])
-                busy = 0
-            if not busy:
+                busy_now = 0
+            if not busy_now:
                 try:
                     await asyncio.wait_for(stop.wait(), idle_seconds)
                 except TimeoutError:

@@ -9,6 +9,7 @@ driver directly: at thousands of events a second the ORM-free SQL below is what 
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -50,6 +51,12 @@ class IngestWriter:
         self._added = 0
         self._tasks: list[asyncio.Task[None]] = []
 
+    last_store = 0.0
+
+    def busy(self) -> bool:
+        """Webhooks are arriving: background work in this process steps aside (see Runtime.run)."""
+        return not self.queue.empty() or time.monotonic() - self.last_store < 0.05
+
     @property
     def pending(self) -> int:
         """Unprocessed inbound events, cheaply: last counted plus stored since (never a query)."""
@@ -78,6 +85,7 @@ class IngestWriter:
     async def store(self, *, source: str, dedupe_key: str, headers_json: bytes, body: bytes,
                     now: datetime) -> bool:
         item = _Item((source, dedupe_key, headers_json, body, now))
+        self.last_store = time.monotonic()
         self.queue.put_nowait(item)
         # A cancelled wait (the sender hung up) leaves the row queued: it is stored all the same.
         return await item.done

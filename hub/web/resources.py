@@ -78,7 +78,8 @@ async def background(app: web.Application) -> AsyncIterator[None]:
     """Inbox, timers, tracking polls and the dispatcher, until the app stops."""
     runtime = Runtime(app[keys.HUB], http=app[keys.HTTP])
     stop = asyncio.Event()
-    task = asyncio.create_task(runtime.run(stop), name="hub.runtime")
+    writer = app[keys.INGEST]
+    task = asyncio.create_task(runtime.run(stop, busy=writer.busy), name="hub.runtime")
     yield
     stop.set()
     try:

@@ -24,9 +24,9 @@ WHERE id IN (
     WHERE d.state IN ('pending', 'failed', 'running')
       AND ((d.state <> 'running' AND d.next_attempt_at <= :now)
            OR (d.state = 'running' AND d.lease_until < :now))
-      AND NOT EXISTS (
-          SELECT 1 FROM deliveries e
-          WHERE e.plugin = d.plugin AND e.ordering_key = d.ordering_key AND e.id < d.id
+      AND d.id = (
+          SELECT min(e.id) FROM deliveries e
+          WHERE e.plugin = d.plugin AND e.ordering_key = d.ordering_key
             AND e.state IN ('pending', 'failed', 'running'))
     ORDER BY d.id
     LIMIT :limit

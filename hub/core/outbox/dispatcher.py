@@ -130,14 +130,25 @@ class Dispatcher:
         kwargs = rebuild(payload)
         kwargs["ctx"] = ctx
         args = {name: kwargs[name] for name in impl.argnames}
-        async for attempt in AsyncRetrying(stop=stop_after_attempt(self.inline_tries),
+        try:
+            await self._invoke(impl, args)
+            return
+        except TransientError:
+            if self.inline_tries <= 1:
+                raise
+        # Short in-call retries only after a transient fault: the common path pays nothing.
+        async for attempt in AsyncRetrying(stop=stop_after_attempt(self.inline_tries - 1),
                                            wait=wait_random_exponential(multiplier=0.1, max=2),
                                            retry=retry_if_exception_type(TransientError), reraise=True):
             with attempt:
                 ctx.followups.clear()  # remembered keys stay: those messages did go out
-                result = impl.function(**args)
-                if asyncio.iscoroutine(result):
-                    await result
+                await self._invoke(impl, args)
+
+    @staticmethod
+    async def _invoke(impl: Any, args: dict[str, Any]) -> None:
+        result = impl.function(**args)
+        if asyncio.iscoroutine(result):
+            await result
 
     @staticmethod
     def _classify(exc: Exception) -> str:

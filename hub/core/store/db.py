@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -15,6 +16,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# orjson for JSON columns: the outbox payloads are parsed on every delivery.
+JSON_CODEC = {"json_serializer": lambda value: orjson.dumps(value, default=str).decode(),
+              "json_deserializer": orjson.loads}
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:
@@ -27,12 +31,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **JSON_CODEC, **kwargs)
         _sqlite_pragmas(engine)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_async_engine(url, **kwargs)
+    return create_async_engine(url, **JSON_CODEC, **kwargs)
 
 
 def _sqlite_pragmas(engine: AsyncEngine) -> None:
@@ -49,9 +53,13 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        # Read-then-write transactions must take the write lock up front, or WAL answers
-        # SQLITE_BUSY mid-transaction despite busy_timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers (hub.core.store.db.begin) take the write lock up front, or WAL answers
+        # SQLITE_BUSY mid-transaction despite busy_timeout. Readers begin deferred: a WAL
+        # snapshot that never waits for the writer.
+        if conn.get_execution_options().get("hub_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
 
 
 _WRITE_LOCKS: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -76,8 +84,10 @@ async def begin(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         async with engine.begin() as conn:
             yield conn
         return
-    async with lock, engine.begin() as conn:
-        yield conn
+    async with lock, engine.connect() as conn:
+        await conn.execution_options(hub_write=True)
+        async with conn.begin():
+            yield conn
 
 
 def alembic_config() -> Config:

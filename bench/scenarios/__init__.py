@@ -1,0 +1,1 @@
+"""One module per scenario; each ``run(run: Run) -> dict`` returns the figures it measured."""
