@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -82,10 +81,6 @@ def build_plugin_manager(config: HubConfig) -> pluggy.PluginManager:
     return pm
 
 
-def plugin_names(pm: pluggy.PluginManager) -> list[str]:
-    return [name for name, plugin in pm.list_name_plugin() if plugin is not None]
-
-
 def implementers(pm: pluggy.PluginManager, hook: str) -> list[str]:
     """Names of the plugins that implement ``hook``: each gets its own outbox delivery."""
     caller = getattr(pm.hook, hook)
@@ -101,7 +96,3 @@ def describe(config: HubConfig) -> list[dict[str, Any]]:
                     "description": spec.description or (spec.factory.__doc__ or "").strip().split("\n")[0],
                     "settings_schema": spec.settings.model_json_schema()})
     return out
-
-
-def is_async(func: Any) -> bool:
-    return inspect.iscoroutinefunction(func)

@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 
 from hub.core.domain.snapshots import customer_of_order, shipment_snapshot
 from hub.core.domain.tracking import due_for_polling
@@ -101,11 +100,3 @@ class Runtime:
             return
         if update is not None:
             await self.hub.record_tracking(update)
-
-
-async def count(hub: Hub, table: sa.Table, **where: Any) -> int:
-    async with hub.engine.connect() as conn:
-        query = sa.select(sa.func.count()).select_from(table)
-        for key, value in where.items():
-            query = query.where(table.c[key] == value)
-        return int((await conn.execute(query)).scalar_one())

@@ -135,9 +135,3 @@ async def _close(tx: Tx, entity: str, ref: str, rule: str | None, state: str) ->
     if rule:
         cond.append(timers.c.rule == rule)
     await tx.conn.execute(timers.update().where(*cond).values(state=state, closed_at=tx.now))
-
-
-async def open_timers(conn: Any, entity: str, ref: str) -> list[dict[str, Any]]:
-    rows = await conn.execute(sa.select(timers).where(timers.c.entity == entity, timers.c.ref == ref)
-                              .order_by(timers.c.due_at))
-    return [dict(r) for r in rows.mappings()]

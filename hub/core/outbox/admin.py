@@ -72,9 +72,3 @@ async def retry(engine: AsyncEngine, delivery_id: int, actor: str, now: datetime
 
 async def discard(engine: AsyncEngine, delivery_id: int, actor: str, now: datetime) -> dict[str, Any]:
     return await _change(engine, delivery_id, "discard", DISCARDABLE, {"state": "discarded"}, actor, now)
-
-
-async def counts(engine: AsyncEngine) -> dict[str, int]:
-    async with engine.connect() as conn:
-        rows = await conn.execute(sa.select(deliveries.c.state, sa.func.count()).group_by(deliveries.c.state))
-        return {state: n for state, n in rows}

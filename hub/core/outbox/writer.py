@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 import pluggy
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.core.plugins import implementers
@@ -54,9 +53,3 @@ async def enqueue(conn: AsyncConnection, router: HookRouter, *, hook: str, entit
          "idempotency_key": idempotency_key(event_id, plugin), "created_at": now, "updated_at": now}
         for plugin in plugins])
     return event_id
-
-
-async def pending_count(conn: AsyncConnection) -> int:
-    q = sa.select(sa.func.count()).select_from(deliveries).where(
-        deliveries.c.state.in_(("pending", "failed", "running")))
-    return int((await conn.execute(q)).scalar_one())
