@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import sys
-import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 SUPPORT = Path(__file__).parent / "support"
@@ -20,7 +18,7 @@ from hub.core.plugins import build_plugin_manager  # noqa: E402
 from hub.core.service import Hub  # noqa: E402
 from hub.core.store.db import make_engine  # noqa: E402
 
-from hub_testing import PG_URL  # noqa: E402
+from hub_testing import fresh_pg_schema  # noqa: E402
 
 
 @pytest.fixture
@@ -36,18 +34,8 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         yield eng
         await eng.dispose()
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    async with admin.begin() as conn:
-        await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    eng = make_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    try:
+    async with fresh_pg_schema() as eng:
         yield eng
-    finally:
-        await eng.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 @pytest.fixture

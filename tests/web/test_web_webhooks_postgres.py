@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine
+
+from hub_testing import fresh_pg_schema
 
 from hub.app import create_app
 from hub.core.config import HubConfig
@@ -19,24 +19,14 @@ from hub.core.store.tables import inbound_events
 
 from .web_support import AUTH, order_message, sandbox_headers, sandbox_push, signed
 
-SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-
-
 @pytest.fixture
 async def pg_hub(config: HubConfig, clock: Any) -> AsyncIterator[Hub]:
-    schema = f"web_{uuid.uuid4().hex[:10]}"
-    admin = create_async_engine(SERVER)
-    async with admin.begin() as conn:
-        await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_async_engine(SERVER, connect_args={"server_settings": {"search_path": schema}})
-    hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
-    try:
-        yield hub
-    finally:
-        await hub.close()
-        async with admin.begin() as conn:
-            await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+    async with fresh_pg_schema("web") as engine:
+        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
+        try:
+            yield hub
+        finally:
+            await hub.close()
 
 
 async def test_events_are_stored_once_and_processed_on_postgresql(aiohttp_client, pg_hub, clock):
