@@ -63,7 +63,7 @@ class ClaimBehaviour:
             return {"amount_approved": _decimal(data, "amount")}
         return {}
 
-    def facts(self, tx: Tx, row: dict[str, Any]) -> ClaimFacts:
+    async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> ClaimFacts:
         return ClaimFacts(insured=row["insured"], loss=row["amount_claimed"],
                           minimum_claimable=tx.config.claims.minimum_claimable)
 

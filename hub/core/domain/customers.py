@@ -74,7 +74,7 @@ class CustomerBehaviour:
             return {"monthly_volume": Decimal(str(data["monthly_volume"]))}
         return {}
 
-    def facts(self, tx: Tx, row: dict[str, Any]) -> None:
+    async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> None:
         return None
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:

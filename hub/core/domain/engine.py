@@ -28,7 +28,7 @@ class Behaviour(Protocol):
 
     async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]: ...
 
-    def facts(self, tx: Tx, row: dict[str, Any]) -> Any: ...
+    async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> Any: ...
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None: ...
 
@@ -74,7 +74,8 @@ async def apply(tx: Tx, entity: str, ref: str, event: str, data: dict[str, Any] 
         behaviour.lifecycle.next_state(ref, previous, event)
     updates = await behaviour.updates(tx, row, event, data)
     merged = {**row, **updates}
-    state = behaviour.lifecycle.next_state(ref, previous, event, behaviour.facts(tx, merged))
+    facts = await behaviour.facts(tx, merged, data)
+    state = behaviour.lifecycle.next_state(ref, previous, event, facts)
     updates[behaviour.state_column] = state
     await tx.update(entity, row["id"], updates)
     merged[behaviour.state_column] = state

@@ -133,11 +133,11 @@ def _amount(data: dict[str, Any]) -> Decimal:
     return amount
 
 
-def _facts(tx: Tx, row: dict[str, Any]) -> OrderFacts:
+def _facts(row: dict[str, Any], grade: str, data: dict[str, Any]) -> OrderFacts:
     return OrderFacts(
-        grade=row.get("_grade", "B"), kind=row["kind"], missing_fields=tuple(row["missing_fields"]),
+        grade=grade, kind=row["kind"], missing_fields=tuple(row["missing_fields"]),
         price_mismatches=tuple(row["price_mismatches"]),
-        special_approved=bool(row.get("_special_approved")), deposit_due=row["deposit_due"],
+        special_approved=bool(data.get("special_approved")), deposit_due=row["deposit_due"],
         deposit_paid=row["deposit_paid"], total=row["total"], amount_paid=row["amount_paid"],
         open_claims=row["open_claims"], inspection_window_elapsed=row["inspection_window_elapsed"],
         back_orders_outstanding=any(Decimal(line["shipped_qty"]) < Decimal(line["qty"])
@@ -150,15 +150,12 @@ class OrderBehaviour:
     state_column = "state"
 
     async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
-        values = await _updates(tx, row, event, data)
-        # Guard inputs that are not columns travel with the row under a leading underscore.
-        grade = (await tx.fetch("customer", row["customer_code"]))["grade"]
-        row["_grade"] = grade
-        row["_special_approved"] = bool(data.get("special_approved"))
-        return values
+        return await _updates(tx, row, event, data)
 
-    def facts(self, tx: Tx, row: dict[str, Any]) -> OrderFacts:
-        return _facts(tx, row)
+    async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> OrderFacts:
+        # The gates depend on the customer's grade now, not when the order came in (002).
+        grade = (await tx.fetch("customer", row["customer_code"]))["grade"]
+        return _facts(row, grade, data)
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:
         if transition.event == "clarified":

@@ -82,7 +82,7 @@ class ReturnBehaviour:
     async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
         return {}
 
-    def facts(self, tx: Tx, row: dict[str, Any]) -> ReturnFacts:
+    async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> ReturnFacts:
         return ReturnFacts(type=row["type"])
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:

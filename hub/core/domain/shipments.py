@@ -89,7 +89,7 @@ class ShipmentBehaviour:
                 values["flags"] = sorted(flags)
         return values
 
-    def facts(self, tx: Tx, row: dict[str, Any]) -> None:
+    async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> None:
         return None
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:
