@@ -1,4 +1,4 @@
-"""The `hub` command: serve, worker, demo, plugins, config check, handoffs, db upgrade."""
+"""The `hub` command: serve, worker, demo, plugins, config check, handoffs, inbound, db upgrade and prune."""
 from __future__ import annotations
 
 import argparse
@@ -86,6 +86,9 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from hub.core.store.db import make_engine, upgrade
 
+    if args.action == "prune":
+        return cmd_db_prune(args)
+
     async def run() -> None:
         engine = make_engine(_config(args).db_url)
         try:
@@ -95,6 +98,28 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     asyncio.run(run())
     print("database is at the latest revision")
+    return 0
+
+
+def cmd_db_prune(args: argparse.Namespace) -> int:
+    from hub.core.clock import SystemClock
+    from hub.core.retention import prune
+    from hub.core.store.db import make_engine, upgrade
+
+    config = _config(args)
+
+    async def run() -> dict[str, int]:
+        engine = make_engine(config.db_url)
+        try:
+            await upgrade(engine)
+            return await prune(engine, config.retention, SystemClock().now(),
+                               retry_horizon_hours=config.retry_horizon_hours, dry_run=args.dry_run)
+        finally:
+            await engine.dispose()
+
+    mark = " (dry run)" if args.dry_run else ""
+    for table, count in asyncio.run(run()).items():
+        print(f"{table:<16} {count}{mark}")
     return 0
 
 
@@ -124,6 +149,76 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _inbound_action(engine: Any, args: argparse.Namespace) -> Any:
+    """The rows to print, or the number of events a bulk retry put back."""
+    from hub.core import inbound_admin
+    from hub.core.clock import SystemClock
+
+    actor, now = f"cli:{args.actor}", SystemClock().now()
+    if args.action == "list":
+        return await inbound_admin.list_events(engine, state=args.state, source=args.source, limit=args.limit)
+    if args.failed:
+        return await inbound_admin.retry_failed(engine, actor, now, source=args.source)
+    change = inbound_admin.retry if args.action == "retry" else inbound_admin.discard
+    return [await change(engine, args.id, actor, now)]
+
+
+def cmd_inbound(args: argparse.Namespace) -> int:
+    from hub.core.store.db import make_engine, upgrade
+
+    async def run() -> Any:
+        engine = make_engine(_config(args).db_url)
+        try:
+            await upgrade(engine)
+            return await _inbound_action(engine, args)
+        finally:
+            await engine.dispose()
+
+    result = asyncio.run(run())
+    if isinstance(result, int):
+        print(json.dumps({"retried": result}) if args.json else f"retried {result} failed inbound events")
+        return 0
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+        return 0
+    for e in result:
+        error = f"  {(e['error'] or '')[:100]}" if e["error"] else ""
+        print(f"#{e['id']:<6} {e['state']:<9} {e['source']:<20} attempts={e['attempts']:<3} "
+              f"{e['received_at']:%Y-%m-%d %H:%M:%S}{error}")
+    return 0
+
+
+def _inbound_usage(args: argparse.Namespace) -> str | None:
+    """What is wrong with an ``inbound`` command line, if anything."""
+    if args.failed and args.action != "retry":
+        return "--failed goes with inbound retry"
+    if args.action == "retry" and (args.id is None) == (not args.failed):
+        return "inbound retry takes either an event id or --failed"
+    if args.action == "discard" and args.id is None:
+        return "inbound discard needs the event id"
+    return None
+
+
+def _actor(value: str) -> str:
+    from hub.web.auth import ACTOR
+    if not ACTOR.match(value):  # it lands in inbound_actions.actor, 64 characters
+        raise argparse.ArgumentTypeError("1-48 letters, digits or . _ : -")
+    return value
+
+
+def _inbound_parser(sub: Any) -> None:
+    inbound = sub.add_parser("inbound", help="list, retry or discard stored webhooks")
+    inbound.add_argument("action", choices=["list", "retry", "discard"])
+    inbound.add_argument("id", nargs="?", type=int)
+    inbound.add_argument("--failed", action="store_true", help="retry every failed event (of --source)")
+    inbound.add_argument("--state", choices=["pending", "processed", "failed", "discarded"])
+    inbound.add_argument("--source", help="webhook source, e.g. orders")
+    inbound.add_argument("--limit", type=int, default=100)
+    inbound.add_argument("--actor", type=_actor, default="ops")
+    inbound.add_argument("--json", action="store_true")
+    inbound.set_defaults(func=cmd_inbound)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="hub", description=__doc__)
     top.add_argument("--config", help="path to hub.toml (default: $HUB_CONFIG or ./config/hub.toml)")
@@ -144,7 +239,8 @@ def parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=["check"])
     config.set_defaults(func=cmd_config_check)
     db = sub.add_parser("db", help="database")
-    db.add_argument("action", choices=["upgrade"])
+    db.add_argument("action", choices=["upgrade", "prune"])
+    db.add_argument("--dry-run", action="store_true", help="prune: count what is due, delete nothing")
     db.set_defaults(func=cmd_db_upgrade)
     handoffs = sub.add_parser("handoffs", help="list, retry or discard handoffs")
     handoffs.add_argument("action", choices=["list", "retry", "discard"])
@@ -155,6 +251,7 @@ def parser() -> argparse.ArgumentParser:
     handoffs.add_argument("--actor", default="ops")
     handoffs.add_argument("--json", action="store_true")
     handoffs.set_defaults(func=cmd_handoffs)
+    _inbound_parser(sub)
     return top
 
 
@@ -162,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "handoffs" and args.action != "list" and args.id is None:
         parser().error("handoffs retry/discard need the handoff id")
+    if args.command == "inbound" and (problem := _inbound_usage(args)):
+        parser().error(problem)
     configure(args.log_level)
     try:
         return args.func(args)

@@ -54,18 +54,61 @@ class ClaimPolicy(Strict):
     minimum_claimable: Decimal = Field(Decimal("500"), description="Below this an insured claim is negotiated.")
 
 
+class CircuitSettings(Strict):
+    """Per-plugin circuit breaker (Convoy's model): opens after consecutive failures, probed back."""
+
+    failure_threshold: int = Field(5, gt=0, description="Consecutive failed attempts that open a plugin's circuit.")
+    cooldown_s: float = Field(30.0, gt=0, description="First wait before a probe; doubles on each failed probe.")
+    max_cooldown_s: float = Field(600.0, gt=0, description="The longest wait between probes.")
+
+
+class DispatchSettings(Strict):
+    """How the dispatcher calls plugins: every call is cut at its timeout, whatever the plugin does."""
+
+    call_timeout_s: float = Field(10.0, gt=0, description="Default timeout of one plugin call (a transient failure).")
+    timeouts: dict[str, float] = Field({}, description="Plugin name → its own call timeout in seconds.")
+    batch_size: int = Field(200, gt=0, le=5000, description="Deliveries claimed per round.")
+    plugin_concurrency: int = Field(8, gt=0, description="Calls in flight per plugin per process.")
+    circuit: CircuitSettings = CircuitSettings()
+
+    def timeout_for(self, plugin: str) -> float:
+        return self.timeouts.get(plugin, self.call_timeout_s)
+
+
+class InboxSettings(Strict):
+    batch_size: int = Field(500, gt=0, le=5000, description="Stored webhooks applied per transaction at most.")
+    budget_ms: float = Field(50.0, gt=0, description="A batch stops taking events after this long (SQLite "
+                                                      "has one writer: webhooks wait behind it).")
+    max_attempts: int = Field(5, gt=0, description="Database failures before an event is kept as failed.")
+
+
+class RetentionSettings(Strict):
+    """What history is kept; the business timeline, entities and tracking events always are."""
+
+    inbound_days: float = Field(14.0, ge=7, description="Processed inbound events are deleted after this; never "
+                                                        "under the 7-day dedupe window (senders retry for 3 days).")
+    deliveries_days: float = Field(30.0, gt=0, description="Finished (done, discarded) handoffs and their outbox "
+                                                           "events are deleted after this.")
+    interval_s: float = Field(300.0, gt=0, description="How often the background pruning runs.")
+    batch_size: int = Field(1000, gt=0, le=50_000, description="Rows deleted per statement: short transactions.")
+
+
 class HubConfig(Strict):
     data_dir: Path = Field(Path("data"), description="SQLite file, admin token, sandbox outputs.")
     database_url: str | None = Field(None, description="Default: a SQLite file in data_dir.")
     host: str = "127.0.0.1"
     port: int = 8080
-    worker_concurrency: int = Field(16, gt=0, description="Deliveries run at once per process.")
+    worker_concurrency: int = Field(256, gt=0, description="Deliveries held at once per process (running, or "
+                                                           "waiting for a slot of their plugin).")
     lease_seconds: float = Field(30.0, gt=0, description="A killed worker's claims are taken over after this.")
     retry_horizon_hours: float = Field(72.0, gt=0, description="Transient failures dead-letter after this.")
     tracking_poll_minutes: float = 60.0
     agents: tuple[str, ...] = Field(("agent-1",), description="After-sales agents, assigned round robin.")
     price_list: dict[str, Decimal] = Field({}, description="Product code → unit price, when the ERP gives none.")
     webhooks: WebhookSettings = WebhookSettings()
+    dispatch: DispatchSettings = DispatchSettings()
+    inbox: InboxSettings = InboxSettings()
+    retention: RetentionSettings = RetentionSettings()
     returns: ReturnPolicy = ReturnPolicy()
     claims: ClaimPolicy = ClaimPolicy()
     plugins: dict[str, Any] = Field(default_factory=lambda: {"enabled": list(DEFAULT_PLUGINS)})

@@ -72,3 +72,15 @@ class HandoffFilter(Query):
     state: Literal["pending", "running", "failed", "dead", "done", "discarded"] | None = None
     plugin: str | None = Field(None, min_length=1, max_length=100)
     order_ref: str | None = Field(None, min_length=1, max_length=64)
+
+
+class InboundFilter(Query):
+    state: Literal["pending", "processed", "failed", "discarded"] | None = Field(
+        None, description="Only stored webhooks in this state; the newest come first.")
+    source: str | None = Field(None, min_length=1, max_length=100, description="The webhook source, e.g. orders.")
+
+
+class InboundRetryFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt source must not retry every source
+
+    source: str | None = Field(None, min_length=1, max_length=100, description="Only failed events of this source.")

@@ -14,6 +14,14 @@ from hub.core.clock import as_utc
 from hub.core.store.tables import deliveries, inbound_events, timers
 
 METHODS = frozenset(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))
+# Only the states with a partial index: each count reads its index, not the processed history.
+INBOUND_STATES = ("pending", "failed")
+
+
+def _inbound_count(state: str) -> sa.ScalarSelect:
+    # The state inline, not bound: a generic PostgreSQL plan cannot match a partial index to $1.
+    return (sa.select(sa.func.count()).select_from(inbound_events)
+            .where(inbound_events.c.state == sa.literal(state, literal_execute=True)).scalar_subquery())
 
 
 class Metrics:
@@ -37,6 +45,8 @@ class Metrics:
         self.dead = Gauge("hub_handoffs_dead", "Dead-lettered handoffs awaiting ops.", registry=r)
         self.timers = Gauge("hub_timers", "Time-rule timers by state (open, breached).", ["state"], registry=r)
         self.inbound_pending = Gauge("hub_inbound_pending", "Stored webhooks not yet processed.", registry=r)
+        self.inbound = Gauge("hub_inbound_events", "Stored webhooks waiting (pending) or kept for ops (failed).",
+                             ["state"], registry=r)
 
     def webhook(self, source: str, outcome: str) -> None:
         key = (source, outcome)
@@ -62,8 +72,8 @@ class Metrics:
             timer_counts = dict((await conn.execute(sa.select(timers.c.state, sa.func.count())
                                                     .where(timers.c.state.in_(("open", "breached")))
                                                     .group_by(timers.c.state))).all())
-            inbound = (await conn.execute(sa.select(sa.func.count()).select_from(inbound_events)
-                                          .where(inbound_events.c.state == "pending"))).scalar_one()
+            inbound = dict(zip(INBOUND_STATES, (await conn.execute(sa.select(
+                *(_inbound_count(state) for state in INBOUND_STATES)))).one(), strict=True))
         self.handoffs.clear()
         for plugin, state, n in by_state:
             self.handoffs.labels(plugin, state).set(n)
@@ -72,7 +82,9 @@ class Metrics:
         self.oldest_age.set(max(0.0, (now - as_utc(oldest)).total_seconds()) if oldest else 0.0)
         for state in ("open", "breached"):
             self.timers.labels(state).set(timer_counts.get(state, 0))
-        self.inbound_pending.set(inbound)
+        self.inbound_pending.set(inbound["pending"])
+        for state, n in inbound.items():
+            self.inbound.labels(state).set(n)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -11,6 +11,16 @@ OBJECTS = {"type": "array", "items": {"type": "object"}}
 TIMELINE = {"type": "array", "items": {"$ref": "#/components/schemas/TimelineEntry"}}
 TIMERS = {"type": "array", "items": {"$ref": "#/components/schemas/Timer"}}
 HANDOFFS = {"type": "array", "items": {"$ref": "#/components/schemas/HandoffSummary"}}
+DATE_TIME = {"type": "string", "format": "date-time"}
+ACTIONS = {"type": "array", "items": {"type": "object", "required": ["action", "actor", "at"],
+                                      "properties": {"action": {"type": "string"}, "actor": {"type": "string"},
+                                                     "at": DATE_TIME}}}
+INBOUND_FIELDS = {"id": {"type": "integer"}, "source": {"type": "string"}, "dedupe_key": {"type": "string"},
+                  "state": {"enum": ["pending", "processed", "failed", "discarded"]},
+                  "attempts": {"type": "integer"},
+                  "error": {**STRING_OR_NULL, "description": "Why it could not be applied: ExceptionClass: message."},
+                  "received_at": DATE_TIME, "processed_at": {"type": ["string", "null"], "format": "date-time"},
+                  "ordering_key": STRING_OR_NULL}
 
 
 def _view(key: str, **extra: Any) -> dict[str, Any]:
@@ -49,6 +59,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                                   "at": {"type": "string", "format": "date-time"}}}}}},
     "Page": {"type": "object", "required": ["items", "limit", "offset"],
              "properties": {"items": OBJECTS, "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
+    "InboundSummary": {"type": "object", "required": list(INBOUND_FIELDS), "properties": INBOUND_FIELDS},
+    "InboundPage": {"type": "object", "required": ["items", "limit", "offset"],
+                    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/InboundSummary"}},
+                                   "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
+    "InboundEvent": {"type": "object", "required": [*INBOUND_FIELDS, "headers", "body", "body_format", "actions"],
+                     "properties": {**INBOUND_FIELDS,
+                                    "headers": {"type": "object", "additionalProperties": {"type": "string"},
+                                                "description": "As received, lower-cased; credentials redacted."},
+                                    "body": {"description": "The parsed JSON body, or its text (body_format)."},
+                                    "body_format": {"enum": ["json", "text"]}, "actions": ACTIONS}},
+    "InboundRetried": {"type": "object", "required": ["retried"],
+                       "properties": {"retried": {"type": "integer", "minimum": 0}}},
     "Customer": {"type": "object", "required": ["code", "name", "grade", "standing"],
                  "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                                 "grade": {"enum": ["A", "B", "C"]}, "standing": {"type": "string"}}},

@@ -8,11 +8,12 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hub.core.domain.inputs import NewShipment
-from hub.web import api, api_handoffs, health, webhooks
+from hub.web import api, api_handoffs, api_inbound, health, webhooks
 from hub.web import api_models as m
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HANDOFF_ID = r"{id:\d{1,18}}"  # bounded: a longer number is no handoff, and would overflow the column
+INBOUND_ID = r"{id:\d{1,18}}"  # the same bound; ids past the 32-bit column are answered 404 by the admin
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Route:
     responses: dict[int, str]  # status → response schema name in the document
     tag: str
     body: type[BaseModel] | None = None
-    query: type[m.Query] | None = None
+    query: type[BaseModel] | None = None  # a filter: m.Query, or m.InboundRetryFilter
     headers: tuple[str, ...] = ()  # Idempotency-Key, X-Actor
     public: bool = False
 
@@ -74,7 +75,25 @@ def route_table() -> list[Route]:
               "failed or dead handoff", {200: "Handoff", 404: "Error", 409: "Error"}, "handoffs",
               headers=("X-Actor",)),
     ]
-    return rows
+    return rows + _inbound_routes()
+
+
+def _inbound_routes() -> list[Route]:
+    return [
+        Route("GET", "/api/inbound", api_inbound.list_inbound, "List stored webhooks, newest first",
+              {200: "InboundPage"}, "inbound", query=m.InboundFilter),
+        Route("GET", f"/api/inbound/{INBOUND_ID}", api_inbound.show_inbound, "Show a stored webhook: headers, "
+              "body and who acted on it", {200: "InboundEvent", 404: "Error"}, "inbound"),
+        Route("POST", f"/api/inbound/{INBOUND_ID}/retry", api_inbound.retry_inbound, "Apply a failed or "
+              "discarded webhook again", {200: "InboundEvent", 404: "Error", 409: "Error"}, "inbound",
+              headers=("X-Actor",)),
+        Route("POST", f"/api/inbound/{INBOUND_ID}/discard", api_inbound.discard_inbound, "Discard a pending or "
+              "failed webhook: it is never applied", {200: "InboundEvent", 404: "Error", 409: "Error"}, "inbound",
+              headers=("X-Actor",)),
+        Route("POST", "/api/inbound/retry", api_inbound.retry_failed_inbound, "Apply every failed webhook "
+              "(of one source) again", {200: "InboundRetried"}, "inbound", query=m.InboundRetryFilter,
+              headers=("X-Actor",)),
+    ]
 
 
 def add_routes(app: web.Application, rows: list[Route]) -> None:

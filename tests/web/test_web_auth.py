@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import stat
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import make_mocked_request
 
 from hub.app import create_app
 from hub.core.logging import configure
+from hub.web.openapi import PATH_PARAM
 from hub.web.routes import route_table
 
 from .web_support import ADMIN_TOKEN, make_config
@@ -19,7 +20,8 @@ PUBLIC = {"/healthz", "/readyz", "/metrics", "/webhooks/{source}"}
 
 
 def concrete(path: str) -> str:
-    return re.sub(r"\{(\w+)(:[^}]*)?\}", lambda m: "1" if m.group(1) == "id" else "X-1", path)
+    # PATH_PARAM knows one brace level: {id:\d{1,18}} is one parameter, not "{id:\d{1,18}" and a "}".
+    return PATH_PARAM.sub(lambda m: "1" if m.group(1) == "id" else "X-1", path)
 
 
 API_ROUTES = [(r.method, concrete(r.path)) for r in route_table() if r.path not in PUBLIC]
@@ -28,6 +30,13 @@ API_ROUTES = [(r.method, concrete(r.path)) for r in route_table() if r.path not 
 def test_every_route_but_probes_and_webhooks_is_protected():
     assert {r.path for r in route_table() if r.public} == PUBLIC
     assert all(path.startswith("/api/") for _, path in API_ROUTES)
+
+
+async def test_the_probed_paths_are_the_routes_themselves(app):
+    # a probe of a path no route matches would be refused by the token check all the same
+    for method, path in API_ROUTES:
+        match = await app.router.resolve(make_mocked_request(method, path))
+        assert match.http_exception is None, (method, path)
 
 
 BAD_AUTHORIZATIONS = [None, "Bearer wrong-token", f"Basic {ADMIN_TOKEN}", "Bearer ", f"Bearer {ADMIN_TOKEN}x",

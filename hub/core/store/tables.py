@@ -175,6 +175,7 @@ outbox_events = sa.Table(
 )
 
 _UNFINISHED = sa.text("state IN ('pending', 'failed', 'running')")
+_FINISHED = sa.text("state IN ('done', 'discarded')")
 
 deliveries = sa.Table(
     "deliveries", metadata,
@@ -199,6 +200,7 @@ deliveries = sa.Table(
     sa.Index("ix_deliveries_unfinished_key", "plugin", "ordering_key", "id",
              postgresql_where=_UNFINISHED, sqlite_where=_UNFINISHED),
     sa.Index("ix_deliveries_state", "state"),
+    sa.Index("ix_deliveries_finished", "updated_at", postgresql_where=_FINISHED, sqlite_where=_FINISHED),
 )
 
 delivery_actions = sa.Table(
@@ -245,9 +247,41 @@ inbound_events = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("processed_at", UTCDateTime),
+    # Events with one key are applied one after another, in arrival order (the order ref of a
+    # shop message, the tracking number of a carrier push); NULL: no order to keep.
+    sa.Column("ordering_key", sa.String(128)),
     sa.UniqueConstraint("source", "dedupe_key"),
     sa.Index("ix_inbound_events_pending", "id", postgresql_where=sa.text("state = 'pending'"),
              sqlite_where=sa.text("state = 'pending'")),
+    sa.Index("ix_inbound_events_pending_key", "ordering_key", "id",
+             postgresql_where=sa.text("state = 'pending'"), sqlite_where=sa.text("state = 'pending'")),
+    sa.Index("ix_inbound_events_failed", "id", postgresql_where=sa.text("state = 'failed'"),
+             sqlite_where=sa.text("state = 'failed'")),
+    # Retention deletes processed events oldest first, in small batches.
+    sa.Index("ix_inbound_events_processed", "received_at", postgresql_where=sa.text("state = 'processed'"),
+             sqlite_where=sa.text("state = 'processed'")),
+)
+
+inbound_actions = sa.Table(
+    "inbound_actions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("inbound_id", sa.Integer, nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),  # retry | discard
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
+# One row per plugin whose circuit has ever opened: shared by every worker process.
+circuits = sa.Table(
+    "circuits", metadata,
+    sa.Column("plugin", sa.String(100), primary_key=True),
+    sa.Column("state", sa.String(16), nullable=False),  # closed | open | half_open
+    sa.Column("failures", sa.Integer, nullable=False),  # consecutive failed attempts
+    sa.Column("reason", sa.Text),
+    sa.Column("opened_at", UTCDateTime),
+    sa.Column("retry_at", UTCDateTime),  # when the next probe may run
+    sa.Column("cooldown_s", sa.Float, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
 api_idempotency = sa.Table(
