@@ -46,6 +46,11 @@ class TransientError(PluginError):
         super().__init__(message)
 
 
+class CallTimedOut(TransientError):
+    """The dispatcher cut a plugin call at its timeout. Retried with backoff, never in the call:
+    a system that did not answer in time rarely answers a moment later."""
+
+
 class PermanentError(PluginError):
     """A fault retrying cannot fix (validation 4xx, unknown record). Dead-lettered at once."""
 

@@ -170,6 +170,7 @@ class WebhookReceipt(Snapshot):
     """A verified inbound request: what identifies it and what the sender wants as a reply."""
 
     event_id: str | None = None  # None: the core dedupes on a hash of the body
+    ordering_key: str | None = None  # events with one key are applied in arrival order
     reply_status: int = 200
     reply_body: bytes | None = None
     reply_content_type: str = "application/json"

@@ -1,16 +1,19 @@
-"""The background work of a hub process: inbox, timers, tracking polls and the dispatcher."""
+"""The background work of a hub process: inbox, timers, tracking polls, the dispatcher, pruning.
+
+Each kind of work runs in a loop of its own, so a slow one (a plugin call that hangs, a long
+poll) never holds up the others; ``tick`` runs one round of each, for tests and the demo.
+"""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 
 from hub.core.domain.snapshots import customer_of_order, shipment_snapshot
 from hub.core.domain.tracking import due_for_polling
 from hub.core.errors import PluginError
-from hub.core.inbox import process_pending
+from hub.core.inbox import Inbox
 from hub.core.logging import get_logger
 from hub.core.models import HookContext
 from hub.core.outbox.dispatcher import Dispatcher
@@ -35,10 +38,11 @@ class Runtime:
         self.dispatcher = Dispatcher(hub.engine, hub.pm, hub.config, hub.clock.now, hub.apply_followups,
                                      http=http, inline_tries=inline_tries)
         self.carriers = registered_carriers(hub)
+        self.inbox = Inbox(hub)
 
     async def tick(self) -> int:
         """One round of every kind of background work; returns how much was done."""
-        work = await process_pending(self.hub)
+        work = await self.inbox.process_pending()
         work += await self.hub.fire_due_timers()
         work += await self.poll_tracking()
         work += await self.dispatcher.run_once()
@@ -50,27 +54,27 @@ class Runtime:
             if not await self.tick():
                 return
 
-    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.2,
-                  busy: Callable[[], bool] | None = None, busy_interval: float = 1.0) -> None:
-        """Work until ``stop``. While ``busy()`` says senders are waiting on this process (webhook
-        acknowledgements come first), run one round per ``busy_interval`` only: the backlog
-        waits durably and ``max_pending`` answers 429 before it grows without bound."""
-        last = 0.0
-        while not stop.is_set():
-            if busy is not None and busy() and time.monotonic() - last < busy_interval:
-                await asyncio.sleep(0.01)
-                continue
-            last = time.monotonic()
-            try:
-                busy_now = await self.tick()
-            except Exception as exc:  # the database went away: log, wait, carry on
-                log.error("runtime.tick_failed", error_class=type(exc).__name__, error=str(exc)[:300])
-                busy_now = 0
-            if not busy_now:
-                try:
-                    await asyncio.wait_for(stop.wait(), idle_seconds)
-                except TimeoutError:
-                    pass
+    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.2) -> None:
+        """Work until ``stop``: the inbox, timers, polls and pruning each in a loop of its own,
+        the dispatcher as a pipeline (claims overlap the calls in flight)."""
+        retention = self.hub.config.retention
+        loops = [
+            _loop("inbox", self.inbox.process_pending, stop, idle_seconds),
+            _loop("timers", self.hub.fire_due_timers, stop, idle_seconds),
+            _loop("tracking", self.poll_tracking, stop, max(idle_seconds, 1.0)),
+            _loop("retention", self.prune, stop, retention.interval_s),
+            self.dispatcher.run(stop, idle_seconds),
+        ]
+        await asyncio.gather(*loops)
+
+    async def prune(self) -> int:
+        from hub.core.retention import prune  # only the long-running loop needs it
+
+        counts = await prune(self.hub.engine, self.hub.config.retention, self.hub.clock.now(),
+                             retry_horizon_hours=self.hub.config.retry_horizon_hours, max_batches=20)
+        if any(counts.values()):
+            log.info("retention.pruned", **{f"{table}_rows": n for table, n in counts.items()})
+        return 0  # pruning never keeps its loop busy: it runs once per interval
 
     async def poll_tracking(self) -> int:
         now = self.hub.clock.now()
@@ -100,3 +104,21 @@ class Runtime:
             return
         if update is not None:
             await self.hub.record_tracking(update)
+
+
+async def _loop(name: str, step: Callable[[], Awaitable[int]], stop: asyncio.Event, idle_seconds: float) -> None:
+    """Run ``step`` until ``stop``; wait ``idle_seconds`` when it found nothing to do. A failing
+    round (the database went away) is logged and retried after a wait."""
+    while not stop.is_set():
+        try:
+            busy = await step()
+        except Exception as exc:  # noqa: BLE001 - logged; the loop must outlive a database outage
+            log.error("runtime.round_failed", loop=name, error_class=type(exc).__name__, error=str(exc)[:300])
+            busy = 0
+        if busy:
+            await asyncio.sleep(0)  # let requests and the other loops in between batches
+            continue
+        try:
+            await asyncio.wait_for(stop.wait(), idle_seconds)
+        except TimeoutError:
+            pass

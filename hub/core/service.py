@@ -51,11 +51,16 @@ class Hub:
     @asynccontextmanager
     async def unit(self, actor: str = "system", conn: AsyncConnection | None = None,
                    now: datetime | None = None) -> AsyncIterator[Tx]:
+        """One transaction; the appends buffered by the unit are written just before it commits."""
         if conn is not None:
-            yield Tx(conn, now or self.clock.now(), self.config, self.router, actor)
+            tx = Tx(conn, now or self.clock.now(), self.config, self.router, actor)
+            yield tx
+            await tx.flush()
             return
         async with begin(self.engine) as own:
-            yield Tx(own, now or self.clock.now(), self.config, self.router, actor)
+            tx = Tx(own, now or self.clock.now(), self.config, self.router, actor)
+            yield tx
+            await tx.flush()
 
     # --- commands --------------------------------------------------------------------------
 

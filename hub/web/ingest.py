@@ -9,7 +9,6 @@ driver directly: at thousands of events a second the ORM-free SQL below is what 
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,7 +31,7 @@ class StoreUnavailable(Exception):
 
 @dataclass
 class _Item:
-    row: tuple[str, str, bytes, bytes, datetime]  # source, dedupe_key, headers JSON, body, received_at
+    row: tuple[str, str, bytes, bytes, datetime, str | None]  # source, dedupe_key, headers, body, at, ordering key
     done: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -50,12 +49,6 @@ class IngestWriter:
         self._pending_base = 0
         self._added = 0
         self._tasks: list[asyncio.Task[None]] = []
-
-    last_store = 0.0
-
-    def busy(self) -> bool:
-        """Webhooks are arriving: background work in this process steps aside (see Runtime.run)."""
-        return not self.queue.empty() or time.monotonic() - self.last_store < 0.05
 
     @property
     def pending(self) -> int:
@@ -83,9 +76,8 @@ class IngestWriter:
         await self._disconnect()
 
     async def store(self, *, source: str, dedupe_key: str, headers_json: bytes, body: bytes,
-                    now: datetime) -> bool:
-        item = _Item((source, dedupe_key, headers_json, body, now))
-        self.last_store = time.monotonic()
+                    now: datetime, ordering_key: str | None = None) -> bool:
+        item = _Item((source, dedupe_key, headers_json, body, now, ordering_key))
         self.queue.put_nowait(item)
         # A cancelled wait (the sender hung up) leaves the row queued: it is stored all the same.
         return await item.done

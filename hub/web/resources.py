@@ -78,8 +78,7 @@ async def background(app: web.Application) -> AsyncIterator[None]:
     """Inbox, timers, tracking polls and the dispatcher, until the app stops."""
     runtime = Runtime(app[keys.HUB], http=app[keys.HTTP])
     stop = asyncio.Event()
-    writer = app[keys.INGEST]
-    task = asyncio.create_task(runtime.run(stop, busy=writer.busy), name="hub.runtime")
+    task = asyncio.create_task(runtime.run(stop), name="hub.runtime")
     yield
     stop.set()
     try:

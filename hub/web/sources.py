@@ -1,7 +1,9 @@
 """Webhook sources: the core's ``orders`` channel and every enabled plugin implementing ``hub_webhook_verify``.
 
 A source checks one request (signature, then shape) and says how to acknowledge it; nothing
-is stored until it has.
+is stored until it has. This is the one place where a sender's data is validated: a request
+that would fail later gets its 4xx here, where the sender can still fix and resend it, and
+the inbox trusts what was stored (it only decodes it).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from hub.core.config import HubConfig
 from hub.core.domain.engine import NOTE_FIELDS
 from hub.core.domain.inputs import NewOrder
 from hub.core.errors import WebhookRejected
-from hub.core.inbox import ORDERS_SOURCE
+from hub.core.inbox import ORDERS_SOURCE, parse_webhook
 from hub.core.lifecycle.order import ORDER
 from hub.core.logging import get_logger
 from hub.core.models import WebhookReceipt
@@ -59,14 +61,14 @@ def orders_source(config: HubConfig) -> WebhookSource | None:
 
     def check(headers: dict[str, str], body: bytes, now: float) -> WebhookReceipt:
         event_id = verifier.verify(headers, body, now)
-        check_order_message(body)
-        return WebhookReceipt(event_id=event_id)
+        return WebhookReceipt(event_id=event_id, ordering_key=check_order_message(body))
 
     return WebhookSource(ORDERS_SOURCE, check)
 
 
-def check_order_message(body: bytes) -> None:
-    """``{"type": "order.created", "data": NewOrder}`` or ``{"type": "order.<event>", "data": {"ref", "data"}}``."""
+def check_order_message(body: bytes) -> str | None:
+    """``{"type": "order.created", "data": NewOrder}`` or ``{"type": "order.<event>", "data": {"ref", "data"}}``;
+    returns the ordering key (the order ref) so one order's messages apply in arrival order."""
     try:
         message = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -80,28 +82,43 @@ def check_order_message(body: bytes) -> None:
         raise WebhookRejected(400, "data must be a JSON object")
     if kind == "order.created":
         try:
-            NewOrder.model_validate({**data, "source": data.get("source", "shop")})
+            new = NewOrder.model_validate({**data, "source": data.get("source", "shop")})
         except ValidationError as exc:
             raise WebhookRejected(400, str(invalid(exc, "data"))) from exc
-        return
+        if new.customer is None and new.customer_code is None:
+            raise WebhookRejected(400, "data.customer_code or data.customer is required")
+        return f"order:{new.ref}" if new.ref else None
     if kind.removeprefix("order.") not in ORDER_EVENTS:
         raise WebhookRejected(400, f"unknown order event {kind!r}")
     if not isinstance(data.get("ref"), str) or not data["ref"]:
         raise WebhookRejected(400, "data.ref must name the order")
     if not isinstance(data.get("data", {}), dict):
         raise WebhookRejected(400, "data.data must be a JSON object")
+    return f"order:{data['ref']}"
 
 
-def plugin_source(name: str, impl: pluggy.HookImpl) -> WebhookSource:
-    def check(headers: dict[str, str], body: bytes, now: float) -> Any:
+def plugin_source(name: str, impl: pluggy.HookImpl, pm: pluggy.PluginManager) -> WebhookSource:
+    async def check(headers: dict[str, str], body: bytes, now: float) -> WebhookReceipt:
         kwargs = {"source": name, "headers": headers, "body": body}
-        return impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+        result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+        if inspect.isawaitable(result):
+            result = await result
+        receipt = result if isinstance(result, WebhookReceipt) else WebhookReceipt()
+        if receipt.reply_status >= 300:
+            return receipt  # a handshake or a reply the plugin chose: nothing to parse
+        try:  # parsed now, so a payload that cannot be applied is the sender's 400, not a silent failure
+            updates = parse_webhook(pm, name, headers, body)
+        except (ValueError, TypeError, KeyError, AttributeError, ValidationError) as exc:
+            raise WebhookRejected(400, f"payload cannot be read: {type(exc).__name__}: {str(exc)[:200]}") from exc
+        numbers = sorted({u.tracking_number for u in updates})
+        key = f"tracking:{numbers[0]}" if len(numbers) == 1 else None
+        return receipt.model_copy(update={"ordering_key": key})
 
     return WebhookSource(name, check)
 
 
 def webhook_sources(config: HubConfig, pm: pluggy.PluginManager) -> dict[str, WebhookSource]:
-    sources = {impl.plugin_name: plugin_source(impl.plugin_name, impl)
+    sources = {impl.plugin_name: plugin_source(impl.plugin_name, impl, pm)
                for impl in pm.hook.hub_webhook_verify.get_hookimpls()}
     orders = orders_source(config)
     if orders is not None:

@@ -65,6 +65,13 @@ def dedupe_key(event_id: str | None, body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
+def ordering_key(key: str | None) -> str | None:
+    """A key fit for the column (printable ASCII, bounded) as it is, anything else as its hash."""
+    if key is None or SAFE_ID.match(key):
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+
+
 async def read_limited(request: web.Request, limit: int) -> bytes:
     """The body, stopping as soon as it passes ``limit`` (chunked bodies declare no length)."""
     chunks, total = [], 0
@@ -122,7 +129,8 @@ async def _receive(request: web.Request, source: WebhookSource, settings: Webhoo
         return ("rejected" if status == 401 else "malformed"), json_error(status, exc.reason)
     try:
         new = await ingest.store(source=source.name, dedupe_key=dedupe_key(receipt.event_id, body),
-                                 headers_json=orjson.dumps(stored_headers(headers)), body=body, now=now)
+                                 headers_json=orjson.dumps(stored_headers(headers)), body=body, now=now,
+                                 ordering_key=ordering_key(receipt.ordering_key))
     except StoreUnavailable:
         return "store_failed", json_error(503, "the event could not be stored; retry later",
                                           headers={"Retry-After": RETRY_AFTER_S})

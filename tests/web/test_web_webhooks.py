@@ -190,7 +190,7 @@ async def test_a_failed_store_is_503_with_retry_after_and_never_acknowledged(aio
 
 async def test_a_batch_with_a_duplicate_inside_stores_each_key_once(client, hub, clock):
     from hub.web.ingest_sql import insert_sqlite
-    rows = [("s", key, b"{}", b"body", clock.now()) for key in ("a", "b", "a")]
+    rows = [("s", key, b"{}", b"body", clock.now(), None) for key in ("a", "b", "a")]
     async with hub.engine.connect() as conn:
         driver = (await conn.get_raw_connection()).driver_connection
         assert await insert_sqlite(driver, rows) == {("s", "a"), ("s", "b")}

@@ -83,8 +83,10 @@ async def apply(tx: Tx, entity: str, ref: str, event: str, data: dict[str, Any] 
 
 
 async def entered(tx: Tx, behaviour: Behaviour, row: dict[str, Any], event: str,
-                  previous: str | None, data: dict[str, Any], row_before: dict[str, Any]) -> Transition:
-    """Everything that follows a stored state: timeline, timers, hook delivery, side effects."""
+                  previous: str | None, data: dict[str, Any], row_before: dict[str, Any],
+                  fresh: bool = False) -> Transition:
+    """Everything that follows a stored state: timeline, timers, hook delivery, side effects.
+    ``fresh``: the row was created in this unit (nothing of it is stored yet to look up)."""
     entity = behaviour.entity
     state = row[behaviour.state_column]
     ref = row["code"] if entity == "customer" else row["ref"]
@@ -95,7 +97,7 @@ async def entered(tx: Tx, behaviour: Behaviour, row: dict[str, Any], event: str,
                     state=state, data=transition.data)
     await timers.on_transition(tx, entity, row, event, state, changed=state != previous,
                                terminal=state in behaviour.lifecycle.terminal and state != previous,
-                               order_ref=order_ref)
+                               order_ref=order_ref, fresh=fresh)
     hook = behaviour.hook(transition, row_before)
     if hook:
         snap = await snapshot(tx, entity, row)

@@ -40,31 +40,44 @@ def _line(n: int, line: Any) -> dict[str, Any]:
             "available_qty": None, "back_order_qty": "0", "back_order_eta": None, "shipped_qty": "0"}
 
 
+def order_row(new: NewOrder, ref: str, customer_code: str, now: Any) -> dict[str, Any]:
+    """The complete row of a received order, every column set: nothing to read back after the INSERT."""
+    lines = [_line(n, line) for n, line in enumerate(new.lines, start=1)]
+    contact = new.contact.model_dump(exclude_none=True)
+    total = sum((Decimal(line["qty"]) * Decimal(line["unit_price"]) for line in lines), Decimal(0))
+    return {"ref": ref, "customer_code": customer_code, "state": ORDER.initial, "kind": new.kind,
+            "currency": new.currency.upper(), "total": total, "deposit_due": new.deposit_due,
+            "deposit_paid": Decimal(0), "amount_paid": Decimal(0), "delivery_mode": new.delivery_mode,
+            "contact": contact, "lines": lines,
+            "special": new.special.model_dump(mode="json") if new.special else None,
+            "missing_fields": missing_fields(lines, new.delivery_mode, contact), "price_mismatches": [],
+            "promised_date": new.promised_date, "confirmation_due_at": None, "confirmation_received_at": None,
+            "inspection_window_elapsed": False, "open_claims": 0, "erp_ref": None, "outbound_ref": None,
+            "source": new.source, "created_at": now, "updated_at": now}
+
+
+_INSERT_ORDER = orders.insert()
+ORDER_EXISTS = sa.select(orders.c.id).where(orders.c.ref == sa.bindparam("ref"))
+
+
+async def received(tx: Tx, row: dict[str, Any]) -> Transition:
+    """The timeline entry, timers and ``hub_order_received`` of an order stored in this unit."""
+    return await engine.entered(tx, BEHAVIOUR, row, "received", None,
+                                {"source": row["source"], "missing_fields": row["missing_fields"]},
+                                row_before={}, fresh=True)
+
+
 async def create_order(tx: Tx, new: NewOrder) -> Transition:
     """Store a received order; an out-of-range special order is rejected at once with the reason."""
     customer = await ensure_customer(tx, new.customer_code, new.customer)
     ref = new.ref or new_ref("SO")
-    exists = await tx.conn.execute(sa.select(orders.c.id).where(orders.c.ref == ref))
-    if exists.first() is not None:
+    if (await tx.conn.execute(ORDER_EXISTS, {"ref": ref})).first() is not None:
         raise InvalidInput(f"order {ref} already exists", field="ref")
     if new.kind == "special" and new.special is None:
         raise InvalidInput("a special order needs its standard and requested sizes", field="special")
-    lines = [_line(n, line) for n, line in enumerate(new.lines, start=1)]
-    contact = new.contact.model_dump(exclude_none=True)
-    total = sum((Decimal(line["qty"]) * Decimal(line["unit_price"]) for line in lines), Decimal(0))
-    row = {"ref": ref, "customer_code": customer["code"], "state": ORDER.initial, "kind": new.kind,
-           "currency": new.currency.upper(), "total": total, "deposit_due": new.deposit_due,
-           "deposit_paid": Decimal(0), "amount_paid": Decimal(0), "delivery_mode": new.delivery_mode,
-           "contact": contact, "lines": lines,
-           "special": new.special.model_dump(mode="json") if new.special else None,
-           "missing_fields": missing_fields(lines, new.delivery_mode, contact), "price_mismatches": [],
-           "promised_date": new.promised_date, "inspection_window_elapsed": False, "open_claims": 0,
-           "source": new.source, "created_at": tx.now, "updated_at": tx.now}
-    await tx.conn.execute(orders.insert().values(**row))
-    row = await tx.fetch("order", row["ref"])  # complete, with column defaults
-    transition = await engine.entered(tx, BEHAVIOUR, row, "received", None,
-                                      {"source": new.source, "missing_fields": row["missing_fields"]},
-                                      row_before={})
+    row = order_row(new, ref, customer["code"], tx.now)
+    row["id"] = (await tx.conn.execute(_INSERT_ORDER, row)).inserted_primary_key[0]
+    transition = await received(tx, row)
     if new.special is not None:
         reason = special_order_check(new.special.standard, new.special.requested)
         if reason:

@@ -18,6 +18,7 @@ from hub.core.store.tables import returns, timeline
 
 
 async def _closed_at(tx: Tx, order_ref: str) -> Any:
+    await tx.flush(timeline)  # the order may have closed earlier in this unit
     query = sa.select(sa.func.max(timeline.c.at)).where(
         timeline.c.entity == "order", timeline.c.ref == order_ref, timeline.c.state == "closed")
     return (await tx.conn.execute(query)).scalar()

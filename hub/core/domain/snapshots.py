@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from hub.core.domain.tx import Tx
 from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, OrderLine, OrderSnapshot,
                              ReturnSnapshot, ShipmentSnapshot)
-from hub.core.store.tables import customers, orders
+from hub.core.store.tables import orders
 
 
 def customer_snapshot(row: dict[str, Any]) -> CustomerSnapshot:
@@ -18,14 +18,15 @@ def customer_snapshot(row: dict[str, Any]) -> CustomerSnapshot:
                             salesperson=row["salesperson"])
 
 
+_CUSTOMER_OF_ORDER = sa.select(orders.c.customer_code).where(orders.c.ref == sa.bindparam("ref"))
+
+
 async def customer_of(tx: Tx, code: str) -> CustomerSnapshot:
-    row = (await tx.conn.execute(sa.select(customers).where(customers.c.code == code))).mappings().one()
-    return customer_snapshot(dict(row))
+    return customer_snapshot(await tx.fetch("customer", code))  # read once per unit
 
 
 async def customer_of_order(tx: Tx, order_ref: str) -> CustomerSnapshot:
-    code = (await tx.conn.execute(sa.select(orders.c.customer_code)
-                                  .where(orders.c.ref == order_ref))).scalar_one()
+    code = (await tx.conn.execute(_CUSTOMER_OF_ORDER, {"ref": order_ref})).scalar_one()
     return await customer_of(tx, code)
 
 

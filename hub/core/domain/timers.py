@@ -105,8 +105,9 @@ def due_at(rule: TimerRule, row: dict[str, Any], now: datetime) -> datetime:
 
 
 async def on_transition(tx: Tx, entity: str, row: dict[str, Any], event: str, state: str,
-                        changed: bool, terminal: bool, order_ref: str | None) -> None:
-    """Start and stop the entity's timers after a transition (same transaction)."""
+                        changed: bool, terminal: bool, order_ref: str | None, fresh: bool = False) -> None:
+    """Start and stop the entity's timers after a transition (same transaction); ``fresh``: the
+    entity was created in this unit, so no timer of it can be open yet."""
     ref = row["code"] if entity == "customer" else row["ref"]
     for rule in RULES:
         if rule.entity != entity:
@@ -114,23 +115,33 @@ async def on_transition(tx: Tx, entity: str, row: dict[str, Any], event: str, st
         if event in rule.stop_events or (changed and state in rule.stop_states) or terminal:
             await _close(tx, entity, ref, rule.name, "satisfied" if not terminal else "cancelled")
         elif changed and state in rule.start_states and rule.condition(row):
-            await start(tx, rule, entity, ref, row, order_ref)
+            await start(tx, rule, entity, ref, row, order_ref, fresh=fresh)
     if terminal:  # windows that merely end (inspection) are done with the entity
         await _close(tx, entity, ref, None, "cancelled")
 
 
+_OPEN_TIMER = sa.select(timers.c.id).where(
+    timers.c.entity == sa.bindparam("entity"), timers.c.ref == sa.bindparam("ref"),
+    timers.c.rule == sa.bindparam("rule"), timers.c.state == "open")
+
+
 async def start(tx: Tx, rule: TimerRule, entity: str, ref: str, row: dict[str, Any],
-                order_ref: str | None) -> None:
-    open_ = await tx.conn.execute(sa.select(timers.c.id).where(
-        timers.c.entity == entity, timers.c.ref == ref, timers.c.rule == rule.name,
-        timers.c.state == "open"))
-    if open_.first() is None:
-        await tx.conn.execute(timers.insert().values(
-            rule=rule.name, entity=entity, ref=ref, order_ref=order_ref,
-            due_at=due_at(rule, row, tx.now), state="open", created_at=tx.now))
+                order_ref: str | None, fresh: bool = False) -> None:
+    """Open the rule's timer unless one is open already (stored, or buffered in this unit)."""
+    if tx.appends.timer_buffered(entity, ref, rule.name):
+        return
+    if not fresh:
+        found = await tx.conn.execute(_OPEN_TIMER, {"entity": entity, "ref": ref, "rule": rule.name})
+        if found.first() is not None:
+            return
+    tx.appends.add(timers, {"rule": rule.name, "entity": entity, "ref": ref, "order_ref": order_ref,
+                            "due_at": due_at(rule, row, tx.now), "state": "open", "created_at": tx.now,
+                            "closed_at": None})
 
 
 async def _close(tx: Tx, entity: str, ref: str, rule: str | None, state: str) -> None:
+    if tx.appends.timer_buffered(entity, ref):
+        await tx.flush(timers)  # a timer opened earlier in this unit closes like a stored one
     cond = [timers.c.entity == entity, timers.c.ref == ref, timers.c.state == "open"]
     if rule:
         cond.append(timers.c.rule == rule)

@@ -28,6 +28,7 @@ WHERE id IN (
           SELECT min(e.id) FROM deliveries e
           WHERE e.plugin = d.plugin AND e.ordering_key = d.ordering_key
             AND e.state IN ('pending', 'failed', 'running'))
+      {plugins}
     ORDER BY d.id
     LIMIT :limit
     {lock}
@@ -36,21 +37,35 @@ RETURNING id, event_id, plugin, hook, attempts, idempotency_key, created_at
 """
 
 
-def _statement(lock: str) -> sa.TextClause:
-    return (sa.text(_CLAIM.format(lock=lock))
-            .bindparams(sa.bindparam("now", type_=UTCDateTime), sa.bindparam("until", type_=UTCDateTime))
-            .columns(created_at=UTCDateTime))
+# Plugins held back (circuit open, or their slots in this process full) are left unclaimed; a
+# probe claims for one plugin only.
+FILTERS = {"all": "", "except": "AND d.plugin NOT IN :held", "only": "AND d.plugin = :only"}
 
 
-CLAIM_SQLITE = _statement("")
-CLAIM_POSTGRES = _statement("FOR UPDATE SKIP LOCKED")
+def _statement(lock: str, plugins: str) -> sa.TextClause:
+    text = sa.text(_CLAIM.format(lock=lock, plugins=FILTERS[plugins]))
+    binds = [sa.bindparam("now", type_=UTCDateTime), sa.bindparam("until", type_=UTCDateTime)]
+    if plugins == "except":
+        binds.append(sa.bindparam("held", expanding=True))
+    return text.bindparams(*binds).columns(created_at=UTCDateTime)
+
+
+STATEMENTS = {(dialect, plugins): _statement("FOR UPDATE SKIP LOCKED" if dialect == "postgresql" else "", plugins)
+              for dialect in ("sqlite", "postgresql") for plugins in FILTERS}
 
 
 async def claim_batch(conn: AsyncConnection, *, owner: str, now: datetime, lease_seconds: float,
-                      limit: int) -> list[dict[str, Any]]:
-    query = CLAIM_POSTGRES if conn.dialect.name == "postgresql" else CLAIM_SQLITE
-    result = await conn.execute(query, {"owner": owner, "now": now, "limit": limit,
-                                        "until": now + timedelta(seconds=lease_seconds)})
+                      limit: int, held: set[str] | frozenset[str] = frozenset(),
+                      only: str | None = None) -> list[dict[str, Any]]:
+    dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
+    plugins = "only" if only else "except" if held else "all"
+    params: dict[str, Any] = {"owner": owner, "now": now, "limit": limit,
+                              "until": now + timedelta(seconds=lease_seconds)}
+    if only:
+        params["only"] = only
+    elif held:
+        params["held"] = sorted(held)
+    result = await conn.execute(STATEMENTS[dialect, plugins], params)
     rows = [dict(r) for r in result.mappings()]
     rows.sort(key=lambda r: r["id"])
     return rows

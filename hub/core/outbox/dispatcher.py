@@ -1,8 +1,11 @@
 """The dispatcher: claim due deliveries, hand each to ONE plugin, record the outcome.
 
 Outcomes: done (follow-ups and remembered keys committed with it), failed (transient: retried
-after a persisted backoff), dead (permanent, or the retry horizon ended), or deferred (policy).
-This is the one place where ``except Exception`` is right: every failure is recorded.
+after a persisted backoff), dead (permanent, or the retry horizon ended), deferred (policy), or
+released (not started: its plugin's circuit opened or its lease could not cover the call).
+Every call is cut at its plugin's timeout; a plugin failing again and again has its circuit
+opened (``circuit.py``). This is the one place where ``except Exception`` is right: every
+failure is recorded.
 """
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ import os
 import socket
 import time
 import uuid
-from dataclasses import dataclass
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,16 +26,28 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from hub.core.config import HubConfig
-from hub.core.errors import Deferred, HubError, PermanentError, TransientError
+from hub.core.errors import CallTimedOut, Deferred, HubError, PermanentError, TransientError
 from hub.core.logging import get_logger
 from hub.core.models import HookContext
 from hub.core.outbox.backoff import horizon_passed, next_attempt_at
+from hub.core.outbox.circuit import Circuits
 from hub.core.outbox.claim import claim_batch
 from hub.core.outbox.payloads import rebuild
 from hub.core.store.db import begin
 from hub.core.store.tables import deliveries, ledger, outbox_events
 
 log = get_logger()
+_PAYLOADS = sa.select(outbox_events.c.id, outbox_events.c.payload).where(
+    outbox_events.c.id.in_(sa.bindparam("ids", expanding=True)))
+_MINE = sa.and_(deliveries.c.lease_owner == sa.bindparam("owner"), deliveries.c.state == "running")
+_DONE = (deliveries.update().where(_MINE, deliveries.c.id.in_(sa.bindparam("ids", expanding=True)))
+         .values(state="done", updated_at=sa.bindparam("now"), lease_owner=None, lease_until=None)
+         .returning(deliveries.c.id))
+# Not started: back as it was claimed (the claim counted an attempt that did not happen).
+_RELEASE = (deliveries.update().where(_MINE, deliveries.c.id.in_(sa.bindparam("ids", expanding=True)))
+            .values(state=sa.case((deliveries.c.attempts > 1, "failed"), else_="pending"),
+                    attempts=deliveries.c.attempts - 1, lease_owner=None, lease_until=None,
+                    updated_at=sa.bindparam("now")))
 
 
 def worker_id() -> str:
@@ -44,8 +60,7 @@ class Attempt:
     """One delivery attempt's result, recorded with the rest of its batch."""
 
     row: dict[str, Any]
-    ctx: HookContext
-    log: Any
+    ctx: HookContext | None
     outcome: str = "done"
     error: Exception | None = None
     duration_ms: float = 0.0
@@ -54,15 +69,20 @@ class Attempt:
 class Dispatcher:
     def __init__(self, engine: AsyncEngine, pm: pluggy.PluginManager, config: HubConfig,
                  now: Callable[[], datetime], apply_followups: Callable[..., Any], *,
-                 http: Any = None, batch_size: int = 50, inline_tries: int = 3) -> None:
+                 http: Any = None, batch_size: int | None = None, inline_tries: int = 3) -> None:
         self.engine, self.pm, self.config, self.now = engine, pm, config, now
+        self.settings = config.dispatch
         self.apply_followups = apply_followups
         self.http = http
-        self.batch_size = batch_size
+        self.batch_size = batch_size or self.settings.batch_size
         self.inline_tries = inline_tries
         self.owner = worker_id()
+        self.circuits = Circuits(engine, self.settings.circuit, now)
         self._impls: dict[tuple[str, str], Any] = {}
-        self._limit = asyncio.Semaphore(config.worker_concurrency)
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._held: dict[str, int] = defaultdict(int)  # plugin → deliveries claimed and not yet recorded
+        self._finished: list[Attempt] = []
+        self._wake = asyncio.Event()
 
     def impl(self, hook: str, plugin: str) -> Any:
         key = (hook, plugin)
@@ -71,20 +91,64 @@ class Dispatcher:
             self._impls[key] = next((i for i in impls if i.plugin_name == plugin), None)
         return self._impls[key]
 
+    def timeout_for(self, plugin: str) -> float:
+        """The plugin's call timeout, never longer than most of a lease: a call must end before
+        another worker may take the delivery over."""
+        return min(self.settings.timeout_for(plugin), 0.8 * self.config.lease_seconds)
+
+    # --- claiming ---------------------------------------------------------------------------
+
+    def _saturated(self) -> set[str]:
+        limit = 4 * self.settings.plugin_concurrency
+        return {plugin for plugin, n in self._held.items() if n >= limit}
+
+    async def _claim(self, limit: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Due deliveries with their payloads: a probe for each plugin whose cooldown ended,
+        then a batch for every plugin neither held back nor saturated in this process."""
+        held, probes = await self.circuits.held_back()
+        probes = [plugin for plugin in probes if await self.circuits.take_probe(plugin)]
+        claimed: list[dict[str, Any]] = []
+        async with begin(self.engine) as conn:
+            for plugin in probes:
+                probe = await self._claim_rows(conn, 1, only=plugin)
+                if not probe:  # nothing of it is due: the circuit waits, open, for the next one
+                    await self.circuits.reopen(conn, plugin)
+                claimed += probe
+            claimed += await self._claim_rows(conn, limit, held=held | self._saturated())
+            if not claimed:
+                return []
+            ids = list({row["event_id"] for row in claimed})
+            payloads = dict((await conn.execute(_PAYLOADS, {"ids": ids})).all())
+        for row in claimed:
+            self._held[row["plugin"]] += 1
+        return [(row, payloads[row["event_id"]]) for row in claimed]
+
+    async def _claim_rows(self, conn: Any, limit: int, **filters: Any) -> list[dict[str, Any]]:
+        rows = await claim_batch(conn, owner=self.owner, now=self.now(), lease_seconds=self.config.lease_seconds,
+                                 limit=limit, **filters)
+        deadline = time.monotonic() + self.config.lease_seconds
+        for row in rows:
+            row["lease_deadline"] = deadline
+        return rows
+
+    # --- running ----------------------------------------------------------------------------
+
     async def run_once(self) -> int:
         """Claim one batch, run it, record every outcome in one transaction; returns the count."""
-        async with begin(self.engine) as conn:
-            batch = await claim_batch(conn, owner=self.owner, now=self.now(),
-                                      lease_seconds=self.config.lease_seconds, limit=self.batch_size)
-            if not batch:
-                return 0
-            ids = list({row["event_id"] for row in batch})
-            payloads = dict((await conn.execute(sa.select(outbox_events.c.id, outbox_events.c.payload)
-                                                .where(outbox_events.c.id.in_(ids)))).all())
-        # Deliveries of one batch are for different (plugin, order) pairs: safe to run together.
-        attempts = await asyncio.gather(*(self._guarded(row, payloads[row["event_id"]]) for row in batch))
-        await self._record(attempts)
+        batch = await self._claim(self.batch_size)
+        if not batch:
+            return 0
+        attempts = await asyncio.gather(*(self._attempt(row, payload) for row, payload in batch))
+        await self._record(list(attempts))
         return len(batch)
+
+    async def deliver(self, row: dict[str, Any], payload: dict[str, Any]) -> str:
+        """Attempt one delivery claimed elsewhere (``claim_batch``) and record it; returns the outcome."""
+        row.setdefault("lease_deadline", time.monotonic() + self.config.lease_seconds)
+        self._held[row["plugin"]] += 1
+        attempt = await self._attempt(row, payload)
+        await self._record([attempt])
+        return attempt.outcome
 
     async def drain(self, max_rounds: int = 1000) -> int:
         """Run batches until nothing is due (tests, the demo, `hub worker --once`)."""
@@ -96,17 +160,66 @@ class Dispatcher:
             total += done
         return total
 
-    async def _guarded(self, row: dict[str, Any], payload: dict[str, Any]) -> Attempt:
-        async with self._limit:
-            return await self._attempt(row, payload)
+    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.2) -> None:
+        """The pipeline: claim while calls are in flight, record what finished in batches. A
+        hung call holds one slot of its plugin until its timeout, nothing else."""
+        tasks: set[asyncio.Task[None]] = set()
+        capacity = self.config.worker_concurrency
+        while not stop.is_set():
+            await self._record_finished()
+            claimed = []
+            if len(tasks) < capacity:
+                claimed = await self._guard(self._claim(min(self.batch_size, capacity - len(tasks))))
+            for row, payload in claimed:
+                task = asyncio.create_task(self._run_one(row, payload))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            if claimed and len(tasks) < capacity:
+                await asyncio.sleep(0)  # the calls start; then claim again at once
+                continue
+            self._wake.clear()
+            if self._finished:
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), None if claimed else idle_seconds)
+            except TimeoutError:
+                pass
+        if tasks:  # each call ends by its timeout; what finishes is recorded, the rest's leases lapse
+            await asyncio.wait(tasks, timeout=max([self.timeout_for(p) for p in self._held] + [0.0]) + 1)
+        await self._record_finished()
 
-    async def deliver(self, row: dict[str, Any], payload: dict[str, Any]) -> str:
-        """Attempt one claimed delivery and record it; returns the outcome."""
-        attempt = await self._attempt(row, payload)
-        await self._record([attempt])
-        return attempt.outcome
+    async def _guard(self, claim: Any) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        try:
+            return await claim
+        except Exception as exc:  # the database went away: log, the loop waits and retries
+            log.error("outbox.claim_failed", error_class=type(exc).__name__, error=str(exc)[:300])
+            return []
+
+    async def _run_one(self, row: dict[str, Any], payload: dict[str, Any]) -> None:
+        self._finished.append(await self._attempt(row, payload))
+        self._wake.set()
+
+    async def _record_finished(self) -> None:
+        if self._finished:
+            batch, self._finished = self._finished, []
+            await self._record(batch)
+
+    def _slot(self, plugin: str) -> asyncio.Semaphore:
+        if plugin not in self._slots:
+            self._slots[plugin] = asyncio.Semaphore(self.settings.plugin_concurrency)
+        return self._slots[plugin]
 
     async def _attempt(self, row: dict[str, Any], payload: dict[str, Any]) -> Attempt:
+        plugin = row["plugin"]
+        async with self._slot(plugin):
+            timeout = self.timeout_for(plugin)
+            circuit = self.circuits.view.get(plugin)
+            if (circuit is not None and circuit["state"] == "open") or \
+                    row["lease_deadline"] - time.monotonic() < timeout + 0.1 * self.config.lease_seconds:
+                return Attempt(row, None, outcome="released")
+            return await self._call(row, payload, timeout)
+
+    async def _call(self, row: dict[str, Any], payload: dict[str, Any], timeout: float) -> Attempt:
         plugin, hook = row["plugin"], row["hook"]
         bound = log.bind(delivery_id=row["id"], event_id=row["event_id"], plugin=plugin, hook=hook,
                          attempt=row["attempts"], entity=payload.get("_entity"), entity_ref=payload.get("_ref"))
@@ -114,16 +227,17 @@ class Dispatcher:
                           event_id=row["event_id"], plugin=plugin, log=bound, now=self.now(),
                           http=self.http, data_dir=self.config.data_dir, ledger=self._seen)
         started = time.perf_counter()
-        attempt = Attempt(row, ctx, bound)
+        attempt = Attempt(row, ctx)
         try:
-            await self._call(hook, plugin, payload, ctx)
+            await self._invoke_with_retries(hook, plugin, payload, ctx, timeout)
         except Exception as exc:  # recorded by _record, whatever it is
             attempt.error = exc
             attempt.outcome = self._classify(exc)
         attempt.duration_ms = round((time.perf_counter() - started) * 1000, 2)
         return attempt
 
-    async def _call(self, hook: str, plugin: str, payload: dict[str, Any], ctx: HookContext) -> None:
+    async def _invoke_with_retries(self, hook: str, plugin: str, payload: dict[str, Any], ctx: HookContext,
+                                   timeout: float) -> None:
         impl = self.impl(hook, plugin)
         if impl is None:
             raise PermanentError(f"plugin {plugin} no longer implements {hook}")
@@ -131,8 +245,10 @@ class Dispatcher:
         kwargs["ctx"] = ctx
         args = {name: kwargs[name] for name in impl.argnames}
         try:
-            await self._invoke(impl, args)
+            await self._invoke(impl, args, timeout)
             return
+        except CallTimedOut:
+            raise
         except TransientError:
             if self.inline_tries <= 1:
                 raise
@@ -142,13 +258,16 @@ class Dispatcher:
                                            retry=retry_if_exception_type(TransientError), reraise=True):
             with attempt:
                 ctx.followups.clear()  # remembered keys stay: those messages did go out
-                await self._invoke(impl, args)
+                await self._invoke(impl, args, timeout)
 
     @staticmethod
-    async def _invoke(impl: Any, args: dict[str, Any]) -> None:
+    async def _invoke(impl: Any, args: dict[str, Any], timeout: float) -> None:
         result = impl.function(**args)
         if asyncio.iscoroutine(result):
-            await result
+            try:
+                await asyncio.wait_for(result, timeout)
+            except TimeoutError as exc:
+                raise CallTimedOut(f"no answer within {timeout:g} s") from exc
 
     @staticmethod
     def _classify(exc: Exception) -> str:
@@ -159,6 +278,8 @@ class Dispatcher:
         # PermanentError (PluginConfigurationError included) and anything unexpected: a poison
         # delivery stops here instead of blocking the order's later handoffs for days.
         return "dead"
+
+    # --- recording --------------------------------------------------------------------------
 
     def _values(self, attempt: Attempt, now: datetime) -> dict[str, Any]:
         row, error = attempt.row, attempt.error
@@ -177,37 +298,60 @@ class Dispatcher:
         return values
 
     async def _record(self, attempts: list[Attempt]) -> None:
-        """One transaction for the whole batch: one UPDATE for the plain successes, one per other
-        outcome, each guarded by this worker's lease; a lost lease means another worker's outcome counts."""
+        """One transaction for the whole batch: one UPDATE for the plain successes, one for the
+        released, one per other outcome, each guarded by this worker's lease; a lost lease
+        means another worker's outcome counts."""
         now = self.now()
-        mine = sa.and_(deliveries.c.lease_owner == self.owner, deliveries.c.state == "running")
         plain = [a for a in attempts if a.outcome == "done" and not a.ctx.followups and not a.ctx.remembered]
+        released = [a.row["id"] for a in attempts if a.outcome == "released"]
         try:
             async with begin(self.engine) as conn:
                 if plain:
-                    ids = [a.row["id"] for a in plain]
-                    kept = set((await conn.execute(
-                        deliveries.update().where(mine, deliveries.c.id.in_(ids))
-                        .values(state="done", updated_at=now, lease_owner=None, lease_until=None)
-                        .returning(deliveries.c.id))).scalars())
+                    kept = set((await conn.execute(_DONE, {"ids": [a.row["id"] for a in plain], "owner": self.owner,
+                                                           "now": now})).scalars())
                     for a in plain:
                         a.outcome = a.outcome if a.row["id"] in kept else "lease_lost"
+                if released:
+                    await conn.execute(_RELEASE, {"ids": released, "owner": self.owner, "now": now})
                 for a in attempts:
-                    if a not in plain:
-                        await self._record_one(conn, a, mine, now)
+                    if a.outcome not in ("done", "released", "lease_lost") or (a.outcome == "done" and a not in plain):
+                        await self._record_one(conn, a, now)
+                await self._count(conn, attempts)
         except Exception as exc:  # the database failed: leases expire and the work is retried
             log.error("outbox.record_failed", deliveries=len(attempts), error_class=type(exc).__name__,
                       error=str(exc)[:300])
             for a in attempts:
                 a.outcome = "unrecorded"
+        finally:
+            for a in attempts:
+                self._held[a.row["plugin"]] -= 1
+        self._log(attempts)
+
+    async def _count(self, conn: Any, attempts: list[Attempt]) -> None:
+        """Feed the circuit breakers: transient failures count, successes reset; a permanent
+        error says nothing about the plugin's health (it is the payload's)."""
+        by_plugin: dict[str, list[tuple[bool, str]]] = defaultdict(list)
         for a in attempts:
+            if a.outcome == "done" or a.outcome == "lease_lost":
+                by_plugin[a.row["plugin"]].append((True, ""))
+            elif isinstance(a.error, TransientError) and a.outcome in ("failed", "dead"):
+                by_plugin[a.row["plugin"]].append((False, f"{type(a.error).__name__}: {a.error}"))
+        for plugin, outcomes in by_plugin.items():
+            await self.circuits.record(conn, plugin, outcomes)
+
+    @staticmethod
+    def _log(attempts: list[Attempt]) -> None:
+        for a in attempts:
+            if a.ctx is None:
+                continue  # released: no call was made
             fields: dict[str, Any] = {"outcome": a.outcome, "duration_ms": a.duration_ms}
             if a.error is not None:
                 fields.update(error_class=type(a.error).__name__, error=str(a.error)[:500])
-            (a.log.error if a.outcome == "dead" else a.log.info)("outbox.delivery_attempt", **fields)
+            (a.ctx.log.error if a.outcome == "dead" else a.ctx.log.info)("outbox.delivery_attempt", **fields)
 
-    async def _record_one(self, conn: Any, a: Attempt, mine: Any, now: datetime) -> None:
+    async def _record_one(self, conn: Any, a: Attempt, now: datetime) -> None:
         values = self._values(a, now)
+        mine = sa.and_(deliveries.c.lease_owner == self.owner, deliveries.c.state == "running")
         result = await conn.execute(deliveries.update().where(mine, deliveries.c.id == a.row["id"]).values(**values))
         if result.rowcount == 0:
             a.outcome = "lease_lost"

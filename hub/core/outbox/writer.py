@@ -1,4 +1,4 @@
-"""Outbox writes: one event row and one delivery row per plugin that implements the hook.
+"""Outbox rows: one event row and one delivery row per plugin that implements the hook.
 
 Called inside the transaction that changes state, so the handoff exists if and only if the
 change committed (DESIGN rule 1).
@@ -11,10 +11,8 @@ from datetime import datetime
 from typing import Any
 
 import pluggy
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.core.plugins import implementers
-from hub.core.store.tables import deliveries, outbox_events
 
 
 class HookRouter:
@@ -35,21 +33,20 @@ def idempotency_key(event_id: str, plugin: str) -> str:
     return hashlib.sha256(f"{event_id}/{plugin}".encode()).hexdigest()[:40]
 
 
-async def enqueue(conn: AsyncConnection, router: HookRouter, *, hook: str, entity: str, ref: str,
-                  order_ref: str | None, payload: dict[str, Any], now: datetime) -> str | None:
-    """Store the event and its deliveries; returns the event id, or None when nobody listens."""
+def event_rows(router: HookRouter, *, hook: str, entity: str, ref: str, order_ref: str | None,
+               payload: dict[str, Any], now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """The event row and one delivery row per listening plugin; None when nobody listens."""
     plugins = router.implementers(hook)
     if not plugins:
         return None
     event_id = str(uuid.uuid4())
     # Per-order ordering: deliveries of one order to one plugin run in creation order.
     ordering_key = f"order:{order_ref}" if order_ref else f"{entity}:{ref}"
-    await conn.execute(outbox_events.insert().values(
-        id=event_id, hook=hook, entity=entity, ref=ref, order_ref=order_ref, payload=payload,
-        created_at=now))
-    await conn.execute(deliveries.insert(), [
+    event = {"id": event_id, "hook": hook, "entity": entity, "ref": ref, "order_ref": order_ref,
+             "payload": payload, "created_at": now}
+    return event, [
         {"event_id": event_id, "plugin": plugin, "hook": hook, "state": "pending", "attempts": 0,
          "next_attempt_at": now, "ordering_key": ordering_key,
          "idempotency_key": idempotency_key(event_id, plugin), "created_at": now, "updated_at": now}
-        for plugin in plugins])
-    return event_id
+        for plugin in plugins]
+
