@@ -161,7 +161,8 @@ def hub_webhook_verify(source: str, headers: dict[str, str], body: bytes) -> Web
 
 @hookspec(firstresult=True)
 def hub_webhook_parse(source: str, headers: dict[str, str], body: bytes) -> list[TrackingUpdate] | None:
-    """Turn a stored inbound event into tracking updates; called by the worker after the 2xx.
+    """Turn an inbound event into tracking updates: called when the request arrives (an exception
+    is the sender's 400: nothing is stored) and again by the inbox, after the 2xx, to apply it.
 
     :param source: The plugin name the event came in through.
     :param headers: The stored request headers, names lower-cased.

@@ -77,14 +77,24 @@ class Inbox:
     """Claims and applies pending inbound events; sizes its batches to a time budget, because on
     SQLite webhooks wait for the write lock while a batch runs."""
 
+    MIN_BATCH = 50  # below this, the fixed cost of a batch (claim, commit, fsync) dominates
+
     def __init__(self, hub: Any) -> None:
         self.hub = hub
         self.settings = hub.config.inbox
-        self.per_event_s = 0.0005  # measured as it runs
+        self.limit = min(100, self.settings.batch_size)
 
     def batch_limit(self) -> int:
-        fit = int(self.settings.budget_ms / 1000 / max(self.per_event_s, 1e-6))
-        return max(10, min(self.settings.batch_size, fit))
+        return self.limit
+
+    def _resize(self, claimed: int, seconds: float) -> None:
+        """Grow a full batch that ended inside the budget, shrink one that overran it: the size
+        settles where a batch takes about ``budget_ms``, whatever the machine and the events."""
+        budget = self.settings.budget_ms / 1000
+        if seconds > budget:
+            self.limit = max(self.MIN_BATCH, int(self.limit * max(0.5, budget / seconds)))
+        elif claimed >= self.limit:
+            self.limit = min(self.settings.batch_size, int(self.limit * 1.5) + 1)
 
     async def process_pending(self) -> int:
         """One batch; returns how many events it claimed (0: nothing pending)."""
@@ -98,8 +108,7 @@ class Inbox:
             log.warning("inbox.batch_failed", error_class=type(exc).__name__, error=str(exc)[:300])
             return await self._one_by_one()
         if count:
-            spent = (time.perf_counter() - started) / count
-            self.per_event_s = 0.7 * self.per_event_s + 0.3 * spent
+            self._resize(count, time.perf_counter() - started)
         return count
 
     async def _batch(self, limit: int) -> int:

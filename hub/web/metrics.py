@@ -11,8 +11,9 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.core.clock import as_utc
-from hub.core.store.tables import deliveries, inbound_events, timers
+from hub.core.store.tables import circuits, deliveries, inbound_events, timers
 
+LIVE_STATES = ("pending", "failed", "running", "dead")
 METHODS = frozenset(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))
 # Only the states with a partial index: each count reads its index, not the processed history.
 INBOUND_STATES = ("pending", "failed")
@@ -36,14 +37,16 @@ class Metrics:
         self.latency = Histogram("hub_http_request_duration_seconds", "Request latency by route.",
                                  ["method", "route"], registry=r,
                                  buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5))
-        self.handoffs = Gauge("hub_handoffs", "Handoffs (outbox deliveries) by plugin and state.",
-                              ["plugin", "state"], registry=r)
+        self.handoffs = Gauge("hub_handoffs", "Unfinished and dead handoffs (outbox deliveries) by plugin and "
+                              "state.", ["plugin", "state"], registry=r)
         self.queue_depth = Gauge("hub_handoff_queue_depth", "Handoffs waiting to run (pending or failed).",
                                  registry=r)
         self.oldest_age = Gauge("hub_handoff_oldest_pending_age_seconds",
                                 "Age of the oldest handoff waiting to run; 0 when none waits.", registry=r)
         self.dead = Gauge("hub_handoffs_dead", "Dead-lettered handoffs awaiting ops.", registry=r)
         self.timers = Gauge("hub_timers", "Time-rule timers by state (open, breached).", ["state"], registry=r)
+        self.circuit_open = Gauge("hub_plugin_circuit_open", "1 while a plugin's circuit is open or half-open: "
+                                  "its handoffs wait.", ["plugin"], registry=r)
         self.inbound_pending = Gauge("hub_inbound_pending", "Stored webhooks not yet processed.", registry=r)
         self.inbound = Gauge("hub_inbound_events", "Stored webhooks waiting (pending) or kept for ops (failed).",
                              ["state"], registry=r)
@@ -65,8 +68,12 @@ class Metrics:
     async def refresh(self, engine: AsyncEngine, now: datetime) -> None:
         """Read the queue figures from the database, so every worker process's work counts."""
         async with engine.connect() as conn:
+            # Unfinished and dead handoffs only: finished ones are history, and counting them
+            # would scan every row ever delivered on each scrape.
             by_state = (await conn.execute(sa.select(deliveries.c.plugin, deliveries.c.state, sa.func.count())
+                                           .where(deliveries.c.state.in_(LIVE_STATES))
                                            .group_by(deliveries.c.plugin, deliveries.c.state))).all()
+            open_circuits = (await conn.execute(sa.select(circuits.c.plugin, circuits.c.state))).all()
             waiting = deliveries.c.state.in_(("pending", "failed"))
             oldest = (await conn.execute(sa.select(sa.func.min(deliveries.c.created_at)).where(waiting))).scalar()
             timer_counts = dict((await conn.execute(sa.select(timers.c.state, sa.func.count())
@@ -82,6 +89,9 @@ class Metrics:
         self.oldest_age.set(max(0.0, (now - as_utc(oldest)).total_seconds()) if oldest else 0.0)
         for state in ("open", "breached"):
             self.timers.labels(state).set(timer_counts.get(state, 0))
+        self.circuit_open.clear()
+        for plugin, state in open_circuits:
+            self.circuit_open.labels(plugin).set(0 if state == "closed" else 1)
         self.inbound_pending.set(inbound["pending"])
         for state, n in inbound.items():
             self.inbound.labels(state).set(n)

@@ -8,7 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hub.core.domain.inputs import NewShipment
-from hub.web import api, api_handoffs, api_inbound, health, webhooks
+from hub.web import api, api_handoffs, api_inbound, api_plugins, health, webhooks
 from hub.web import api_models as m
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -75,6 +75,8 @@ def route_table() -> list[Route]:
               "failed or dead handoff", {200: "Handoff", 404: "Error", 409: "Error"}, "handoffs",
               headers=("X-Actor",)),
     ]
+    rows.append(Route("GET", "/api/plugins", api_plugins.list_plugins, "Enabled plugins with their circuit "
+                      "(why their handoffs wait), call timeout and handoff counts", {200: "PluginPage"}, "handoffs"))
     return rows + _inbound_routes()
 
 

@@ -156,3 +156,23 @@ async def test_a_kuaidi100_push_with_a_bad_sign_gets_401_and_nothing_is_stored(s
     assert response.status == 401
     async with site.hub.engine.connect() as conn:
         assert (await conn.execute(sa.select(sa.func.count()).select_from(inbound_events))).scalar_one() == 0
+
+
+@pytest.mark.parametrize("shape", ["events a number", "shipments an object", "a kuaidi100 item without time"])
+async def test_a_push_that_cannot_be_applied_is_the_senders_400_and_nothing_is_stored(site: Site, shape) -> None:
+    # given correctly signed pushes whose payload no carrier documents
+    if shape == "events a number":
+        source, (headers, body) = "carrier.dhl", dhl_push({"id": "1000000002", "events": 5})
+    elif shape == "shipments an object":
+        source = "carrier.dhl"
+        headers, body = dhl_push({})
+        body = json.dumps({"scope": "subscription.push", "shipments": {"id": "1"}}).encode()
+    else:
+        source, (headers, body) = "carrier.kuaidi100", kuaidi100_push("YT1", [{"context": "已签收"}])
+    # when they are posted
+    response = await site.push(source, headers, body)
+    # then the carrier is told at once, and no event sits failed in the inbox
+    assert response.status == 400, await response.text()
+    assert (await response.json())["error"]
+    async with site.hub.engine.connect() as conn:
+        assert (await conn.execute(sa.select(sa.func.count()).select_from(inbound_events))).scalar_one() == 0
