@@ -158,7 +158,7 @@ async def test_a_kuaidi100_push_with_a_bad_sign_gets_401_and_nothing_is_stored(s
         assert (await conn.execute(sa.select(sa.func.count()).select_from(inbound_events))).scalar_one() == 0
 
 
-@pytest.mark.parametrize("shape", ["events a number", "shipments an object", "a kuaidi100 item without time"])
+@pytest.mark.parametrize("shape", ["events a number", "shipments an object", "a kuaidi100 time in year 1"])
 async def test_a_push_that_cannot_be_applied_is_the_senders_400_and_nothing_is_stored(site: Site, shape) -> None:
     # given correctly signed pushes whose payload no carrier documents
     if shape == "events a number":
@@ -168,7 +168,8 @@ async def test_a_push_that_cannot_be_applied_is_the_senders_400_and_nothing_is_s
         headers, body = dhl_push({})
         body = json.dumps({"scope": "subscription.push", "shipments": {"id": "1"}}).encode()
     else:
-        source, (headers, body) = "carrier.kuaidi100", kuaidi100_push("YT1", [{"context": "已签收"}])
+        source, (headers, body) = "carrier.kuaidi100", kuaidi100_push("YT9", [
+            {"context": "已签收", "time": "0001-01-01 00:00:00", "ftime": "0001-01-01 00:00:00"}])
     # when they are posted
     response = await site.push(source, headers, body)
     # then the carrier is told at once, and no event sits failed in the inbox
