@@ -74,15 +74,18 @@ def parse_webhook(pm: pluggy.PluginManager, source: str, headers: dict[str, str]
 
 
 class Inbox:
-    """Claims and applies pending inbound events; sizes its batches to a time budget, because on
-    SQLite webhooks wait for the write lock while a batch runs."""
+    """Claims and applies pending inbound events. On SQLite it sizes its batches to a time
+    budget, because webhooks wait for the one write lock while a batch runs; PostgreSQL has no
+    such lock, and takes whole batches."""
 
     MIN_BATCH = 50  # below this, the fixed cost of a batch (claim, commit, fsync) dominates
 
     def __init__(self, hub: Any) -> None:
         self.hub = hub
         self.settings = hub.config.inbox
-        self.limit = min(100, self.settings.batch_size)
+        self.busy = False  # the last batch found work: claim again without looking first
+        self.sized = hub.engine.dialect.name == "sqlite"
+        self.limit = min(100, self.settings.batch_size) if self.sized else self.settings.batch_size
 
     def batch_limit(self) -> int:
         return self.limit
@@ -98,17 +101,19 @@ class Inbox:
 
     async def process_pending(self) -> int:
         """One batch; returns how many events it claimed (0: nothing pending)."""
-        async with self.hub.engine.connect() as conn:
-            if (await conn.execute(ANY_PENDING)).first() is None:
-                return 0
+        if not self.busy:  # idle: a read that takes no write lock finds out whether to claim
+            async with self.hub.engine.connect() as conn:
+                if (await conn.execute(ANY_PENDING)).first() is None:
+                    return 0
         started = time.perf_counter()
         try:
             count = await self._batch(self.batch_limit())
         except Exception as exc:  # the batch failed as a whole (database trouble): one by one
             log.warning("inbox.batch_failed", error_class=type(exc).__name__, error=str(exc)[:300])
             return await self._one_by_one()
-        if count:
+        if count and self.sized:
             self._resize(count, time.perf_counter() - started)
+        self.busy = count > 0
         return count
 
     async def _batch(self, limit: int) -> int:
