@@ -1,4 +1,4 @@
-"""``python -m bench run [--quick] [--scenarios ingest,drain,e2e,growth,peer,memory] [--out FILE]``
+"""``python -m bench run [--quick] [--scenarios ingest,drain,inbox,burst,hung,e2e,growth,peer,memory] [--out FILE]``
 and ``python -m bench profile {ingest,inbox,drain} [--backend sqlite|postgresql]``."""
 from __future__ import annotations
 

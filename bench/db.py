@@ -1,5 +1,6 @@
 """The benchmark's databases: a fresh SQLite file or a fresh PostgreSQL database per run, and
-bulk SQL to fill them fast (pending deliveries, finished history, shipments to track).
+bulk SQL to fill them fast (pending deliveries, stored order webhooks, finished history,
+shipments to track).
 
 Rows go in with one INSERT ... SELECT per chunk, numbered by ``generate_series`` on PostgreSQL
 and a recursive CTE on SQLite, never row by row from Python.
@@ -145,6 +146,43 @@ class BenchDb:
                 f"SELECT {key}, {p(2, 'text')}, {p(1, 'text')}, 'pending', 0, {p(5, 'timestamptz')}, "
                 f"'order:BENCH-' || {key}, {key} || '/' || {p(2, 'text')}, {p(5, 'timestamptz')}, "
                 f"{p(5, 'timestamptz')} FROM {source}", hook, plugin, first, size, self.stamp())
+        return time.monotonic() - started
+
+    def insert_customer(self, code: str, name: str, grade: str = "B") -> None:
+        """The row ``create_customer`` writes for ``NewCustomer(code, name, grade)`` (without its
+        timeline entry), so orders that name the customer find it."""
+        from hub.core.domain.inputs import NewCustomer
+        from hub.core.lifecycle.customer import CUSTOMER
+
+        row = {**NewCustomer(code=code, name=name, grade=grade).model_dump(), "standing": CUSTOMER.initial,
+               "agent": None, "monthly_volume": None, "created_at": self.stamp(), "updated_at": self.stamp()}
+        columns = list(row)
+        self.execute(f"INSERT INTO customers ({', '.join(columns)}) "
+                     f"VALUES ({', '.join(f'${i}' for i in range(1, len(columns) + 1))})", *row.values())
+
+    def insert_order_webhooks(self, count: int, *, tag: str, prefix: bytes, suffix: bytes,
+                              chunk: int = 100_000) -> float:
+        """``count`` stored, pending ``order.created`` webhooks as the handler stores them (source
+        ``orders``, headers ``{}``), body ``prefix + ref + suffix`` with ref ``<tag>-<n>``, which is
+        also the dedupe key (the webhook-id) and the ordering key; returns the seconds it took."""
+        started = time.monotonic()
+        pg = self.kind == "postgresql"
+        for first in range(0, count, chunk):
+            size = min(chunk, count - first)
+            with_, source = _numbers(self.kind, "$2::int" if pg else "$2")
+            if pg:
+                ref = "($5::text || '-' || ($1::int + n)::text)"
+                body = f"$3::bytea || convert_to({ref}, 'UTF8') || $4::bytea"
+                stamp = "$6::timestamptz"
+            else:
+                ref = "($5 || '-' || ($1 + n))"
+                body = f"CAST($3 || {ref} || $4 AS BLOB)"
+                stamp = "$6"
+            self.execute(
+                f"{with_}INSERT INTO inbound_events (source, dedupe_key, headers, body, state, attempts, "
+                f"received_at, ordering_key) SELECT 'orders', {ref}, '{{}}', {body}, 'pending', 0, {stamp}, {ref} "
+                f"FROM {source}", first, size, prefix if pg else prefix.decode(), suffix if pg else suffix.decode(),
+                tag, self.stamp())
         return time.monotonic() - started
 
     def insert_history(self, start: int, count: int, *, chunk: int = 1_000_000,

@@ -1,7 +1,8 @@
 """A Python load generator, run as a process of its own: the fallback when wrk is missing
 (``closed``: N connections each sending back to back, like wrk) and the fixed-rate sender of
-the end-to-end scenario (``open``: request i leaves at t0 + i/rate, and its latency counts
-from then, so a slow server cannot hide its queue by slowing the sender down).
+the end-to-end and burst scenarios (``open``: request i leaves at t0 + i/rate, and its latency
+counts from then, so a slow server cannot hide its queue by slowing the sender down; the wall
+clock of the first and the last send is in the result, to time what the server does after it).
 
 ``python -m bench.loadgen closed --url BASE --pool FILE --connections 50 --duration 10``
 ``python -m bench.loadgen open --url BASE --requests FILE.jsonl --rate 500``
@@ -77,9 +78,14 @@ async def open_loop(url: str, requests_file: Path, rate: float) -> dict:
     limit = asyncio.Semaphore(MAX_IN_FLIGHT)
     timeout = aiohttp.ClientTimeout(total=60)
 
+    first_sent = last_sent = None
+
     async def one(session: aiohttp.ClientSession, row: dict, due: float) -> None:
-        nonlocal errors
+        nonlocal errors, first_sent, last_sent
         async with limit:
+            sent = time.time()  # the wall clock, to compare with the server's timestamps
+            first_sent = sent if first_sent is None else min(first_sent, sent)
+            last_sent = sent if last_sent is None else max(last_sent, sent)
             if await _send(session, url + row["path"], row["headers"], row["body"].encode(), statuses):
                 latencies.append(time.monotonic() - due)  # from when it was due: no coordinated omission
             else:
@@ -98,6 +104,7 @@ async def open_loop(url: str, requests_file: Path, rate: float) -> dict:
         await asyncio.gather(*tasks)
         result = summary(latencies, statuses, errors, time.monotonic() - started)
         result["target_rate"] = rate
+        result["first_sent_epoch"], result["last_sent_epoch"] = first_sent, last_sent
         return result
 
 

@@ -55,6 +55,22 @@ def write_pool(path: Path, count: int, tag: str, secret: str = ORDERS_SECRET) ->
     return path
 
 
+def write_order_requests(path: Path, count: int, tag: str, secret: str = ORDERS_SECRET) -> Path:
+    """``count`` distinct signed order webhooks, stamped now, one JSON line each (``path``,
+    ``headers``, ``body``) for the open-loop sender (``bench.loadgen open``)."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    prefix, suffix = order_message_parts()
+    timestamp = str(int(time.time()))
+    with path.open("wb") as out:
+        for n in range(count):
+            msg_id = f"{tag}-{n}"
+            body = prefix + msg_id.encode() + suffix
+            out.write(orjson.dumps({"path": ORDERS_PATH, "body": body.decode(), "headers": {
+                "webhook-id": msg_id, "webhook-timestamp": timestamp, "Content-Type": "application/json",
+                "webhook-signature": _signature(key, msg_id, timestamp, body)}}) + b"\n")
+    return path
+
+
 def read_pool(path: Path) -> tuple[str, list[tuple[dict[str, str], bytes]]]:
     """The pool as (path, [(headers, body)]) for the Python load generator."""
     lines = path.read_text().splitlines()

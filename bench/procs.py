@@ -6,6 +6,7 @@ its own process group), so an interrupted run leaves nothing behind.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -19,7 +20,28 @@ ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
+    """A free port below the kernel's ephemeral range: a port the kernel handed out (bind to 0)
+    can be taken by an outgoing connection (load generator, database pool) before the child
+    process binds it, when many processes run side by side."""
+    low, _ = _ephemeral_range()
+    if low > 12_000:
+        for _ in range(50):
+            port = random.randrange(10_000, low)
+            with socket.socket() as sock:
+                try:
+                    sock.bind((LOOPBACK, port))
+                except OSError:
+                    continue
+                return port
     with socket.socket() as sock:
         sock.bind((LOOPBACK, 0))
         return sock.getsockname()[1]

@@ -18,11 +18,11 @@ from bench import report
 from bench.context import Run
 from bench.load import wrk_available
 from bench.procs import Proc, python
-from bench.scenarios import drain, e2e, growth, ingest, memory, peer
+from bench.scenarios import burst, drain, e2e, growth, hung, inbox, ingest, memory, peer
 from bench.sizes import Sizes
 
-SCENARIOS = {"ingest": ingest.run, "drain": drain.run, "e2e": e2e.run, "growth": growth.run,
-             "peer": peer.run, "memory": memory.run}
+SCENARIOS = {"ingest": ingest.run, "drain": drain.run, "inbox": inbox.run, "burst": burst.run, "hung": hung.run,
+             "e2e": e2e.run, "growth": growth.run, "peer": peer.run, "memory": memory.run}
 RESULTS = Path(__file__).with_name("results")
 QUICK_LIMIT_S = 180.0
 
@@ -39,13 +39,14 @@ def machine() -> dict[str, Any]:
             "sqlalchemy": sqlalchemy.__version__, "load_average_at_start": os.getloadavg()}
 
 
-def side_by_side(run: Run, result: dict, workdir: Path) -> None:
+def side_by_side(run: Run, result: dict, workdir: Path, keep: bool = False) -> None:
     """A smoke run checks that every scenario works, not how fast: one process per scenario,
     all at once, their JSON merged into ``result``."""
     children = {}
     for name in run.sizes.scenarios:
         argv = python("-m", "bench", "run", "--quick", "--scenarios", name, "--out", str(workdir / f"{name}.json"),
-                      "--backends", ",".join(run.sizes.backends), *(["--python-load"] if not run.use_wrk else []))
+                      "--backends", ",".join(run.sizes.backends), *(["--python-load"] if not run.use_wrk else []),
+                      *(["--keep"] if keep else []))
         children[name] = Proc(f"bench {name}", argv, workdir / f"{name}.log")
     deadline = time.monotonic() + QUICK_LIMIT_S
     for name, child in children.items():
@@ -85,7 +86,7 @@ def run_all(sizes: Sizes, *, out: Path | None, quick: bool, force_python: bool, 
 
     try:
         if quick and len(sizes.scenarios) > 1:
-            side_by_side(run, result, workdir)
+            side_by_side(run, result, workdir, keep)
         else:
             for name in sizes.scenarios:
                 one(name)

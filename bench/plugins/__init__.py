@@ -1,1 +1,1 @@
-"""Plugins the benchmark enables as ``bench.plugins.<name>:SPEC``: a no-op and an HTTP sink."""
+"""Plugins the benchmark enables as ``bench.plugins.<name>:SPEC``: a no-op, an HTTP sink and one that hangs."""

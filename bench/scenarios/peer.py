@@ -92,4 +92,7 @@ def run(run: Run) -> dict:
     if peer and peer["rps"]:
         out["hub_rate_over_node_red"] = round(out["hub"]["forwarded_per_s"] / peer["rps"], 2)
         out["hub_ack_p99_over_node_red_p99"] = round(out["hub"]["loaded"]["p99_ms"] / peer["p99_ms"], 2)
+        forward_p99 = out["hub"]["receive_to_forward_p99_ms"]
+        out["hub_forward_p99_over_node_red_p99"] = round(forward_p99 / peer["p99_ms"], 2) \
+            if forward_p99 is not None else None
     return out
