@@ -110,7 +110,9 @@ class BenchDb:
     def scalar(self, sql: str, *args: Any) -> Any:
         if self.kind == "postgresql":
             return self.loop.run_until_complete(self._pg.fetchval(sql, *args))
-        return self._lite.execute(sql.replace("$", "?"), args).fetchone()[0]
+        # fetchall: a statement stepped only once keeps its read snapshot open, and every later
+        # poll would see the database as it was then (a drain that seems to stall).
+        return self._lite.execute(sql.replace("$", "?"), args).fetchall()[0][0]
 
     def rows(self, sql: str, *args: Any) -> list[tuple]:
         if self.kind == "postgresql":

@@ -42,6 +42,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(signal.SIGUSR1, _dump_tasks)
         try:
             if args.once:
                 await runtime.settle()
@@ -54,6 +55,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     asyncio.run(run())
     return 0
+
+
+def _dump_tasks() -> None:
+    """SIGUSR1: where every task of the process waits, on stderr (for a worker that seems stuck)."""
+    for task in asyncio.all_tasks():
+        print(f"--- task {task.get_name()}", file=sys.stderr)
+        task.print_stack(limit=12, file=sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ when several processes claim on PostgreSQL (``FOR UPDATE SKIP LOCKED``).
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -80,8 +80,9 @@ class Inbox:
 
     MIN_BATCH = 50  # below this, the fixed cost of a batch (claim, commit, fsync) dominates
 
-    def __init__(self, hub: Any) -> None:
+    def __init__(self, hub: Any, on_applied: Callable[[], None] | None = None) -> None:
         self.hub = hub
+        self.on_applied = on_applied
         self.settings = hub.config.inbox
         self.busy = False  # the last batch found work: claim again without looking first
         self.sized = hub.engine.dialect.name == "sqlite"
@@ -125,6 +126,8 @@ class Inbox:
             await tx.flush()
             await mark(tx.conn, outcomes, tx.now, self.settings.max_attempts, rows)
         _log_failures(outcomes)
+        if self.on_applied is not None and tx.events:
+            self.on_applied()
         return len(rows)
 
     async def _one_by_one(self) -> int:

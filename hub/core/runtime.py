@@ -38,7 +38,13 @@ class Runtime:
         self.dispatcher = Dispatcher(hub.engine, hub.pm, hub.config, hub.clock.now, hub.apply_followups,
                                      http=http, inline_tries=inline_tries)
         self.carriers = registered_carriers(hub)
-        self.inbox = Inbox(hub)
+        self.inbox = Inbox(hub, on_applied=self.dispatcher.nudge)
+        self.inbox_nudge = asyncio.Event()
+
+    def nudge_inbox(self) -> None:
+        """New inbound events are stored (this process's webhooks): apply them now, not after
+        the idle wait. Other processes find them at their next round."""
+        self.inbox_nudge.set()
 
     async def tick(self) -> int:
         """One round of every kind of background work; returns how much was done."""
@@ -59,7 +65,8 @@ class Runtime:
         the dispatcher as a pipeline (claims overlap the calls in flight)."""
         retention = self.hub.config.retention
         loops = [
-            _loop("inbox", self.inbox.process_pending, stop, idle_seconds),
+            _relay(stop, self.inbox_nudge),
+            _loop("inbox", self.inbox.process_pending, stop, idle_seconds, self.inbox_nudge),
             _loop("timers", self.hub.fire_due_timers, stop, idle_seconds),
             _loop("tracking", self.poll_tracking, stop, max(idle_seconds, 1.0)),
             _loop("retention", self.prune, stop, retention.interval_s),
@@ -106,9 +113,16 @@ class Runtime:
             await self.hub.record_tracking(update)
 
 
-async def _loop(name: str, step: Callable[[], Awaitable[int]], stop: asyncio.Event, idle_seconds: float) -> None:
-    """Run ``step`` until ``stop``; wait ``idle_seconds`` when it found nothing to do. A failing
-    round (the database went away) is logged and retried after a wait."""
+async def _relay(stop: asyncio.Event, nudge: asyncio.Event) -> None:
+    await stop.wait()
+    nudge.set()  # a loop waiting for its nudge sees the stop at once
+
+
+async def _loop(name: str, step: Callable[[], Awaitable[int]], stop: asyncio.Event, idle_seconds: float,
+                nudge: asyncio.Event | None = None) -> None:
+    """Run ``step`` until ``stop``; when it found nothing to do, wait ``idle_seconds`` or until
+    ``nudge`` is set. A failing round (the database went away) is logged and retried after a wait."""
+    wake = nudge or stop
     while not stop.is_set():
         try:
             busy = await step()
@@ -119,6 +133,8 @@ async def _loop(name: str, step: Callable[[], Awaitable[int]], stop: asyncio.Eve
             await asyncio.sleep(0)  # let requests and the other loops in between batches
             continue
         try:
-            await asyncio.wait_for(stop.wait(), idle_seconds)
+            await asyncio.wait_for(wake.wait(), idle_seconds)
         except TimeoutError:
             pass
+        if nudge is not None:
+            nudge.clear()

@@ -9,6 +9,7 @@ driver directly: at thousands of events a second the ORM-free SQL below is what 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -49,6 +50,7 @@ class IngestWriter:
         self._pending_base = 0
         self._added = 0
         self._tasks: list[asyncio.Task[None]] = []
+        self.on_stored: Callable[[], None] | None = None  # the background work applies them now
 
     @property
     def pending(self) -> int:
@@ -125,6 +127,8 @@ class IngestWriter:
                     item.done.set_exception(StoreUnavailable(type(exc).__name__))
             return
         self._added += len(inserted)
+        if inserted and self.on_stored is not None:
+            self.on_stored()
         for item in batch:
             if not item.done.done():
                 item.done.set_result(item.row[:2] in inserted)

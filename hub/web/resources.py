@@ -77,6 +77,7 @@ async def ingest_writer(app: web.Application) -> AsyncIterator[None]:
 async def background(app: web.Application) -> AsyncIterator[None]:
     """Inbox, timers, tracking polls and the dispatcher, until the app stops."""
     runtime = Runtime(app[keys.HUB], http=app[keys.HTTP])
+    app[keys.INGEST].on_stored = runtime.nudge_inbox
     stop = asyncio.Event()
     task = asyncio.create_task(runtime.run(stop), name="hub.runtime")
     yield

@@ -84,6 +84,10 @@ class Dispatcher:
         self._finished: list[Attempt] = []
         self._wake = asyncio.Event()
 
+    def nudge(self) -> None:
+        """New deliveries were committed in this process: claim now, not after the idle wait."""
+        self._wake.set()
+
     def impl(self, hook: str, plugin: str) -> Any:
         key = (hook, plugin)
         if key not in self._impls:
@@ -98,9 +102,26 @@ class Dispatcher:
 
     # --- claiming ---------------------------------------------------------------------------
 
+    @property
+    def hold_limit(self) -> int:
+        """Deliveries of one plugin held at once by this process: its slots, and a few rounds
+        queued behind them, never so many that a slow plugin's queue outlives its leases."""
+        return 4 * self.settings.plugin_concurrency
+
     def _saturated(self) -> set[str]:
-        limit = 4 * self.settings.plugin_concurrency
-        return {plugin for plugin, n in self._held.items() if n >= limit}
+        return {plugin for plugin, n in self._held.items() if n >= self.hold_limit}
+
+    async def _keep_within_limits(self, conn: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A batch may hold more of one plugin than it can take: the excess goes back at once."""
+        room = defaultdict(lambda: self.hold_limit)
+        room.update({plugin: self.hold_limit - n for plugin, n in self._held.items()})
+        kept, excess = [], []
+        for row in rows:
+            (kept if room[row["plugin"]] > 0 else excess).append(row)
+            room[row["plugin"]] -= 1
+        if excess:
+            await conn.execute(_RELEASE, {"ids": [r["id"] for r in excess], "owner": self.owner, "now": self.now()})
+        return kept
 
     async def _claim(self, limit: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """Due deliveries with their payloads: a probe for each plugin whose cooldown ended,
@@ -115,6 +136,7 @@ class Dispatcher:
                     await self.circuits.reopen(conn, plugin)
                 claimed += probe
             claimed += await self._claim_rows(conn, limit, held=held | self._saturated())
+            claimed = await self._keep_within_limits(conn, claimed)
             if not claimed:
                 return []
             ids = list({row["event_id"] for row in claimed})
@@ -196,7 +218,13 @@ class Dispatcher:
             return []
 
     async def _run_one(self, row: dict[str, Any], payload: dict[str, Any]) -> None:
-        self._finished.append(await self._attempt(row, payload))
+        try:
+            attempt = await self._attempt(row, payload)
+        except Exception as exc:  # a fault of the hub's own, around the call: logged, given back
+            log.error("outbox.attempt_crashed", delivery_id=row["id"], plugin=row["plugin"],
+                      error_class=type(exc).__name__, error=str(exc)[:300])
+            attempt = Attempt(row, None, outcome="released")
+        self._finished.append(attempt)
         self._wake.set()
 
     async def _record_finished(self) -> None:
