@@ -103,9 +103,13 @@ class Runtime:
         ctx = HookContext(idempotency_key=f"poll:{ref}", attempt=1, delivery_id=0, event_id="", plugin=plugin,
                           log=log.bind(plugin=plugin), now=self.hub.clock.now(), http=self.http,
                           data_dir=self.hub.config.data_dir)
-        try:
-            update = await impl.function(**{k: v for k, v in {"shipment": snap, "ctx": ctx}.items()
-                                            if k in impl.argnames})
+        call = impl.function(**{k: v for k, v in {"shipment": snap, "ctx": ctx}.items() if k in impl.argnames})
+        try:  # a carrier that never answers costs one poll, not the polling loop
+            update = await asyncio.wait_for(call, self.dispatcher.timeout_for(plugin))
+        except TimeoutError:
+            log.warning("tracking.poll_failed", plugin=plugin, error_class="CallTimedOut",
+                        error=f"no answer within {self.dispatcher.timeout_for(plugin):g} s")
+            return
         except PluginError as exc:
             log.warning("tracking.poll_failed", plugin=plugin, error_class=type(exc).__name__, error=str(exc)[:300])
             return

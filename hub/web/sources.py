@@ -7,6 +7,7 @@ the inbox trusts what was stored (it only decodes it).
 """
 from __future__ import annotations
 
+import asyncio
 import inspect
 import re
 from collections.abc import Callable
@@ -33,19 +34,27 @@ ORDER_TYPE = re.compile(r"^order\.[a-z_]{1,48}$")
 ORDER_EVENTS = frozenset(ORDER.events) | frozenset(NOTE_FIELDS)
 
 
+class SourceTimedOut(Exception):
+    """The plugin checking a request did not answer in time: the hub's fault, so 503 and a retry."""
+
+
 @dataclass(frozen=True)
 class WebhookSource:
     name: str
     check: Callable[[dict[str, str], bytes, float], Any]  # → WebhookReceipt (maybe awaitable)
+    timeout_s: float = 10.0
 
     async def receipt(self, headers: dict[str, str], body: bytes, now: float) -> WebhookReceipt:
         """Raises WebhookRejected; a plugin's unexpected exception is the sender's malformed input."""
         try:
             result = self.check(headers, body, now)
             if inspect.isawaitable(result):
-                result = await result
+                result = await asyncio.wait_for(result, self.timeout_s)
         except WebhookRejected:
             raise
+        except TimeoutError as exc:
+            log.warning("webhook.verify_timed_out", source=self.name, timeout_s=self.timeout_s)
+            raise SourceTimedOut(self.name) from exc
         except Exception as exc:  # noqa: BLE001 - logged; a sender must never see a 500
             log.warning("webhook.verify_crashed", source=self.name, error_class=type(exc).__name__)
             raise WebhookRejected(400, f"request could not be read: {type(exc).__name__}") from exc
@@ -97,7 +106,8 @@ def check_order_message(body: bytes) -> str | None:
     return f"order:{data['ref']}"
 
 
-def plugin_source(name: str, impl: pluggy.HookImpl, pm: pluggy.PluginManager) -> WebhookSource:
+def plugin_source(name: str, impl: pluggy.HookImpl, pm: pluggy.PluginManager,
+                  timeout_s: float = 10.0) -> WebhookSource:
     async def check(headers: dict[str, str], body: bytes, now: float) -> WebhookReceipt:
         kwargs = {"source": name, "headers": headers, "body": body}
         result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
@@ -114,11 +124,12 @@ def plugin_source(name: str, impl: pluggy.HookImpl, pm: pluggy.PluginManager) ->
         key = f"tracking:{numbers[0]}" if len(numbers) == 1 else None
         return receipt.model_copy(update={"ordering_key": key})
 
-    return WebhookSource(name, check)
+    return WebhookSource(name, check, timeout_s)
 
 
 def webhook_sources(config: HubConfig, pm: pluggy.PluginManager) -> dict[str, WebhookSource]:
-    sources = {impl.plugin_name: plugin_source(impl.plugin_name, impl, pm)
+    timeout = config.dispatch.timeout_for
+    sources = {impl.plugin_name: plugin_source(impl.plugin_name, impl, pm, timeout(impl.plugin_name))
                for impl in pm.hook.hub_webhook_verify.get_hookimpls()}
     orders = orders_source(config)
     if orders is not None:

@@ -22,7 +22,7 @@ from hub.core.models import WebhookReceipt
 from hub.web import keys
 from hub.web.ingest import StoreUnavailable
 from hub.web.jsonio import JSON, dumps, json_error
-from hub.web.sources import WebhookSource
+from hub.web.sources import SourceTimedOut, WebhookSource
 
 log = get_logger()
 ACCEPTED = dumps({"status": "accepted"})
@@ -123,6 +123,9 @@ async def _receive(request: web.Request, source: WebhookSource, settings: Webhoo
     now = request.app[keys.HUB].clock.now()
     try:
         receipt = await source.receipt(headers, body, now.timestamp())
+    except SourceTimedOut:
+        return "timed_out", json_error(503, "the webhook could not be checked in time; retry later",
+                                       headers={"Retry-After": RETRY_AFTER_S})
     except WebhookRejected as exc:
         status = exc.status if exc.status in (400, 401) else 400  # what the document promises
         log.info("webhook.rejected", source=source.name, status=status, reason=exc.reason[:200])

@@ -143,3 +143,21 @@ async def test_a_failed_probe_reopens_the_circuit_for_twice_as_long(make_hub, en
         [second] = await circuit_rows(conn)
     assert second["state"] == "open" and second["cooldown_s"] == 20
     assert len((tmp_path / "flaky.calls").read_text().split()) == 2
+
+
+async def test_a_carrier_poll_that_never_answers_costs_one_poll(make_hub, engine, tmp_path):
+    from hub.core.domain.inputs import NewShipment
+    # given two booked shipments of a carrier whose tracking API never answers (timeout 0.2 s)
+    hub = await hub_with(make_hub, engine, tmp_path, "hub_fault_plugins:SLOW_CARRIER",
+                         dispatch={"timeouts": {"test.slowcarrier": 0.2}})
+    for n in (1, 2):
+        await hub.create_order(order(f"SO-{n}"))
+        for event, data in (("reviewed", {}), ("confirmation_sent", {}), ("confirmation_received", {}),
+                            ("payment_received", {"amount": "4200"}), ("finance_approved", {"erp_ref": "E"})):
+            await hub.apply("order", f"SO-{n}", event, data)
+        await hub.create_shipment(f"SO-{n}", NewShipment(ref=f"SH-{n}", carrier="slowco", tracking_number=f"S{n}"))
+    # when the polling round runs
+    polled = await asyncio.wait_for(Runtime(hub).poll_tracking(), 10)
+    # then each shipment was polled once, cut at the timeout, and the round ended
+    assert polled == 2
+    assert sorted((tmp_path / "slow_carrier.calls").read_text().split()) == ["SH-1", "SH-2"]

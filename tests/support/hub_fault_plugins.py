@@ -36,3 +36,23 @@ HANG = PluginSpec(name="test.hang", kind="core", settings=FaultSettings,
                   factory=lambda settings: Faulty(settings, hang=True))
 FLAKY = PluginSpec(name="test.flaky", kind="core", settings=FaultSettings,
                    factory=lambda settings: Faulty(settings, hang=False))
+
+
+class SlowCarrier:
+    """A carrier whose tracking API accepts the poll and never answers."""
+
+    def __init__(self, settings: FaultSettings) -> None:
+        self.settings = settings
+
+    @hookimpl
+    def hub_register_carriers(self, register) -> None:
+        register("slowco")
+
+    @hookimpl
+    async def hub_tracking_poll(self, shipment, ctx: HookContext) -> None:
+        with self.settings.calls_file.open("a") as out:
+            out.write(shipment.ref + "\n")
+        await asyncio.Event().wait()
+
+
+SLOW_CARRIER = PluginSpec(name="test.slowcarrier", kind="carrier", settings=FaultSettings, factory=SlowCarrier)
