@@ -29,6 +29,7 @@ from hub.core.domain.tracking import record_tracking
 from hub.core.errors import HubError
 from hub.core.logging import get_logger
 from hub.core.models import TrackingUpdate
+from hub.core.outbox.claim import POSTGRES_PLAN
 from hub.core.store.db import begin
 from hub.core.store.tables import inbound_events
 
@@ -37,8 +38,10 @@ ORDERS_SOURCE = "orders"
 # The sender's data cannot be applied (unknown order, illegal event, bad shape): kept for ops.
 DATA_ERRORS = (HubError, ValidationError, ValueError, KeyError, TypeError)
 
+# Walks the pending index in arrival order and stops at the LIMIT; named (SQLite) or forced
+# (PostgreSQL, see outbox/claim.py) because planners on stale statistics sort every pending row.
 _CLAIM = """
-SELECT i.id, i.source, i.headers, i.body, i.attempts FROM inbound_events i
+SELECT i.id, i.source, i.headers, i.body, i.attempts FROM inbound_events i {index}
 WHERE i.state = 'pending'
   AND (i.ordering_key IS NULL OR i.id = (
       SELECT min(e.id) FROM inbound_events e WHERE e.ordering_key = i.ordering_key AND e.state = 'pending'))
@@ -46,8 +49,8 @@ ORDER BY i.id
 LIMIT :limit
 {lock}
 """
-CLAIM_SQLITE = sa.text(_CLAIM.format(lock="")).columns(headers=sa.JSON)
-CLAIM_POSTGRES = sa.text(_CLAIM.format(lock="FOR UPDATE OF i SKIP LOCKED")).columns(headers=sa.JSON)
+CLAIM_SQLITE = sa.text(_CLAIM.format(lock="", index="INDEXED BY ix_inbound_events_pending")).columns(headers=sa.JSON)
+CLAIM_POSTGRES = sa.text(_CLAIM.format(lock="FOR UPDATE OF i SKIP LOCKED", index="")).columns(headers=sa.JSON)
 ANY_PENDING = sa.select(inbound_events.c.id).where(inbound_events.c.state == "pending").limit(1)
 MARK_PROCESSED = (inbound_events.update()
                   .where(inbound_events.c.id.in_(sa.bindparam("ids", expanding=True)))
@@ -154,7 +157,10 @@ class Inbox:
 
 
 async def claim(conn: Any, limit: int) -> list[dict[str, Any]]:
-    query = CLAIM_POSTGRES if conn.dialect.name == "postgresql" else CLAIM_SQLITE
+    query = CLAIM_SQLITE
+    if conn.dialect.name == "postgresql":
+        await conn.execute(POSTGRES_PLAN)
+        query = CLAIM_POSTGRES
     return [dict(r) for r in (await conn.execute(query, {"limit": limit})).mappings()]
 
 

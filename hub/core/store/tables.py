@@ -176,6 +176,8 @@ outbox_events = sa.Table(
 
 _UNFINISHED = sa.text("state IN ('pending', 'failed', 'running')")
 _FINISHED = sa.text("state IN ('done', 'discarded')")
+_WAITING = sa.text("state IN ('pending', 'failed')")
+_RUNNING = sa.text("state = 'running'")
 
 deliveries = sa.Table(
     "deliveries", metadata,
@@ -201,6 +203,9 @@ deliveries = sa.Table(
              postgresql_where=_UNFINISHED, sqlite_where=_UNFINISHED),
     sa.Index("ix_deliveries_state", "state"),
     sa.Index("ix_deliveries_finished", "updated_at", postgresql_where=_FINISHED, sqlite_where=_FINISHED),
+    # The claim walks due work in due order; the reaper finds expired leases among the running.
+    sa.Index("ix_deliveries_due", "next_attempt_at", "id", postgresql_where=_WAITING, sqlite_where=_WAITING),
+    sa.Index("ix_deliveries_running", "lease_until", postgresql_where=_RUNNING, sqlite_where=_RUNNING),
 )
 
 delivery_actions = sa.Table(

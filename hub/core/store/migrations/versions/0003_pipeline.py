@@ -1,4 +1,4 @@
-"""pipeline: inbound ordering keys and actions, plugin circuits, retention indexes
+"""pipeline: inbound ordering keys and actions, plugin circuits, due-order and retention indexes
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +17,8 @@ PENDING = sa.text("state = 'pending'")
 FAILED = sa.text("state = 'failed'")
 PROCESSED = sa.text("state = 'processed'")
 FINISHED = sa.text("state IN ('done', 'discarded')")
+WAITING = sa.text("state IN ('pending', 'failed')")
+RUNNING = sa.text("state = 'running'")
 UTC = hub.core.store.types.UTCDateTime(timezone=True)
 
 
@@ -31,6 +33,10 @@ def upgrade() -> None:
                     postgresql_where=PROCESSED, sqlite_where=PROCESSED)
     op.create_index("ix_deliveries_finished", "deliveries", ["updated_at"], postgresql_where=FINISHED,
                     sqlite_where=FINISHED)
+    op.create_index("ix_deliveries_due", "deliveries", ["next_attempt_at", "id"], postgresql_where=WAITING,
+                    sqlite_where=WAITING)
+    op.create_index("ix_deliveries_running", "deliveries", ["lease_until"], postgresql_where=RUNNING,
+                    sqlite_where=RUNNING)
     op.create_table(
         "inbound_actions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,6 +71,8 @@ def downgrade() -> None:
     op.drop_table("circuits")
     op.drop_index(op.f("ix_inbound_actions_inbound_id"), table_name="inbound_actions")
     op.drop_table("inbound_actions")
+    op.drop_index("ix_deliveries_running", table_name="deliveries")
+    op.drop_index("ix_deliveries_due", table_name="deliveries")
     op.drop_index("ix_deliveries_finished", table_name="deliveries")
     op.drop_index("ix_inbound_events_processed", table_name="inbound_events")
     op.drop_index("ix_inbound_events_failed", table_name="inbound_events")
