@@ -68,7 +68,7 @@ class DispatchSettings(Strict):
     call_timeout_s: float = Field(10.0, gt=0, description="Default timeout of one plugin call (a transient failure).")
     timeouts: dict[str, float] = Field({}, description="Plugin name → its own call timeout in seconds.")
     batch_size: int = Field(200, gt=0, le=5000, description="Deliveries claimed per round.")
-    plugin_concurrency: int = Field(8, gt=0, description="Calls in flight per plugin per process.")
+    plugin_concurrency: int = Field(32, gt=0, description="Calls in flight per plugin per process.")
     circuit: CircuitSettings = CircuitSettings()
 
     def timeout_for(self, plugin: str) -> float:
@@ -98,8 +98,8 @@ class HubConfig(Strict):
     database_url: str | None = Field(None, description="Default: a SQLite file in data_dir.")
     host: str = "127.0.0.1"
     port: int = 8080
-    worker_concurrency: int = Field(256, gt=0, description="Deliveries held at once per process (running, or "
-                                                           "waiting for a slot of their plugin).")
+    worker_concurrency: int = Field(1024, gt=1, description="Deliveries held at once per process (running, or "
+                                                            "waiting for a slot of their plugin).")
     lease_seconds: float = Field(30.0, gt=0, description="A killed worker's claims are taken over after this.")
     retry_horizon_hours: float = Field(72.0, gt=0, description="Transient failures dead-letter after this.")
     tracking_poll_minutes: float = 60.0

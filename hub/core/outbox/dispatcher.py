@@ -102,23 +102,27 @@ class Dispatcher:
 
     # --- claiming ---------------------------------------------------------------------------
 
-    @property
-    def hold_limit(self) -> int:
-        """Deliveries of one plugin held at once by this process: its slots, and a few rounds
-        queued behind them, never so many that a slow plugin's queue outlives its leases."""
-        return 4 * self.settings.plugin_concurrency
+    def hold_limit(self, plugin: str) -> int:
+        """Deliveries of one plugin held at once by this process: as many rounds of its slots as
+        fit in a lease at its timeout (so its queue never outlives the leases), at least a batch,
+        and at most half of what the process holds (so one plugin never fills it)."""
+        rounds = max(1, int(0.8 * self.config.lease_seconds / self.timeout_for(plugin)))
+        wanted = max(self.batch_size, self.settings.plugin_concurrency * rounds)
+        return max(1, min(self.config.worker_concurrency // 2, wanted))
 
     def _saturated(self) -> set[str]:
-        return {plugin for plugin, n in self._held.items() if n >= self.hold_limit}
+        return {plugin for plugin, n in self._held.items() if n >= self.hold_limit(plugin)}
 
     async def _keep_within_limits(self, conn: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """A batch may hold more of one plugin than it can take: the excess goes back at once."""
-        room = defaultdict(lambda: self.hold_limit)
-        room.update({plugin: self.hold_limit - n for plugin, n in self._held.items()})
+        room: dict[str, int] = {}
         kept, excess = [], []
         for row in rows:
-            (kept if room[row["plugin"]] > 0 else excess).append(row)
-            room[row["plugin"]] -= 1
+            plugin = row["plugin"]
+            if plugin not in room:
+                room[plugin] = self.hold_limit(plugin) - self._held.get(plugin, 0)
+            (kept if room[plugin] > 0 else excess).append(row)
+            room[plugin] -= 1
         if excess:
             await conn.execute(_RELEASE, {"ids": [r["id"] for r in excess], "owner": self.owner, "now": self.now()})
         return kept
