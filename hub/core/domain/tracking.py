@@ -81,19 +81,21 @@ async def _known_events(tx: Tx, ref: str) -> list[TrackingEvent]:
     return [TrackingEvent.model_validate(r[0]) for r in rows]
 
 
+_INSERT_EVENTS = tracking_events.insert()
+
+
 async def _store_events(tx: Tx, ref: str, events: list[TrackingEvent]) -> None:
-    seen = set()
+    """One INSERT for the events ``merge`` found new: it compared them with every stored event
+    of the shipment, read under the shipment's lock, so none of them can be stored already."""
+    rows, seen = [], set()
     for event in events:
         key = identity(event)
-        if key in seen:
-            continue
-        seen.add(key)
-        exists = await tx.conn.execute(sa.select(tracking_events.c.id).where(
-            tracking_events.c.shipment_ref == ref, tracking_events.c.identity == key))
-        if exists.first() is None:
-            await tx.conn.execute(tracking_events.insert().values(
-                shipment_ref=ref, identity=key, occurred_at=event.occurred_at,
-                event=event.model_dump(mode="json"), received_at=tx.now))
+        if key not in seen:
+            seen.add(key)
+            rows.append({"shipment_ref": ref, "identity": key, "occurred_at": event.occurred_at,
+                         "event": event.model_dump(mode="json"), "received_at": tx.now})
+    if rows:
+        await tx.conn.execute(_INSERT_EVENTS, rows)
 
 
 async def _set_flags(tx: Tx, shipment: dict[str, Any], flags: set[str]) -> None:

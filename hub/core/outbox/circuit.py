@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hub.core.config import CircuitSettings
 from hub.core.logging import get_logger
 from hub.core.store.db import begin
-from hub.core.store.tables import circuits
+from hub.core.store.tables import circuits, deliveries
 
 log = get_logger()
 REFRESH_S = 1.0  # how stale another process's view of a circuit may be
@@ -31,6 +31,12 @@ _TAKE_PROBE = (circuits.update()
                       sa.or_(sa.and_(circuits.c.state == "open", circuits.c.retry_at <= sa.bindparam("now")),
                              sa.and_(circuits.c.state == "half_open", circuits.c.updated_at < sa.bindparam("stale"))))
                .values(state="half_open", updated_at=sa.bindparam("now")))
+# An open circuit's waiting deliveries are due again at the probe time: until then the claim's
+# walk of due work never meets them (40,000 of a hung plugin cost every claim a long scan).
+_WAIT_FOR_PROBE = (deliveries.update()
+                   .where(deliveries.c.plugin == sa.bindparam("p"), deliveries.c.state.in_(("pending", "failed")),
+                          deliveries.c.next_attempt_at < sa.bindparam("retry_at"))
+                   .values(next_attempt_at=sa.bindparam("retry_at")))
 _REOPEN = (circuits.update().where(circuits.c.plugin == sa.bindparam("p"), circuits.c.state == "half_open")
            .values(state="open"))
 
@@ -112,6 +118,8 @@ class Circuits:
         insert = postgresql.insert(circuits) if conn.dialect.name == "postgresql" else sqlite.insert(circuits)
         await conn.execute(insert.values(**row).on_conflict_do_update(
             index_elements=["plugin"], set_={k: v for k, v in row.items() if k != "plugin"}))
+        if state == "open":
+            await conn.execute(_WAIT_FOR_PROBE, {"p": plugin, "retry_at": row["retry_at"]})
         if state == "closed":
             self.failures[plugin] = 0
         return row
