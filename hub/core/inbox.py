@@ -81,7 +81,7 @@ class Inbox:
     budget, because webhooks wait for the one write lock while a batch runs; PostgreSQL has no
     such lock, and takes whole batches."""
 
-    MIN_BATCH = 50  # below this, the fixed cost of a batch (claim, commit, fsync) dominates
+    MIN_BATCH = 10  # a floor for the fixed cost of a batch (claim, commit, fsync); heavy events need few
 
     def __init__(self, hub: Any, on_applied: Callable[[], None] | None = None) -> None:
         self.hub = hub
