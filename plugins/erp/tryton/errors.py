@@ -34,6 +34,10 @@ def from_rpc_error(method: str, name: str, payload: Any) -> Exception:
         # AccessError, RequiredValidationError, SQL constraints... all arrive as UserError:
         # the message is Tryton's own and is what ops must read.
         message = payload[:2] if isinstance(payload, list) else payload  # drop the domain
+        if "that don't exist" in _text(message):
+            # Records deleted between a search and a read: another worker holding the same
+            # handoff removed its duplicates. Read again and the state is consistent.
+            return TransientError(f"Tryton records vanished during {method}: {_text(message)}")
         return PermanentError(f"Tryton refused {method}: {_text(message)}")
     if name == "UserWarning" and isinstance(payload, list) and payload:
         return TrytonWarning(f"Tryton warns on {method}: {_text(payload[1:])}", key=str(payload[0]))
