@@ -6,6 +6,7 @@ poll) never holds up the others; ``tick`` runs one round of each, for tests and 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -60,13 +61,14 @@ class Runtime:
             if not await self.tick():
                 return
 
-    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.2) -> None:
+    async def run(self, stop: asyncio.Event, idle_seconds: float = 0.2,
+                  busy: Callable[[], bool] | None = None) -> None:
         """Work until ``stop``: the inbox, timers, polls and pruning each in a loop of its own,
         the dispatcher as a pipeline (claims overlap the calls in flight)."""
         retention = self.hub.config.retention
         loops = [
             _relay(stop, self.inbox_nudge),
-            _loop("inbox", self.inbox.process_pending, stop, idle_seconds, self.inbox_nudge),
+            _loop("inbox", self.inbox.process_pending, stop, idle_seconds, self.inbox_nudge, busy),
             _loop("timers", self.hub.fire_due_timers, stop, idle_seconds),
             _loop("tracking", self.poll_tracking, stop, max(idle_seconds, 1.0)),
             _loop("retention", self.prune, stop, retention.interval_s),
@@ -123,18 +125,22 @@ async def _relay(stop: asyncio.Event, nudge: asyncio.Event) -> None:
 
 
 async def _loop(name: str, step: Callable[[], Awaitable[int]], stop: asyncio.Event, idle_seconds: float,
-                nudge: asyncio.Event | None = None) -> None:
+                nudge: asyncio.Event | None = None, senders_waiting: Callable[[], bool] | None = None) -> None:
     """Run ``step`` until ``stop``; when it found nothing to do, wait ``idle_seconds`` or until
-    ``nudge`` is set. A failing round (the database went away) is logged and retried after a wait."""
+    ``nudge`` is set. While ``senders_waiting`` (webhooks of this process wait for their commit)
+    each round is followed by a pause as long as itself: the work and the acknowledgements share
+    the process half and half, and neither starves. A failing round is logged and retried later."""
     wake = nudge or stop
     while not stop.is_set():
+        started = time.monotonic()
         try:
             busy = await step()
         except Exception as exc:  # noqa: BLE001 - logged; the loop must outlive a database outage
             log.error("runtime.round_failed", loop=name, error_class=type(exc).__name__, error=str(exc)[:300])
             busy = 0
         if busy:
-            await asyncio.sleep(0)  # let requests and the other loops in between batches
+            pause = time.monotonic() - started if senders_waiting is not None and senders_waiting() else 0
+            await asyncio.sleep(pause)  # at least a turn for requests and the other loops
             continue
         try:
             await asyncio.wait_for(wake.wait(), idle_seconds)

@@ -51,6 +51,11 @@ class IngestWriter:
         self._added = 0
         self._tasks: list[asyncio.Task[None]] = []
         self.on_stored: Callable[[], None] | None = None  # the background work applies them now
+        self._committing = False
+
+    def busy(self) -> bool:
+        """Webhooks are waiting for their commit: the background work of this process shares."""
+        return not self.queue.empty() or self._committing
 
     @property
     def pending(self) -> int:
@@ -108,6 +113,13 @@ class IngestWriter:
                 log.warning("webhook.pending_count_failed", error_class=type(exc).__name__)
 
     async def _commit(self, batch: list[_Item]) -> None:
+        self._committing = True
+        try:
+            await self._store(batch)
+        finally:
+            self._committing = False
+
+    async def _store(self, batch: list[_Item]) -> None:
         try:
             if self._driver is None:
                 self._conn = await self.engine.connect()

@@ -79,7 +79,7 @@ async def background(app: web.Application) -> AsyncIterator[None]:
     runtime = Runtime(app[keys.HUB], http=app[keys.HTTP])
     app[keys.INGEST].on_stored = runtime.nudge_inbox
     stop = asyncio.Event()
-    task = asyncio.create_task(runtime.run(stop), name="hub.runtime")
+    task = asyncio.create_task(runtime.run(stop, busy=app[keys.INGEST].busy), name="hub.runtime")
     yield
     stop.set()
     try:
