@@ -1,8 +1,9 @@
 """The dispatcher: claim due deliveries, hand each to ONE plugin, record the outcome.
 
-Outcomes: done (follow-ups and remembered keys committed with it), failed (transient: retried
-after a persisted backoff), dead (permanent, or the retry horizon ended), deferred (policy), or
-released (not started: its plugin's circuit opened or its lease could not cover the call).
+Outcomes (recorded by ``outcomes.Recorder``): done (follow-ups and remembered keys committed
+with it), failed (transient: retried after a persisted backoff), dead (permanent, or the retry
+horizon ended), deferred (policy), or released (not started: its plugin's circuit opened or its
+lease could not cover the call).
 Every call is cut at its plugin's timeout; a plugin failing again and again has its circuit
 opened (``circuit.py``). This is the one place where ``except Exception`` is right: every
 failure is recorded.
@@ -16,7 +17,6 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,44 +26,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from hub.core.config import HubConfig
-from hub.core.errors import CallTimedOut, Deferred, HubError, PermanentError, TransientError
+from hub.core.errors import CallTimedOut, Deferred, PermanentError, TransientError
 from hub.core.logging import get_logger
 from hub.core.models import HookContext
-from hub.core.outbox.backoff import horizon_passed, next_attempt_at
 from hub.core.outbox.circuit import Circuits
 from hub.core.outbox.claim import claim_batch
+from hub.core.outbox.outcomes import RELEASE, Attempt, Recorder
 from hub.core.outbox.payloads import rebuild
 from hub.core.store.db import begin
-from hub.core.store.tables import deliveries, ledger, outbox_events
+from hub.core.store.tables import ledger, outbox_events
 
 log = get_logger()
 _PAYLOADS = sa.select(outbox_events.c.id, outbox_events.c.payload).where(
     outbox_events.c.id.in_(sa.bindparam("ids", expanding=True)))
-_MINE = sa.and_(deliveries.c.lease_owner == sa.bindparam("owner"), deliveries.c.state == "running")
-_DONE = (deliveries.update().where(_MINE, deliveries.c.id.in_(sa.bindparam("ids", expanding=True)))
-         .values(state="done", updated_at=sa.bindparam("now"), lease_owner=None, lease_until=None)
-         .returning(deliveries.c.id))
-# Not started: back as it was claimed (the claim counted an attempt that did not happen).
-_RELEASE = (deliveries.update().where(_MINE, deliveries.c.id.in_(sa.bindparam("ids", expanding=True)))
-            .values(state=sa.case((deliveries.c.attempts > 1, "failed"), else_="pending"),
-                    attempts=deliveries.c.attempts - 1, lease_owner=None, lease_until=None,
-                    updated_at=sa.bindparam("now")))
 
 
 def worker_id() -> str:
     """Unique per dispatcher: host and pid for ops, a random part for dispatchers in one process."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-@dataclass
-class Attempt:
-    """One delivery attempt's result, recorded with the rest of its batch."""
-
-    row: dict[str, Any]
-    ctx: HookContext | None
-    outcome: str = "done"
-    error: Exception | None = None
-    duration_ms: float = 0.0
 
 
 class Dispatcher:
@@ -78,6 +58,7 @@ class Dispatcher:
         self.inline_tries = inline_tries
         self.owner = worker_id()
         self.circuits = Circuits(engine, self.settings.circuit, now)
+        self.recorder = Recorder(engine, config, self.owner, now, apply_followups, self.circuits)
         self._impls: dict[tuple[str, str], Any] = {}
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._held: dict[str, int] = defaultdict(int)  # plugin → deliveries claimed and not yet recorded
@@ -124,7 +105,7 @@ class Dispatcher:
             (kept if room[plugin] > 0 else excess).append(row)
             room[plugin] -= 1
         if excess:
-            await conn.execute(_RELEASE, {"ids": [r["id"] for r in excess], "owner": self.owner, "now": self.now()})
+            await conn.execute(RELEASE, {"ids": [r["id"] for r in excess], "owner": self.owner, "now": self.now()})
         return kept
 
     async def _claim(self, limit: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -311,102 +292,12 @@ class Dispatcher:
         # delivery stops here instead of blocking the order's later handoffs for days.
         return "dead"
 
-    # --- recording --------------------------------------------------------------------------
-
-    def _values(self, attempt: Attempt, now: datetime) -> dict[str, Any]:
-        row, error = attempt.row, attempt.error
-        values: dict[str, Any] = {"updated_at": now, "lease_owner": None, "lease_until": None}
-        if attempt.outcome == "failed":
-            retry_at = next_attempt_at(now, row["attempts"], getattr(error, "retry_after", None))
-            if horizon_passed(row["created_at"], retry_at, self.config.retry_horizon_hours):
-                attempt.outcome = "dead"
-            values["next_attempt_at"] = retry_at
-        if attempt.outcome == "deferred":
-            values.update(state="pending", next_attempt_at=error.until, attempts=row["attempts"] - 1)
-        else:
-            values["state"] = attempt.outcome
-        if error is not None:
-            values.update(last_error=str(error)[:2000], error_class=type(error).__name__)
-        return values
-
     async def _record(self, attempts: list[Attempt]) -> None:
-        """One transaction for the whole batch: one UPDATE for the plain successes, one for the
-        released, one per other outcome, each guarded by this worker's lease; a lost lease
-        means another worker's outcome counts."""
-        now = self.now()
-        plain = [a for a in attempts if a.outcome == "done" and not a.ctx.followups and not a.ctx.remembered]
-        released = [a.row["id"] for a in attempts if a.outcome == "released"]
         try:
-            async with begin(self.engine) as conn:
-                if plain:
-                    kept = set((await conn.execute(_DONE, {"ids": [a.row["id"] for a in plain], "owner": self.owner,
-                                                           "now": now})).scalars())
-                    for a in plain:
-                        a.outcome = a.outcome if a.row["id"] in kept else "lease_lost"
-                if released:
-                    await conn.execute(_RELEASE, {"ids": released, "owner": self.owner, "now": now})
-                for a in attempts:
-                    if a.outcome not in ("done", "released", "lease_lost") or (a.outcome == "done" and a not in plain):
-                        await self._record_one(conn, a, now)
-                await self._count(conn, attempts)
-        except Exception as exc:  # the database failed: leases expire and the work is retried
-            log.error("outbox.record_failed", deliveries=len(attempts), error_class=type(exc).__name__,
-                      error=str(exc)[:300])
-            for a in attempts:
-                a.outcome = "unrecorded"
+            await self.recorder.record(attempts)
         finally:
             for a in attempts:
                 self._held[a.row["plugin"]] -= 1
-        self._log(attempts)
-
-    async def _count(self, conn: Any, attempts: list[Attempt]) -> None:
-        """Feed the circuit breakers: transient failures count, successes reset; a permanent
-        error says nothing about the plugin's health (it is the payload's)."""
-        by_plugin: dict[str, list[tuple[bool, str]]] = defaultdict(list)
-        for a in attempts:
-            if a.outcome == "done" or a.outcome == "lease_lost":
-                by_plugin[a.row["plugin"]].append((True, ""))
-            elif isinstance(a.error, TransientError) and a.outcome in ("failed", "dead"):
-                by_plugin[a.row["plugin"]].append((False, f"{type(a.error).__name__}: {a.error}"))
-        for plugin, outcomes in by_plugin.items():
-            await self.circuits.record(conn, plugin, outcomes)
-
-    @staticmethod
-    def _log(attempts: list[Attempt]) -> None:
-        for a in attempts:
-            if a.ctx is None:
-                continue  # released: no call was made
-            fields: dict[str, Any] = {"outcome": a.outcome, "duration_ms": a.duration_ms}
-            if a.error is not None:
-                fields.update(error_class=type(a.error).__name__, error=str(a.error)[:500])
-            (a.ctx.log.error if a.outcome == "dead" else a.ctx.log.info)("outbox.delivery_attempt", **fields)
-
-    async def _record_one(self, conn: Any, a: Attempt, now: datetime) -> None:
-        values = self._values(a, now)
-        mine = sa.and_(deliveries.c.lease_owner == self.owner, deliveries.c.state == "running")
-        result = await conn.execute(deliveries.update().where(mine, deliveries.c.id == a.row["id"]).values(**values))
-        if result.rowcount == 0:
-            a.outcome = "lease_lost"
-            return
-        # Whatever the outcome, what was already sent stays remembered, so a retry after a
-        # partial send (one recipient of two) does not send it twice.
-        await self._remember(conn, a.ctx, now)
-        if a.outcome != "done" or not a.ctx.followups:
-            return
-        try:
-            async with conn.begin_nested():
-                await self.apply_followups(conn, a.ctx.followups, actor=a.ctx.plugin, now=now)
-        except HubError as exc:
-            # The plugin did its work but the hub cannot accept what it reported: ops decide.
-            a.outcome, a.error = "dead", exc
-            await conn.execute(deliveries.update().where(deliveries.c.id == a.row["id"]).values(
-                state="dead", last_error=f"follow-up rejected: {exc}"[:2000], error_class=type(exc).__name__))
-
-    async def _remember(self, conn: Any, ctx: HookContext, now: datetime) -> None:
-        for key in dict.fromkeys(ctx.remembered):
-            exists = await conn.execute(sa.select(ledger.c.key).where(ledger.c.key == key))
-            if exists.first() is None:
-                await conn.execute(ledger.insert().values(key=key, plugin=ctx.plugin, at=now))
 
     async def _seen(self, key: str) -> bool:
         async with self.engine.connect() as conn:
