@@ -7,13 +7,11 @@ from typing import Any
 import pytest
 
 from hub import PermanentError, hookimpl
-from hub.app import create_app
 from hub.core.config import HubConfig
-from hub.core.plugins import build_plugin_manager
 from hub.core.runtime import Runtime
 from hub.core.service import Hub
 
-from .web_support import AUTH, new_order, sandbox_headers, sandbox_push
+from .web_support import AUTH, hub_with_plugin, new_order, sandbox_headers, sandbox_push
 
 
 class RejectingErp:
@@ -26,10 +24,7 @@ class RejectingErp:
 
 @pytest.fixture
 async def ops(aiohttp_client: Any, config: HubConfig, clock: Any) -> AsyncIterator[tuple[Any, Hub]]:
-    pm = build_plugin_manager(config)
-    pm.register(RejectingErp(), name="erp.rejecting")
-    hub = Hub(config, pm, clock=clock)
-    client = await aiohttp_client(create_app(config, hub=hub, run_background=False))
+    client, hub = await hub_with_plugin(aiohttp_client, config, clock, RejectingErp(), "erp.rejecting")
     yield client, hub
     await hub.close()  # the caller owns a Hub it passed in
 

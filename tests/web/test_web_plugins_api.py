@@ -7,13 +7,11 @@ from typing import Any
 import pytest
 
 from hub import TransientError, hookimpl
-from hub.app import create_app
 from hub.core.config import HubConfig
-from hub.core.plugins import build_plugin_manager
 from hub.core.runtime import Runtime
 from hub.core.service import Hub
 
-from .web_support import AUTH, new_order
+from .web_support import AUTH, hub_with_plugin, new_order
 
 
 class DownErp:
@@ -28,10 +26,7 @@ class DownErp:
 async def ops(aiohttp_client: Any, config: HubConfig, clock: Any) -> AsyncIterator[tuple[Any, Hub]]:
     config = config.model_copy(update={"dispatch": config.dispatch.model_copy(
         update={"circuit": config.dispatch.circuit.model_copy(update={"failure_threshold": 2})})})
-    pm = build_plugin_manager(config)
-    pm.register(DownErp(), name="erp.down")
-    hub = Hub(config, pm, clock=clock)
-    client = await aiohttp_client(create_app(config, hub=hub, run_background=False))
+    client, hub = await hub_with_plugin(aiohttp_client, config, clock, DownErp(), "erp.down")
     yield client, hub
     await hub.close()
 

@@ -77,3 +77,17 @@ def kuaidi100_push(number: str = "SF100", salt: str = KUAIDI100_SALT) -> bytes:
 
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+async def hub_with_plugin(aiohttp_client: Any, config: HubConfig, clock: Any, plugin: object,
+                          name: str) -> tuple[Any, Any]:
+    """A client and its Hub with one extra in-test plugin registered beside the configured ones;
+    the caller closes the Hub (it owns a Hub it passed in)."""
+    from hub.app import create_app
+    from hub.core.plugins import build_plugin_manager
+    from hub.core.service import Hub
+
+    pm = build_plugin_manager(config)
+    pm.register(plugin, name=name)
+    hub = Hub(config, pm, clock=clock)
+    return await aiohttp_client(create_app(config, hub=hub, run_background=False)), hub
