@@ -91,9 +91,6 @@ class Inbox:
         self.sized = hub.engine.dialect.name == "sqlite"
         self.limit = min(100, self.settings.batch_size) if self.sized else self.settings.batch_size
 
-    def batch_limit(self) -> int:
-        return self.limit
-
     def _resize(self, claimed: int, seconds: float) -> None:
         """Grow a full batch that ended inside the budget, shrink one that overran it: the size
         settles where a batch takes about ``budget_ms``, whatever the machine and the events."""
@@ -111,7 +108,7 @@ class Inbox:
                     return 0
         started = time.perf_counter()
         try:
-            count = await self._batch(self.batch_limit())
+            count = await self._batch(self.limit)
         except Exception as exc:  # the batch failed as a whole (database trouble): one by one
             log.warning("inbox.batch_failed", error_class=type(exc).__name__, error=str(exc)[:300])
             return await self._one_by_one()

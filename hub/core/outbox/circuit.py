@@ -61,18 +61,21 @@ class Circuits:
         """(plugins not to claim for, plugins whose cooldown ended: one probe each may run)."""
         await self.refresh()
         now = self.now()
-        stale = now - timedelta(seconds=self.probe_stale_s)
+        stale = self._stale(now)
         due = [p for p, row in self.view.items()
                if (row["state"] == "open" and row["retry_at"] <= now)
                or (row["state"] == "half_open" and row["updated_at"] < stale)]
         return set(self.view), due
 
+    def _stale(self, now: datetime) -> datetime:
+        """Before this, a half-open circuit's probe has had its chance: its worker died."""
+        return now - timedelta(seconds=self.probe_stale_s)
+
     async def take_probe(self, plugin: str) -> bool:
         """Move an open circuit to half-open; True for the one process that did it."""
         now = self.now()
         async with begin(self.engine) as conn:
-            taken = (await conn.execute(_TAKE_PROBE, {"p": plugin, "now": now,
-                                                      "stale": now - timedelta(seconds=self.probe_stale_s)})
+            taken = (await conn.execute(_TAKE_PROBE, {"p": plugin, "now": now, "stale": self._stale(now)})
                      ).rowcount == 1
         if taken:
             self.view[plugin] = {**self.view[plugin], "state": "half_open", "updated_at": now}
