@@ -16,10 +16,18 @@ class IllegalTransition(HubError):
     Raised by the pure lifecycle tables; the API answers 409 and the CLI exits non-zero.
     """
 
-    def __init__(self, entity: str, ref: str, state: str, event: str, reason: str = "") -> None:
+    def __init__(self, entity: str, ref: str, state: str, event: str, reason: str = "",
+                 allowed: tuple[str, ...] = ()) -> None:
         self.entity, self.ref, self.state, self.event, self.reason = entity, ref, state, event, reason
+        self.allowed = tuple(allowed)
         msg = f"{entity} {ref} in state {state!r} does not accept event {event!r}"
-        super().__init__(f"{msg}: {reason}" if reason else msg)
+        if reason:
+            msg = f"{msg}: {reason}"
+        elif self.allowed:
+            msg = f"{msg}; it accepts: {', '.join(self.allowed)}"
+        else:
+            msg = f"{msg}; it accepts no event (final state)"
+        super().__init__(msg)
 
 
 class NotFound(HubError):
@@ -29,8 +37,11 @@ class NotFound(HubError):
 class InvalidInput(HubError):
     """Input that fails domain validation (a field, a policy). The API answers 422."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None,
+                 errors: list[dict[str, object]] | None = None) -> None:
         self.field = field
+        # Every problem found at once: [{"field": ..., "message": ..., "allowed": [...]}].
+        self.errors = errors or [{"field": field, "message": message}]
         super().__init__(message)
 
 

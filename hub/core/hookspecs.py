@@ -4,19 +4,20 @@ Every hook is named ``hub_*`` and called with keyword arguments. Lifecycle hooks
 delivered from the durable outbox after the transition committed: at least once, per
 plugin, with ``ctx.idempotency_key`` stable across attempts. Implement them as
 ``async def``; raise ``TransientError`` to be retried, ``PermanentError`` to dead-letter.
-A plugin receives a delivery only for the hooks it implements.
+A plugin receives a delivery only for the hooks it implements. docs/hooks.md says the same per
+hook, with an example payload the real core produced.
 """
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
-    from hub.core.models import (CaseSnapshot, HookContext, ShipmentSnapshot, TimerSnapshot,
-                                 TrackingUpdate, WebhookReceipt)
+    from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot,
+                                 ReturnSnapshot, ShipmentSnapshot, TimerSnapshot, TrackingUpdate, Transition,
+                                 WebhookReceipt)
 
 hookspec = pluggy.HookspecMarker("hub")
 hookimpl = pluggy.HookimplMarker("hub")
@@ -24,87 +25,867 @@ hookimpl = pluggy.HookimplMarker("hub")
 # ---------------------------------------------------------------------------
 # Lifecycle transitions (outbox, after commit, at least once per plugin)
 # ---------------------------------------------------------------------------
-# One hook per state an entity can enter: ``hub_<entity>_<state>(<entity>, transition, ctx)``.
-# The table says when each is called; the specs are built from it below so that the
-# lifecycle tables, these hooks and docs/hooks.md cannot drift apart (tests check all three).
+# One hook per state an entity can enter (customers: per event). Written out from the event
+# catalogue (hub/core/catalogue.py) so grep, an IDE and a type checker find each one; the test
+# of the catalogue fails when this section and the catalogue differ.
 
-LIFECYCLE_HOOKS: dict[str, tuple[str, str]] = {
-    # name: (snapshot type, when it is called)
-    "hub_order_received": ("OrderSnapshot", "An order came in (API, shop webhook, CLI), or was clarified."),
-    "hub_order_price_escalated": ("OrderSnapshot", "Review found prices off the price list; salesperson and supervisor must decide."),
-    "hub_order_reviewed": ("OrderSnapshot", "Planning review passed: available quantities and back-order ETAs are on the lines."),
-    "hub_order_awaiting_confirmation": ("OrderSnapshot", "The order confirmation went to the customer; its return is awaited."),
-    "hub_order_awaiting_payment": ("OrderSnapshot", "The customer returned the confirmation; deposit or payment is requested."),
-    "hub_order_posted": ("OrderSnapshot", "Confirmed and paid (or grade A released early): post the order to the ERP."),
-    "hub_order_released": ("OrderSnapshot", "Finance approved; the outbound note goes to the warehouse."),
-    "hub_order_shipped": ("OrderSnapshot", "Goods left; tell the customer with the carrier's contact."),
-    "hub_order_delivered": ("OrderSnapshot", "All goods delivered; the 3-day inspection window opens."),
-    "hub_order_closed": ("OrderSnapshot", "Inspection window passed and every claim ended."),
-    "hub_order_cancelled": ("OrderSnapshot", "The order was cancelled before shipping."),
-    "hub_order_rejected": ("OrderSnapshot", "The order was rejected (production impossible, special order out of range)."),
-    "hub_shipment_created": ("ShipmentSnapshot", "A shipment was created for an order."),
-    "hub_shipment_booked": ("ShipmentSnapshot", "Carrier and tracking number are known: subscribe to tracking."),
-    "hub_shipment_in_transit": ("ShipmentSnapshot", "The carrier has the goods moving."),
-    "hub_shipment_customs": ("ShipmentSnapshot", "In clearance, delivered to the broker, or held at customs."),
-    "hub_shipment_handed_off": ("ShipmentSnapshot", "Handed to a local agent or another carrier; proof of delivery to confirm."),
-    "hub_shipment_out_for_delivery": ("ShipmentSnapshot", "With the delivery courier."),
-    "hub_shipment_available_for_pickup": ("ShipmentSnapshot", "Waiting at a locker, station or service point."),
-    "hub_shipment_attempt_failed": ("ShipmentSnapshot", "A delivery attempt failed."),
-    "hub_shipment_exception": ("ShipmentSnapshot", "Needs action: damaged, refused, lost, shortage (see substatus)."),
-    "hub_shipment_returning_to_sender": ("ShipmentSnapshot", "On its way back to the shipper."),
-    "hub_shipment_returned_to_sender": ("ShipmentSnapshot", "Back with the shipper."),
-    "hub_shipment_delivered": ("ShipmentSnapshot", "Delivered to the consignee (never on a broker's or agent's signature)."),
-    "hub_shipment_cancelled": ("ShipmentSnapshot", "The shipment was cancelled."),
-    "hub_claim_opened": ("ClaimSnapshot", "A claim was opened; the claim form goes out with a 3-day deadline."),
-    "hub_claim_documents_received": ("ClaimSnapshot", "The customer's documents are in; departments must answer in 3 days."),
-    "hub_claim_with_insurer": ("ClaimSnapshot", "Insured and above the minimum: the insurer's forms are due in 1 day."),
-    "hub_claim_negotiating": ("ClaimSnapshot", "Customer service and the sales manager negotiate the amount."),
-    "hub_claim_settlement_proposed": ("ClaimSnapshot", "An amount is proposed; the claim report awaits approvals."),
-    "hub_claim_manager_approved": ("ClaimSnapshot", "The customer-service manager approved; the general manager is next."),
-    "hub_claim_approved": ("ClaimSnapshot", "The general manager approved: credit note in the ERP, payment in 7 days."),
-    "hub_claim_paid": ("ClaimSnapshot", "Finance paid the claim; the customer is notified in writing."),
-    "hub_claim_with_legal": ("ClaimSnapshot", "The case was handed to legal."),
-    "hub_claim_closed": ("ClaimSnapshot", "The claim ended (paid, withdrawn or concluded by legal)."),
-    "hub_return_pending_review": ("ReturnSnapshot", "An after-sales request came in and was assigned to an agent."),
-    "hub_return_awaiting_customer_shipment": ("ReturnSnapshot", "Approved: the customer may now send the goods back."),
-    "hub_return_awaiting_return_receipt": ("ReturnSnapshot", "The customer shipped the goods back."),
-    "hub_return_awaiting_exchange_shipment": ("ReturnSnapshot", "Goods received: ship the replacement or repaired unit."),
-    "hub_return_awaiting_refund": ("ReturnSnapshot", "Refund due: post the return to the ERP."),
-    "hub_return_completed": ("ReturnSnapshot", "The request was fulfilled."),
-    "hub_return_closed": ("ReturnSnapshot", "The request was rejected or withdrawn."),
-    "hub_customer_vip_granted": ("CustomerSnapshot", "Sales granted VIP: congratulation letter, contact update, notify departments."),
-    "hub_customer_vip_reviewed": ("CustomerSnapshot", "The monthly review kept the VIP status."),
-    "hub_customer_vip_revoked": ("CustomerSnapshot", "The monthly review revoked VIP: cancellation notice."),
-    "hub_customer_grade_changed": ("CustomerSnapshot", "The customer's grade (A/B/C) changed."),
-}
+# --- generated from hub/core/catalogue.py by `python -m hub.core.docgen`: do not edit by hand ---
 
 
-# ``return`` is a keyword, so return hooks take ``return_request``.
-ENTITY_ARGUMENT = {"order": "order", "shipment": "shipment", "claim": "claim",
-                   "return": "return_request", "customer": "customer"}
+@hookspec
+def hub_order_received(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """An order came in (API, shop webhook, CLI), or was clarified: review it (planning, the ERP).
+
+    Fired by its creation, ``clarified`` (from received). Delivered from the outbox after commit, at least
+    once per plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, contact, specs.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``order.reviewed``, ``order.rejected``, ``order.erp_recorded``.
+    """
 
 
-def _template(entity: object, transition: object, ctx: object) -> None:  # pragma: no cover
-    """Shape of every lifecycle hook; only the first argument's name varies."""
+@hookspec
+def hub_order_price_escalated(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Review found prices off the price list; the salesperson and supervisor must decide.
+
+    Fired by ``reviewed`` (from received). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, lines, special_approved.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
 
 
-def _lifecycle_spec(name: str, snapshot: str, when: str) -> Callable[..., Any]:
-    entity = ENTITY_ARGUMENT[name.split("_")[1]]
-    # pluggy reads argument names from the code object, so the spec gets a real one.
-    code = _template.__code__.replace(co_varnames=(entity, "transition", "ctx"), co_name=name,
-                                      co_qualname=name)
-    spec = types.FunctionType(code, globals(), name)
-    spec.__annotations__ = {entity: snapshot, "transition": "Transition", "ctx": "HookContext",
-                            "return": "Awaitable[None]"}
-    spec.__doc__ = (f"{when}\n\nDelivered from the outbox after commit, at least once per plugin.\n\n"
-                    f":param {entity}: Snapshot taken in the committing transaction.\n"
-                    f":param transition: Event, previous and new state, time, actor and event data.\n"
-                    f":param ctx: Per-delivery context: idempotency_key, attempt, log, http, emit().\n")
-    return hookspec(spec)
+@hookspec
+def hub_order_reviewed(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Planning review passed: available quantities and back-order dates are on the lines; send the order
+    confirmation.
+
+    Fired by ``reviewed`` (from received), ``price_approved`` (from price_escalated). Delivered from the
+    outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, lines, special_approved, approver.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
 
 
-for _name, (_snapshot, _when) in LIFECYCLE_HOOKS.items():
-    globals()[_name] = _lifecycle_spec(_name, _snapshot, _when)
+@hookspec
+def hub_order_awaiting_confirmation(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The order confirmation went to the customer; its return is awaited.
+
+    Fired by ``confirmation_sent`` (from reviewed). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_order_awaiting_payment(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The customer returned the confirmation; deposit or payment is requested.
+
+    Fired by ``confirmation_received`` (from awaiting_confirmation). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``order.deposit_received``, ``order.payment_received``.
+    """
+
+
+@hookspec
+def hub_order_posted(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Confirmed and paid (or grade A released early): post the order to the ERP for finance approval.
+
+    Fired by ``released`` (from awaiting_confirmation, awaiting_payment), ``deposit_received`` (from
+    awaiting_payment), ``payment_received`` (from awaiting_payment), ``terms_approved`` (from
+    awaiting_payment). Delivered from the outbox after commit, at least once per plugin; implement as
+    ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, approver, amount, reference.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``order.finance_approved``, ``order.erp_recorded``.
+    """
+
+
+@hookspec
+def hub_order_released(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Finance approved; the outbound note goes to the warehouse.
+
+    Fired by ``finance_approved`` (from posted). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, erp_ref, outbound_ref.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``order.erp_recorded``.
+    """
+
+
+@hookspec
+def hub_order_shipped(order: OrderSnapshot, shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Goods left: tell the customer with the shipment's carrier, tracking number and driver contact.
+
+    Fired by ``shipped`` (from released). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param shipment: The shipment whose booking (or pickup) shipped the order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, shipment_ref.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_order_delivered(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """All goods delivered; the 3-day inspection window opens.
+
+    Fired by ``delivered`` (from shipped). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_order_closed(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The inspection window passed and every claim ended.
+
+    Fired by ``claim_closed`` (from delivered), ``inspection_window_elapsed`` (from delivered),
+    ``inspection_passed`` (from delivered). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, claim_ref, timer.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_order_cancelled(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The order was cancelled before shipping.
+
+    Fired by ``cancelled`` (from received, price_escalated, reviewed, awaiting_confirmation,
+    awaiting_payment, posted, released). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason, return_ref.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_order_rejected(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The order was rejected (production impossible, special order out of range).
+
+    Fired by ``rejected`` (from received, price_escalated, reviewed). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_created(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """A shipment was created for an order.
+
+    Fired by its creation. Delivered from the outbox after commit, at least once per plugin; implement as
+    ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``shipment.erp_recorded``.
+    """
+
+
+@hookspec
+def hub_shipment_booked(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Carrier and tracking number are known: subscribe to tracking.
+
+    Fired by ``booked`` (from created, exception). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier, tracking_number, carrier_contact, plate, escort.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_in_transit(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The carrier has the goods moving.
+
+    Fired by ``in_transit`` (from created, booked, customs, attempt_failed, exception). Delivered from the
+    outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_customs(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """In clearance, delivered to the broker, or held at customs.
+
+    Fired by ``customs`` (from created, booked, in_transit, exception). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_handed_off(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Handed to a local agent or another carrier; the proof of delivery is to be confirmed.
+
+    Fired by ``handed_off`` (from created, booked, in_transit, customs, exception). Delivered from the
+    outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_out_for_delivery(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """With the delivery courier.
+
+    Fired by ``out_for_delivery`` (from created, booked, in_transit, customs, handed_off,
+    available_for_pickup, attempt_failed, exception). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_available_for_pickup(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Waiting at a locker, station or service point.
+
+    Fired by ``available_for_pickup`` (from created, booked, in_transit, customs, handed_off,
+    out_for_delivery, attempt_failed, exception). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_attempt_failed(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """A delivery attempt failed.
+
+    Fired by ``attempt_failed`` (from created, booked, in_transit, customs, handed_off, out_for_delivery,
+    available_for_pickup, exception). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_exception(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Needs action: damaged, refused, lost, shortage (see substatus).
+
+    Fired by ``exception`` (from created, booked, in_transit, customs, handed_off, out_for_delivery,
+    available_for_pickup, attempt_failed, returning_to_sender). Delivered from the outbox after commit, at
+    least once per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_returning_to_sender(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """On its way back to the shipper.
+
+    Fired by ``returning_to_sender`` (from created, booked, in_transit, customs, handed_off,
+    out_for_delivery, available_for_pickup, attempt_failed, exception, delivered). Delivered from the
+    outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_returned_to_sender(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Back with the shipper.
+
+    Fired by ``returned_to_sender`` (from created, booked, in_transit, customs, handed_off,
+    out_for_delivery, available_for_pickup, attempt_failed, exception, returning_to_sender, delivered).
+    Delivered from the outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_delivered(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Delivered to the consignee (never on a broker's or agent's signature).
+
+    Fired by ``delivered`` (from created, booked, in_transit, customs, handed_off, out_for_delivery,
+    available_for_pickup, attempt_failed, exception, returning_to_sender), ``picked_up`` (from created),
+    ``pod_confirmed`` (from handed_off). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, substatus, flags, carrier, pickup_company, plate, carrier_contact.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_cancelled(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The shipment was cancelled.
+
+    Fired by ``cancelled`` (from created, booked). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_opened(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """A claim was opened; the claim form goes out with a 3-day deadline.
+
+    Fired by its creation. Delivered from the outbox after commit, at least once per plugin; implement as
+    ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_documents_received(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The customer's documents are in; the departments must answer in 3 days.
+
+    Fired by ``documents_received`` (from opened). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, amount_claimed, documents.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_with_insurer(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """Insured and above the minimum: the insurer's forms are due in 1 day.
+
+    Fired by ``departments_answered`` (from documents_received). Delivered from the outbox after commit, at
+    least once per plugin; implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_negotiating(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """Customer service and the sales manager negotiate the amount.
+
+    Fired by ``departments_answered`` (from documents_received), ``rejected`` (from settlement_proposed,
+    manager_approved). Delivered from the outbox after commit, at least once per plugin; implement as
+    ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_settlement_proposed(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """An amount is proposed; the claim report awaits approvals.
+
+    Fired by ``insurer_decided`` (from with_insurer), ``amount_agreed`` (from negotiating). Delivered from
+    the outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, amount.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_manager_approved(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The customer-service manager approved; the general manager is next.
+
+    Fired by ``manager_approved`` (from settlement_proposed). Delivered from the outbox after commit, at
+    least once per plugin; implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, approver.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_approved(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The general manager approved: credit note in the ERP, payment within 7 days.
+
+    Fired by ``gm_approved`` (from manager_approved). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, approver.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``claim.erp_recorded``, ``claim.paid``.
+    """
+
+
+@hookspec
+def hub_claim_paid(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """Finance paid the claim; the customer is notified in writing.
+
+    Fired by ``paid`` (from approved). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reference.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_with_legal(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The case was handed to legal.
+
+    Fired by ``handed_to_legal`` (from opened, documents_received, with_insurer, negotiating,
+    settlement_proposed, manager_approved). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_claim_closed(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The claim ended (paid, withdrawn or concluded by legal).
+
+    Fired by ``closed`` (from paid, with_legal), ``withdrawn`` (from opened, documents_received,
+    with_insurer, negotiating, settlement_proposed, manager_approved). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_return_pending_review(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """An after-sales request came in and was assigned to an agent.
+
+    Fired by its creation. Delivered from the outbox after commit, at least once per plugin; implement as
+    ``async def``.
+
+    :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
+        agent, erp_ref, customer.
+    :param order: The request's order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_return_awaiting_customer_shipment(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Approved: the customer may now send the goods back.
+
+    Fired by ``approved`` (from pending_review). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
+        agent, erp_ref, customer.
+    :param order: The request's order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_return_awaiting_return_receipt(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The customer shipped the goods back.
+
+    Fired by ``customer_shipped`` (from awaiting_customer_shipment). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
+        agent, erp_ref, customer.
+    :param order: The request's order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, carrier, tracking_number.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_return_awaiting_exchange_shipment(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Goods received: ship the replacement or repaired unit.
+
+    Fired by ``goods_received`` (from awaiting_return_receipt). Delivered from the outbox after commit, at
+    least once per plugin; implement as ``async def``.
+
+    :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
+        agent, erp_ref, customer.
+    :param order: The request's order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_return_awaiting_refund(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Refund due: post the return to the ERP.
+
+    Fired by ``approved`` (from pending_review), ``goods_received`` (from awaiting_return_receipt).
+    Delivered from the outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
+        agent, erp_ref, customer.
+    :param order: The request's order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``return.erp_recorded``, ``return.refunded``.
+    """
+
+
+@hookspec
+def hub_return_completed(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The request was fulfilled.
+
+    Fired by ``approved`` (from pending_review), ``exchange_shipped`` (from awaiting_exchange_shipment),
+    ``refunded`` (from awaiting_refund). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
+        agent, erp_ref, customer.
+    :param order: The request's order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, carrier, tracking_number, amount, reference.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_return_closed(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The request was rejected or withdrawn.
+
+    Fired by ``rejected`` (from pending_review), ``withdrawn`` (from pending_review,
+    awaiting_customer_shipment). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
+        agent, erp_ref, customer.
+    :param order: The request's order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_customer_vip_granted(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Sales granted VIP: congratulation letter, contact update, the departments told.
+
+    Fired by ``vip_granted`` (from regular). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
+        salesperson.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_customer_vip_reviewed(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The monthly review kept the VIP status.
+
+    Fired by ``vip_reviewed`` (from vip), ``vip_review`` (from vip). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
+        salesperson.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, monthly_volume, threshold.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_customer_vip_revoked(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The monthly review revoked VIP: cancellation notice.
+
+    Fired by ``vip_revoked`` (from vip), ``vip_review`` (from vip). Delivered from the outbox after commit,
+    at least once per plugin; implement as ``async def``.
+
+    :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
+        salesperson.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, monthly_volume, threshold.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_customer_grade_changed(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The customer's grade (A/B/C) changed.
+
+    Fired by ``grade_changed`` (from regular, vip). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
+        salesperson.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, grade.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+# --- end of generated lifecycle hooks ---
 
 
 # ---------------------------------------------------------------------------

@@ -43,6 +43,16 @@ class OrderLine(Snapshot):
     shipped_qty: Decimal = Decimal(0)
 
 
+class OrderContact(Snapshot):
+    """Who receives or collects the order: the confirmation's contact block (000)."""
+
+    name: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    pickup_company: str | None = None
+    plate: str | None = None
+
+
 class OrderSnapshot(Snapshot):
     ref: str
     state: str
@@ -55,6 +65,7 @@ class OrderSnapshot(Snapshot):
     deposit_paid: Decimal = Decimal(0)
     amount_paid: Decimal = Decimal(0)
     delivery_mode: str = "delivery"
+    contact: OrderContact = OrderContact()
     promised_date: date | None = None
     confirmation_received: bool = False
     missing_fields: tuple[str, ...] = ()
@@ -75,7 +86,12 @@ class ShipmentSnapshot(Snapshot):
     mode: str = "delivery"
     pieces: int | None = None
     waybill_weight_kg: Decimal | None = None
-    carrier_contact: str | None = None
+    reported_weight_kg: Decimal | None = None
+    carrier_contact: str | None = None  # the driver's or the carrier's phone
+    plate: str | None = None
+    escort: str | None = None
+    pickup_company: str | None = None
+    lines: dict[int, Decimal] = {}  # line_no → qty carried
     erp_ref: str | None = None
     customer: CustomerSnapshot
 
@@ -202,6 +218,7 @@ class HookContext:
     followups: list[FollowUp] = field(default_factory=list)
     remembered: list[str] = field(default_factory=list)
     ledger: Any = None  # async callable(key) -> bool: was this key remembered by an earlier delivery?
+    hook: str = ""  # the hook being delivered: what ctx.emit may reply is declared per hook
 
     async def seen(self, key: str) -> bool:
         """Whether an earlier, completed delivery remembered ``key`` (e.g. a message already sent)."""
@@ -212,5 +229,13 @@ class HookContext:
         self.remembered.append(key)
 
     def emit(self, entity: str, ref: str, event: str, **data: Any) -> None:
-        """Report a lifecycle event back to the hub (e.g. the ERP's review or shipment number)."""
+        """Report a lifecycle event back to the hub (e.g. the ERP's review or shipment number).
+
+        Only the replies the hook declares are accepted (docs/hooks.md, "May emit"), and their data
+        is checked against the event's model now: a mistake raises PermanentError in the plugin's
+        own call instead of failing later, where the plugin cannot see it.
+        """
+        from hub.core.catalogue import check_reply  # models are imported by the catalogue's users
+        if self.hook:
+            check_reply(self.hook, entity, event, data)
         self.followups.append(FollowUp(entity, ref, event, data))

@@ -91,8 +91,8 @@ class Hub:
 
     async def review_vip(self, code: str, monthly_volume: Decimal, threshold: Decimal,
                          actor: str = "api") -> Transition:
-        event = _customers.vip_review_outcome(monthly_volume, threshold)
-        return await self.apply("customer", code, event, {"monthly_volume": str(monthly_volume)}, actor)
+        data = {"monthly_volume": str(monthly_volume), "threshold": str(threshold)}
+        return await self.apply("customer", code, "vip_review", data, actor)
 
     async def record_tracking(self, update: TrackingUpdate, actor: str = "carrier") -> dict[str, Any] | None:
         async with self.unit(actor) as tx:

@@ -21,11 +21,12 @@ def from_hub_error(exc: HubError) -> web.Response:
     if isinstance(exc, NotFound):
         return json_error(404, str(exc))
     if isinstance(exc, IllegalTransition):
-        return json_error(409, str(exc), entity=exc.entity, ref=exc.ref, state=exc.state, event=exc.event)
+        return json_error(409, str(exc), entity=exc.entity, ref=exc.ref, state=exc.state, event=exc.event,
+                          allowed_events=list(exc.allowed))
     if isinstance(exc, WebhookRejected):
         return json_error(exc.status, exc.reason)
     if isinstance(exc, InvalidInput):
-        return json_error(422, str(exc), field=exc.field)
+        return json_error(422, str(exc), field=exc.field, errors=exc.errors)
     return json_error(422, str(exc))
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from hub.core.errors import InvalidInput
+from hub.core.invalid import invalid_input
 
 JSON = "application/json"
 
@@ -54,15 +55,12 @@ async def read_json(request: web.Request) -> Any:
 
 
 def validate(model: type[BaseModel], data: Any) -> Any:
-    """Pydantic validation whose first error becomes ``InvalidInput`` naming the field."""
+    """Pydantic validation: every error at once in ``InvalidInput``, the first one naming ``field``."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise invalid(exc) from exc
+        raise invalid_input(exc, model) from exc
 
 
-def invalid(exc: ValidationError, prefix: str = "") -> InvalidInput:
-    err = exc.errors(include_url=False, include_input=False)[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    field = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or None)
-    return InvalidInput(f"{field or 'body'}: {err['msg']}", field=field)
+def invalid(exc: ValidationError, prefix: str = "", model: type[BaseModel] | None = None) -> InvalidInput:
+    return invalid_input(exc, model, prefix)

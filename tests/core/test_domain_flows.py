@@ -241,7 +241,7 @@ async def test_repair_intake_checklist_decides_the_warranty(hub):
 
 
 async def test_vip_granted_reviewed_and_revoked_each_a_hook(hub):
-    await hub.apply("customer", "CB", "vip_granted", {"notice": "sales memo 12"}, actor="sales:li")
+    await hub.apply("customer", "CB", "vip_granted", {"note": "sales memo 12"}, actor="sales:li")
     kept = await hub.review_vip("CB", Decimal("80000"), Decimal("50000"))
     revoked = await hub.review_vip("CB", Decimal("10000"), Decimal("50000"))
     assert (kept.state, revoked.state) == ("vip", "regular")

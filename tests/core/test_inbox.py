@@ -147,7 +147,7 @@ async def test_a_message_that_cannot_apply_fails_with_its_reason_and_the_batch_c
     states = await inbound(hub)
     assert states[ids[0]][0] == "failed" and "SO-NONE" in states[ids[0]][1]
     assert states[ids[1]][0] == "processed"
-    assert states[ids[2]][0] == "failed" and "does not accept event 'closed'" in states[ids[2]][1]
+    assert states[ids[2]][0] == "failed" and "has no event 'closed'" in states[ids[2]][1]
     assert sorted(s for s, _ in states.values()) == ["failed", "failed", "failed", "processed"]
     assert await count(hub, orders) == 1
 

@@ -12,7 +12,7 @@ from hub.core.lifecycle.claim import ClaimFacts
 
 STATES = ("opened", "documents_received", "with_insurer", "negotiating", "settlement_proposed",
           "manager_approved", "approved", "paid", "with_legal", "closed")
-EVENTS = ("documents_received", "departments_answered", "insurer_forms_filed", "insurer_decided",
+EVENTS = ("erp_recorded", "documents_received", "departments_answered", "insurer_forms_filed", "insurer_decided",
           "amount_agreed", "manager_approved", "gm_approved", "rejected", "paid", "closed",
           "handed_to_legal", "withdrawn")
 # Until the general manager signs, a claim may still be handed to legal or withdrawn.
@@ -39,6 +39,7 @@ EXPECTED = [
     ("with_legal", "closed", UNINSURED, "closed"),
     *[(state, "handed_to_legal", UNINSURED, "with_legal") for state in OPEN],
     *[(state, "withdrawn", UNINSURED, "closed") for state in OPEN],
+    *[(state, "erp_recorded", UNINSURED, state) for state in STATES],  # notes the ERP's number, moves nothing
 ]
 LEGAL = {(state, event) for state, event, _, _ in EXPECTED}
 ILLEGAL = [(s, e) for s in STATES for e in EVENTS if (s, e) not in LEGAL]

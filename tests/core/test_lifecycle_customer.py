@@ -8,7 +8,7 @@ from hub.core.lifecycle import CUSTOMER
 from hub.core.lifecycle.customer import GRADES
 
 STATES = ("regular", "vip")
-EVENTS = ("vip_granted", "vip_reviewed", "vip_revoked", "grade_changed")
+EVENTS = ("vip_granted", "vip_reviewed", "vip_revoked", "vip_review", "grade_changed")
 EXPECTED = {
     ("regular", "vip_granted"): "vip",
     ("regular", "grade_changed"): "regular",  # the grade (A/B/C) is independent of VIP standing
@@ -16,7 +16,9 @@ EXPECTED = {
     ("vip", "vip_revoked"): "regular",
     ("vip", "grade_changed"): "vip",
 }
-ILLEGAL = [(s, e) for s in STATES for e in EVENTS if (s, e) not in EXPECTED]
+# The monthly review: the hub decides from volume and threshold and records vip_reviewed or vip_revoked.
+DECIDED = {("vip", "vip_review")}
+ILLEGAL = [(s, e) for s in STATES for e in EVENTS if (s, e) not in EXPECTED and (s, e) not in DECIDED]
 
 
 def test_the_customer_has_exactly_the_domain_standings_and_events():
@@ -28,7 +30,16 @@ def test_the_customer_has_exactly_the_domain_standings_and_events():
 
 
 def test_the_legal_pairs_are_exactly_the_expected_ones():
-    assert {(s, e) for s in STATES for e in EVENTS if CUSTOMER.accepts(s, e)} == set(EXPECTED)
+    assert {(s, e) for s in STATES for e in EVENTS if CUSTOMER.accepts(s, e)} == set(EXPECTED) | DECIDED
+
+
+@pytest.mark.parametrize(("volume", "recorded", "standing"), [("100000", "vip_reviewed", "vip"),
+                                                               ("99999.99", "vip_revoked", "regular")])
+def test_the_monthly_review_keeps_vip_at_the_threshold_and_revokes_below(volume, recorded, standing):
+    spec = CUSTOMER.declared["vip_review"]
+    review = spec.data.model_validate({"monthly_volume": volume, "threshold": "100000"})
+    assert spec.decide(review) == recorded
+    assert CUSTOMER.next_state("C-1", "vip", recorded) == standing
 
 
 @pytest.mark.parametrize(("state", "event"), list(EXPECTED), ids=[f"{s}-{e}" for s, e in EXPECTED])

@@ -12,7 +12,7 @@ from hub.core.lifecycle.returns import ReturnFacts
 
 STATES = ("pending_review", "awaiting_customer_shipment", "awaiting_return_receipt",
           "awaiting_exchange_shipment", "awaiting_refund", "completed", "closed")
-EVENTS = ("approved", "replied", "on_site_visited", "customer_shipped", "goods_received",
+EVENTS = ("erp_recorded", "approved", "replied", "on_site_visited", "customer_shipped", "goods_received",
           "exchange_shipped", "refunded", "rejected", "withdrawn")
 TYPES = ("cancel", "refund", "return_refund", "exchange", "repair")
 
@@ -32,6 +32,7 @@ ANY_TYPE = {
     ("awaiting_customer_shipment", "withdrawn"): "closed",
     ("awaiting_exchange_shipment", "exchange_shipped"): "completed",
     ("awaiting_refund", "refunded"): "completed",
+    **{(state, "erp_recorded"): state for state in STATES},  # notes the ERP's number, moves nothing
 }
 LEGAL = {*ANY_TYPE, ("pending_review", "approved"), ("awaiting_return_receipt", "goods_received")}
 EXPECTED = [(s, e, t, target) for (s, e), target in ANY_TYPE.items() for t in TYPES]

@@ -24,6 +24,15 @@ from hub.core.lifecycle.returns import ReturnFacts
 
 # 150 runs of 40 steps per lifecycle: about 10 s of CPU for the whole file.
 SETTINGS = settings(max_examples=150, stateful_step_count=40, deadline=None)
+# Events that move nothing by table: erp_recorded notes numbers, vip_review is decided by the hub
+# from its data (its own tests cover it); the machines throw every other event.
+NOT_MOVING = {"erp_recorded", "vip_review"}
+
+
+def moving(lifecycle) -> list[str]:
+    return [e for e in lifecycle.events if e not in NOT_MOVING]
+
+
 UNKNOWN_EVENT = "teleported"
 EARLY_EXITS = {"cancelled", "rejected", "withdrawn", "handed_to_legal"}
 
@@ -44,7 +53,7 @@ class Machine(RuleBasedStateMachine):
     def accepted_events(self) -> list[str]:
         """Events the current state has a rule for, bar the early exits: steers runs deep into the
         lifecycle (the uniformly drawn events still cancel, reject and withdraw now and then)."""
-        return [e for e in self.lifecycle.events
+        return [e for e in moving(self.lifecycle)
                 if self.lifecycle.accepts(self.state, e) and e not in EARLY_EXITS] or [UNKNOWN_EVENT]
 
     def send(self, event: str, facts: object) -> bool:
@@ -88,7 +97,7 @@ class OrderMachine(Machine):
         self.confirmation_received = self.terms_approved = self.inspection_passed = False
         self.special_reviewed = False
 
-    @rule(event=st.sampled_from([*ORDER.events, UNKNOWN_EVENT]), amount=st.sampled_from([50, 300, 1000]),
+    @rule(event=st.sampled_from([*moving(ORDER), UNKNOWN_EVENT]), amount=st.sampled_from([50, 300, 1000]),
           flag=st.booleans(), special_approved=st.booleans(),
           missing=st.sampled_from([(), ("qty", "contact")]))
     def order_event(self, event, amount, flag, special_approved, missing) -> None:
@@ -244,7 +253,7 @@ class ClaimMachine(Machine):
         self.insurer_path = insured and loss >= MINIMUM
         self.manager_signed = self.gm_signed = False
 
-    @rule(event=st.sampled_from([*CLAIM.events, UNKNOWN_EVENT]))
+    @rule(event=st.sampled_from([*moving(CLAIM), UNKNOWN_EVENT]))
     def claim_event(self, event) -> None:
         self._send(event)
 
@@ -299,7 +308,7 @@ class ReturnMachine(Machine):
         self.facts = ReturnFacts(type=type_)
         self.accepted: list[str] = []
 
-    @rule(event=st.sampled_from([*RETURN.events, UNKNOWN_EVENT]))
+    @rule(event=st.sampled_from([*moving(RETURN), UNKNOWN_EVENT]))
     def return_event(self, event) -> None:
         self._send(event)
 
@@ -350,7 +359,7 @@ class CustomerMachine(Machine):
         super().__init__()
         self.granted = False
 
-    @rule(event=st.sampled_from([*CUSTOMER.events, UNKNOWN_EVENT]))
+    @rule(event=st.sampled_from([*moving(CUSTOMER), UNKNOWN_EVENT]))
     def customer_event(self, event) -> None:
         if self.send(event, None) and event in ("vip_granted", "vip_revoked"):
             self.granted = event == "vip_granted"

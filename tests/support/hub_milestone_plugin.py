@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from hub import PluginSettings, PluginSpec, hookimpl
-from hub.core.hookspecs import LIFECYCLE_HOOKS
+from hub.core.catalogue import LIFECYCLE_HOOKS
 
 
 class Milestones:

@@ -190,6 +190,9 @@ async def test_customer_events_grade_vip_and_monthly_review(client):
     assert [e["event"] for e in view["timeline"]] == ["created", "grade_changed", "vip_granted", "vip_revoked"]
     assert {h["hook"] for h in view["handoffs"]} >= {"hub_customer_vip_granted", "hub_customer_vip_revoked"}
     status, body = await post(client, "/api/customers/C-VIP/events", {"event": "grade_changed", "data": {"grade": "Z"}})
-    assert (status, body["field"]) == (422, "grade")
+    assert (status, body["field"]) == (422, "data.grade")
     status, body = await post(client, "/api/customers/C-VIP/events", {"event": "vip_review", "data": {}})
-    assert (status, body["field"]) == (422, "monthly_volume")
+    assert (status, body["state"], body["allowed_events"]) == (409, "regular", ["vip_granted", "grade_changed"])
+    await post(client, "/api/customers/C-VIP/events", {"event": "vip_granted"})
+    status, body = await post(client, "/api/customers/C-VIP/events", {"event": "vip_review", "data": {}})
+    assert (status, [e["field"] for e in body["errors"]]) == (422, ["data.monthly_volume", "data.threshold"])

@@ -10,7 +10,7 @@ from hub.core.domain import engine
 from hub.core.domain.inputs import NewCustomer
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput, NotFound
-from hub.core.lifecycle.customer import CUSTOMER, GRADES
+from hub.core.lifecycle.customer import CUSTOMER
 from hub.core.models import Transition
 from hub.core.store.tables import customers, returns
 
@@ -42,11 +42,6 @@ async def ensure_customer(tx: Tx, code: str | None, inline: NewCustomer | None) 
         raise InvalidInput(f"unknown customer {code}", field="customer_code") from exc
 
 
-def vip_review_outcome(volume: Decimal, threshold: Decimal) -> str:
-    """Monthly review against shipment volume (004): keep or revoke."""
-    return "vip_reviewed" if volume >= threshold else "vip_revoked"
-
-
 async def assign_agent(tx: Tx, customer: dict[str, Any]) -> str:
     """A repeat after-sales contact goes to the agent who handled the customer first (003)."""
     if customer["agent"]:
@@ -66,10 +61,7 @@ class CustomerBehaviour:
 
     async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
         if event == "grade_changed":
-            grade = data.get("grade")
-            if grade not in GRADES:
-                raise InvalidInput("grade must be A, B or C", field="grade")
-            return {"grade": grade}
+            return {"grade": data["grade"]}
         if event in ("vip_reviewed", "vip_revoked") and data.get("monthly_volume") is not None:
             return {"monthly_volume": Decimal(str(data["monthly_volume"]))}
         return {}

@@ -7,16 +7,13 @@ from typing import Any, Protocol
 
 from pydantic_core import to_jsonable_python
 
+from hub.core import catalogue
 from hub.core.domain import timers
-from hub.core.domain.snapshots import snapshot
+from hub.core.domain.snapshots import related_snapshots, snapshot
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
-from hub.core.hookspecs import ENTITY_ARGUMENT, LIFECYCLE_HOOKS
 from hub.core.lifecycle.table import Lifecycle
 from hub.core.models import Transition
-
-# Events that record what an external system decided without moving the state.
-NOTE_FIELDS = {"erp_recorded": ("erp_ref", "outbound_ref")}
 
 
 class Behaviour(Protocol):
@@ -47,6 +44,14 @@ def jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return to_jsonable_python(data)
 
 
+def _erp_numbers(entity: str, data: dict[str, Any]) -> dict[str, Any]:
+    """``erp_recorded`` stores the ERP's numbers on the entity and moves nothing."""
+    values = {k: data[k] for k in ("erp_ref", "outbound_ref") if data.get(k)}
+    if not values:
+        raise InvalidInput(f"erp_recorded on a {entity} needs erp_ref or outbound_ref", field="data.erp_ref")
+    return values
+
+
 def order_ref_of(entity: str, row: dict[str, Any]) -> str | None:
     if entity == "order":
         return row["ref"]
@@ -57,22 +62,31 @@ def state_hook(entity: str, transition: Transition) -> str | None:
     """``hub_<entity>_<state>`` when the state changed, else nothing (self-loops are quiet)."""
     if transition.previous == transition.state:
         return None
-    name = f"hub_{entity}_{transition.state}"
-    return name if name in LIFECYCLE_HOOKS else None
+    hook = catalogue.hook_entering(entity, transition.state)
+    return hook.name if hook else None
 
 
 async def apply(tx: Tx, entity: str, ref: str, event: str, data: dict[str, Any] | None = None) -> Transition:
-    """Move ``entity`` ``ref`` by ``event``; raises IllegalTransition, InvalidInput or NotFound."""
+    """Move ``entity`` ``ref`` by ``event``; raises IllegalTransition, InvalidInput or NotFound.
+
+    The event and its data are checked against the catalogue whoever sends them (API, inbox,
+    a plugin's reply, the hub itself): an unknown event or data key is refused, never ignored.
+    """
     behaviour = BEHAVIOURS[entity]
-    data = dict(data or {})
+    spec = catalogue.event(entity, event)
     row = await tx.fetch(entity, ref, lock=True)
     previous = row[behaviour.state_column]
-    if event in NOTE_FIELDS:
-        return await _note(tx, behaviour, row, event, data)
     if not behaviour.lifecycle.accepts(previous, event):
-        # Checked before any update so an illegal event cannot fail on its data instead.
+        # Checked before the data so an illegal event cannot fail on its data instead.
         behaviour.lifecycle.next_state(ref, previous, event)
-    updates = await behaviour.updates(tx, row, event, data)
+    parsed = catalogue.parse(spec, data)
+    if spec.decide is not None:
+        event = spec.decide(parsed)
+    data = parsed.model_dump(mode="json", exclude_unset=True)
+    if event == "erp_recorded":
+        updates = _erp_numbers(entity, data)
+    else:
+        updates = await behaviour.updates(tx, row, event, data)
     merged = {**row, **updates}
     facts = await behaviour.facts(tx, merged, data)
     state = behaviour.lifecycle.next_state(ref, previous, event, facts)
@@ -101,24 +115,10 @@ async def entered(tx: Tx, behaviour: Behaviour, row: dict[str, Any], event: str,
     hook = behaviour.hook(transition, row_before)
     if hook:
         snap = await snapshot(tx, entity, row)
-        await tx.hook(hook, entity=entity, ref=ref, order_ref=order_ref, payload={
-            ENTITY_ARGUMENT[entity]: snap.model_dump(mode="json"),
-            "transition": transition.model_dump(mode="json")})
+        payload = {catalogue.ENTITY_ARGUMENT[entity]: snap.model_dump(mode="json"),
+                   **await related_snapshots(tx, catalogue.LIFECYCLE_HOOKS[hook], row, transition),
+                   "transition": transition.model_dump(mode="json")}
+        await tx.hook(hook, entity=entity, ref=ref, order_ref=order_ref, payload=payload)
     await behaviour.after(tx, row, transition)
     return transition
 
-
-async def _note(tx: Tx, behaviour: Behaviour, row: dict[str, Any], event: str,
-                data: dict[str, Any]) -> Transition:
-    allowed = NOTE_FIELDS[event]
-    values = {k: str(v) for k, v in data.items() if k in allowed and v is not None and k in row}
-    if not values:
-        raise InvalidInput(f"{event} needs one of: {', '.join(allowed)}", field=allowed[0])
-    await tx.update(behaviour.entity, row["id"], values)
-    state = row[behaviour.state_column]
-    ref = row["code"] if behaviour.entity == "customer" else row["ref"]
-    transition = Transition(entity=behaviour.entity, ref=ref, event=event, previous=state, state=state,
-                            at=tx.now, actor=tx.actor, data=jsonable(data))
-    await tx.record(entity=behaviour.entity, ref=ref, order_ref=order_ref_of(behaviour.entity, row),
-                    event=event, previous=state, state=state, data=transition.data)
-    return transition

@@ -67,7 +67,10 @@ class NewShipment(Input):
     tracking_number: str | None = Field(None, max_length=64)
     pieces: int | None = Field(None, ge=1, le=100000)
     waybill_weight_kg: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=3)
-    carrier_contact: str | None = Field(None, max_length=200)
+    carrier_contact: str | None = Field(None, max_length=200, description="The driver's or the carrier's phone.")
+    plate: str | None = Field(None, max_length=32, description="The vehicle's plate.")
+    escort: str | None = Field(None, max_length=200, description="Who rides with the goods (押运人).")
+    pickup_company: str | None = Field(None, max_length=200, description="Self-pickup: who collects.")
     lines: dict[int, Decimal] | None = Field(None, description="line_no → qty; default: all open qty")
 
 

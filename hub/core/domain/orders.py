@@ -85,8 +85,18 @@ async def create_order(tx: Tx, new: NewOrder) -> Transition:
     return transition
 
 
+def _known_lines(row: dict[str, Any], numbers: list[int], field: str) -> None:
+    """A line number the order does not have is the caller's mistake, named, never skipped."""
+    known = {line["line_no"] for line in row["lines"]}
+    unknown = sorted(set(numbers) - known)
+    if unknown:
+        raise InvalidInput(f"{field}: order {row['ref']} has no line {', '.join(map(str, unknown))}; its lines "
+                           f"are {', '.join(map(str, sorted(known)))}", field=field)
+
+
 def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
-    by_no = {int(item["line_no"]): item for item in data.get("lines", []) if "line_no" in item}
+    by_no = {int(item["line_no"]): item for item in data.get("lines", [])}
+    _known_lines(row, list(by_no), "data.lines")
     lines = []
     for line in row["lines"]:
         line = dict(line)
@@ -104,9 +114,12 @@ def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dic
 
 async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
     if event == "clarified":
-        contact = {**row["contact"], **{k: v for k, v in data.get("contact", {}).items() if v}}
-        lines = [{**line, "spec": data.get("specs", {}).get(str(line["line_no"]), line["spec"])}
-                 for line in row["lines"]]
+        specs = {int(k): v for k, v in data.get("specs", {}).items()}
+        _known_lines(row, list(specs), "data.specs")
+        if not specs and not any((data.get("contact") or {}).values()):
+            raise InvalidInput("clarified needs specs (line_no → spec) or contact fields", field="data")
+        contact = {**row["contact"], **{k: v for k, v in (data.get("contact") or {}).items() if v}}
+        lines = [{**line, "spec": specs.get(line["line_no"], line["spec"])} for line in row["lines"]]
         return {"contact": contact, "lines": lines,
                 "missing_fields": missing_fields(lines, row["delivery_mode"], contact)}
     if event == "reviewed":
@@ -126,7 +139,7 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
         column = "deposit_paid" if event == "deposit_received" else "amount_paid"
         return {column: row[column] + amount}
     if event == "finance_approved":
-        return {k: str(data[k]) for k in ("erp_ref", "outbound_ref") if data.get(k)}
+        return {k: data[k] for k in ("erp_ref", "outbound_ref") if data.get(k)}
     if event == "claim_opened":
         return {"open_claims": row["open_claims"] + 1}
     if event == "claim_closed":

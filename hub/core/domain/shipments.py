@@ -21,6 +21,8 @@ from hub.core.tracking import STICKY_FLAGS
 from hub.core.store.tables import shipments
 
 SHIPPABLE_ORDER_STATES = ("released", "shipped")
+# What a booking or a pickup may add to a shipment (the event data models declare the same keys).
+TRANSPORT_FIELDS = ("carrier", "tracking_number", "carrier_contact", "plate", "escort", "pickup_company")
 
 
 def _open_qty(order: dict[str, Any]) -> dict[int, Decimal]:
@@ -53,7 +55,8 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
            "milestones": [SHIPMENT.initial], "carrier": new.carrier, "tracking_number": new.tracking_number,
            "subscription": None, "mode": new.mode, "pieces": new.pieces,
            "waybill_weight_kg": new.waybill_weight_kg, "reported_weight_kg": None,
-           "carrier_contact": new.carrier_contact, "lines": {str(k): str(v) for k, v in open_qty.items()},
+           "carrier_contact": new.carrier_contact, "plate": new.plate, "escort": new.escort,
+           "pickup_company": new.pickup_company, "lines": {str(k): str(v) for k, v in open_qty.items()},
            "erp_ref": None, "created_at": tx.now, "updated_at": tx.now}
     await tx.conn.execute(shipments.insert().values(**row))
     row = await tx.fetch("shipment", row["ref"])  # complete, with column defaults
@@ -74,10 +77,11 @@ class ShipmentBehaviour:
 
     async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        if event == "booked":
-            for key in ("carrier", "tracking_number", "carrier_contact"):
+        if event in ("booked", "picked_up"):
+            for key in TRANSPORT_FIELDS:
                 if data.get(key):
                     values[key] = str(data[key])
+        if event == "booked":
             merged = {**row, **values}
             if not (merged["carrier"] and merged["tracking_number"]):
                 raise InvalidInput("booking needs a carrier and a tracking number", field="tracking_number")

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hub.core.domain.tx import Tx
-from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, OrderLine, OrderSnapshot,
+from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, OrderContact, OrderLine, OrderSnapshot,
                              ReturnSnapshot, ShipmentSnapshot)
 from hub.core.store.tables import orders
 
@@ -36,7 +36,8 @@ def order_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> OrderSnap
         lines=tuple(OrderLine.model_validate(line) for line in row["lines"]),
         currency=row["currency"], total=row["total"], deposit_due=row["deposit_due"],
         deposit_paid=row["deposit_paid"], amount_paid=row["amount_paid"],
-        delivery_mode=row["delivery_mode"], promised_date=row["promised_date"],
+        delivery_mode=row["delivery_mode"], contact=OrderContact.model_validate(row["contact"] or {}),
+        promised_date=row["promised_date"],
         confirmation_received=row["confirmation_received_at"] is not None,
         missing_fields=tuple(row["missing_fields"]), erp_ref=row["erp_ref"],
         open_claims=row["open_claims"], created_at=row["created_at"])
@@ -48,7 +49,9 @@ def shipment_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> Shipme
         flags=tuple(row["flags"]), carrier=row["carrier"], tracking_number=row["tracking_number"],
         subscription=row["subscription"],
         mode=row["mode"], pieces=row["pieces"], waybill_weight_kg=row["waybill_weight_kg"],
-        carrier_contact=row["carrier_contact"], erp_ref=row["erp_ref"], customer=customer)
+        reported_weight_kg=row["reported_weight_kg"], carrier_contact=row["carrier_contact"], plate=row["plate"],
+        escort=row["escort"], pickup_company=row["pickup_company"], lines=row["lines"] or {},
+        erp_ref=row["erp_ref"], customer=customer)
 
 
 def claim_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ClaimSnapshot:
@@ -79,3 +82,24 @@ async def snapshot(tx: Tx, entity: str, row: dict[str, Any]) -> Any:
     build = {"order": order_snapshot, "shipment": shipment_snapshot, "claim": claim_snapshot,
              "return": return_snapshot}[entity]
     return build(row, customer)
+
+
+async def related_snapshots(tx: Tx, hook: Any, row: dict[str, Any], transition: Any) -> dict[str, Any]:
+    """What a hook carries beside its entity (``Hook.related``): the order of a claim or return, the
+    shipment of a claim, the shipment whose booking shipped the order. ``None`` when there is none."""
+    out: dict[str, Any] = {}
+    for name in hook.related:
+        if name == "order":
+            order = await tx.fetch("order", row["order_ref"])
+            out[name] = order_snapshot(order, await customer_of(tx, order["customer_code"])).model_dump(mode="json")
+        elif name == "shipment":
+            ref = row.get("shipment_ref") if hook.entity != "order" else transition.data.get("shipment_ref")
+            if ref is None:
+                out[name] = None
+                continue
+            shipment = await tx.fetch("shipment", ref)
+            customer = await customer_of_order(tx, shipment["order_ref"])
+            out[name] = shipment_snapshot(shipment, customer).model_dump(mode="json")
+        else:  # pragma: no cover - the catalogue names only these
+            raise KeyError(name)
+    return out

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from hub.core.lifecycle.table import Lifecycle, Rule, rules_from
+from pydantic import Field
+
+from hub.core.lifecycle.table import Event, EventData, Lifecycle, Move, moves_from
 
 
 class ClaimState(StrEnum):
@@ -44,25 +46,65 @@ def _to_negotiation(f: ClaimFacts) -> str | None:
 S = ClaimState
 OPEN = (S.OPENED, S.DOCUMENTS_RECEIVED, S.WITH_INSURER, S.NEGOTIATING, S.SETTLEMENT_PROPOSED,
         S.MANAGER_APPROVED)
-RULES = [
-    Rule(S.OPENED, "documents_received", S.DOCUMENTS_RECEIVED),
-    Rule(S.DOCUMENTS_RECEIVED, "departments_answered", S.WITH_INSURER, _to_insurer),
-    Rule(S.DOCUMENTS_RECEIVED, "departments_answered", S.NEGOTIATING, _to_negotiation),
-    Rule(S.WITH_INSURER, "insurer_forms_filed", S.WITH_INSURER),
-    Rule(S.WITH_INSURER, "insurer_decided", S.SETTLEMENT_PROPOSED),
-    Rule(S.NEGOTIATING, "amount_agreed", S.SETTLEMENT_PROPOSED),
-    Rule(S.SETTLEMENT_PROPOSED, "manager_approved", S.MANAGER_APPROVED),
-    Rule(S.MANAGER_APPROVED, "gm_approved", S.APPROVED),
+class Documents(EventData):
+    amount_claimed: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2,
+                                           description="The amount the customer claims, from the form.")
+    documents: list[str] = Field(default_factory=list, max_length=20,
+                                 description="Which of the requested documents came in.")
+
+
+class Amount(EventData):
+    amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="The settlement amount.")
+
+
+class Approval(EventData):
+    approver: str | None = Field(None, min_length=1, max_length=64, description="Who signed.")
+
+
+class Reason(EventData):
+    reason: str | None = Field(None, min_length=1, max_length=500)
+
+
+class Payment(EventData):
+    reference: str | None = Field(None, max_length=64, description="The payment's bank reference.")
+
+
+class ErpRef(EventData):
+    erp_ref: str = Field(min_length=1, max_length=64, description="The ERP's credit note number.")
+
+
+EVENTS = [
+    Event("documents_received", "The customer's signed receipt, waybill, invoice and photos came in; the "
+          "departments have 3 days to answer.", (Move(S.OPENED, S.DOCUMENTS_RECEIVED),), Documents,
+          {"amount_claimed": "800.00", "documents": ["signed_delivery_receipt", "loss_evidence_photos"]}),
+    Event("departments_answered", "The departments answered: an insured loss above the minimum goes to the "
+          "insurer, anything else to negotiation.",
+          (Move(S.DOCUMENTS_RECEIVED, S.WITH_INSURER, _to_insurer),
+           Move(S.DOCUMENTS_RECEIVED, S.NEGOTIATING, _to_negotiation))),
+    Event("insurer_forms_filed", "The insurer's forms were filed.", (Move(S.WITH_INSURER),)),
+    Event("insurer_decided", "The insurer decided the amount.", (Move(S.WITH_INSURER, S.SETTLEMENT_PROPOSED),),
+          Amount, {"amount": "750.00"}),
+    Event("amount_agreed", "Customer service and the sales manager agreed an amount with the customer.",
+          (Move(S.NEGOTIATING, S.SETTLEMENT_PROPOSED),), Amount, {"amount": "600.00"}),
+    Event("manager_approved", "The customer-service manager approved the settlement.",
+          (Move(S.SETTLEMENT_PROPOSED, S.MANAGER_APPROVED),), Approval, {"approver": "cs-manager-zhao"}),
+    Event("gm_approved", "The general manager (or delegate) approved; finance pays within 7 days.",
+          (Move(S.MANAGER_APPROVED, S.APPROVED),), Approval, {"approver": "gm-li"}),
     # A rejection goes back to customer service, who negotiate again (004).
-    Rule(S.SETTLEMENT_PROPOSED, "rejected", S.NEGOTIATING),
-    Rule(S.MANAGER_APPROVED, "rejected", S.NEGOTIATING),
-    Rule(S.APPROVED, "paid", S.PAID),
-    Rule(S.PAID, "closed", S.CLOSED),
-    *rules_from(OPEN, "handed_to_legal", S.WITH_LEGAL),
-    Rule(S.WITH_LEGAL, "closed", S.CLOSED),
-    *rules_from(OPEN, "withdrawn", S.CLOSED),
+    Event("rejected", "An approver rejected the settlement; customer service negotiates again.",
+          moves_from((S.SETTLEMENT_PROPOSED, S.MANAGER_APPROVED), S.NEGOTIATING), Reason,
+          {"reason": "amount above the loss shown"}),
+    Event("paid", "Finance paid the claim.", (Move(S.APPROVED, S.PAID),), Payment, {"reference": "PAY-0042"},
+          ("api", "plugin")),
+    Event("closed", "The claim ended after payment or legal.", moves_from((S.PAID, S.WITH_LEGAL), S.CLOSED),
+          Reason),
+    Event("handed_to_legal", "The case went to legal.", moves_from(OPEN, S.WITH_LEGAL), Reason,
+          {"reason": "no agreement after two weeks"}),
+    Event("withdrawn", "The customer withdrew the claim.", moves_from(OPEN, S.CLOSED), Reason),
+    Event("erp_recorded", "The ERP recorded the claim (credit note); the state does not change.",
+          moves_from(S), ErpRef, {"erp_ref": "CN-2026-0007"}, ("api", "plugin")),
 ]
-CLAIM = Lifecycle("claim", [s.value for s in S], S.OPENED, (S.CLOSED,), RULES)
+CLAIM = Lifecycle("claim", [s.value for s in S], S.OPENED, (S.CLOSED,), EVENTS)
 
 # What the claim form (申请赔偿表) asks the customer to send back within 3 days (004).
 CLAIM_DOCUMENTS = ("signed_delivery_receipt", "waybill", "commercial_invoice", "loss_evidence_photos",

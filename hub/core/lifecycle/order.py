@@ -9,7 +9,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from hub.core.lifecycle.table import Lifecycle, Rule, rules_from
+from pydantic import Field, PositiveInt
+
+from hub.core.domain.inputs import Contact
+from hub.core.lifecycle.table import Event, EventData, Lifecycle, Move, moves_from
 
 
 class OrderState(StrEnum):
@@ -108,44 +111,118 @@ def _claims_open(f: OrderFacts) -> str | None:
     return None if f.open_claims else "no open claim"
 
 
-RULES = [
-    Rule(S.RECEIVED, "clarified", S.RECEIVED),
-    Rule(S.RECEIVED, "reviewed", S.PRICE_ESCALATED, _review_mismatch),
-    Rule(S.RECEIVED, "reviewed", S.REVIEWED, _review_clean),
-    Rule(S.PRICE_ESCALATED, "price_approved", S.REVIEWED),
-    Rule(S.REVIEWED, "confirmation_sent", S.AWAITING_CONFIRMATION),
-    Rule(S.AWAITING_CONFIRMATION, "confirmation_received", S.AWAITING_PAYMENT),
-    Rule(S.AWAITING_CONFIRMATION, "released", S.POSTED, _grade_a),
-    # Grade A needs neither the confirmation nor the deposit before release (002).
-    Rule(S.AWAITING_PAYMENT, "released", S.POSTED, _grade_a),
-    Rule(S.AWAITING_PAYMENT, "deposit_received", S.POSTED, _deposit_covered),
-    Rule(S.AWAITING_PAYMENT, "deposit_received", S.AWAITING_PAYMENT, _deposit_short),
-    Rule(S.AWAITING_PAYMENT, "payment_received", S.POSTED, _deposit_covered),
-    Rule(S.AWAITING_PAYMENT, "payment_received", S.AWAITING_PAYMENT, _deposit_short),
-    Rule(S.AWAITING_PAYMENT, "terms_approved", S.POSTED),
-    *rules_from((S.POSTED, S.RELEASED, S.SHIPPED, S.DELIVERED), "confirmation_received", "", _grade_a),
-    Rule(S.POSTED, "finance_approved", S.RELEASED),
-    Rule(S.RELEASED, "shipped", S.SHIPPED),
-    Rule(S.SHIPPED, "shipped", S.SHIPPED),
-    Rule(S.SHIPPED, "delivered", S.DELIVERED, _no_back_orders),
-    Rule(S.SHIPPED, "claim_opened", S.SHIPPED),
-    Rule(S.SHIPPED, "claim_closed", S.SHIPPED),
-    Rule(S.SHIPPED, "followed_up", S.SHIPPED),  # the follow-up call after shipping (001)
-    Rule(S.DELIVERED, "followed_up", S.DELIVERED),
-    Rule(S.DELIVERED, "claim_opened", S.DELIVERED),
-    Rule(S.DELIVERED, "claim_closed", S.CLOSED, _window_and_claims),
-    Rule(S.DELIVERED, "claim_closed", S.DELIVERED),
-    Rule(S.DELIVERED, "inspection_window_elapsed", S.CLOSED, _can_close),
-    Rule(S.DELIVERED, "inspection_window_elapsed", S.DELIVERED, _claims_open),
-    Rule(S.DELIVERED, "inspection_passed", S.CLOSED, _can_close),
-    *rules_from(BEFORE_SHIPPING, "cancelled", S.CANCELLED),
-    *rules_from((S.RECEIVED, S.PRICE_ESCALATED, S.REVIEWED), "rejected", S.REJECTED),
-]
-# A grade-A confirmation that arrives after release changes no state: its target is the source.
-RULES = [Rule(r.source, r.event, r.target or r.source, r.guard) for r in RULES]
+# --- event data -----------------------------------------------------------------------------
 
-ORDER = Lifecycle("order", [s.value for s in S], S.RECEIVED,
-                  (S.CLOSED, S.CANCELLED, S.REJECTED), RULES)
+
+class Clarified(EventData):
+    contact: Contact | None = Field(None, description="Contact fields the customer clarified.")
+    specs: dict[PositiveInt, str] = Field(default_factory=dict, max_length=500,
+                                          description="line_no → the clarified specification.")
+
+
+class ReviewLine(EventData):
+    line_no: PositiveInt
+    available_qty: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=3,
+                                          description="What planning can supply now.")
+    back_order_eta: date | None = Field(None, description="When planning can supply the rest.")
+    list_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=4,
+                                       description="The price list's price, when the ERP knows it.")
+
+
+class Reviewed(EventData):
+    lines: list[ReviewLine] = Field(default_factory=list, max_length=500)
+    special_approved: bool = Field(False, description="The departments passed the special-order review.")
+
+
+class Approval(EventData):
+    approver: str | None = Field(None, min_length=1, max_length=64, description="Who signed.")
+
+
+class Payment(EventData):
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    reference: str | None = Field(None, max_length=64, description="The bank or payment reference.")
+
+
+class ErpRefs(EventData):
+    erp_ref: str | None = Field(None, min_length=1, max_length=64, description="The ERP's document number.")
+    outbound_ref: str | None = Field(None, min_length=1, max_length=64,
+                                     description="The outbound note (成品出库表) number.")
+
+
+class ShipmentRef(EventData):
+    shipment_ref: str = Field(min_length=1, max_length=64)
+
+
+class ClaimRef(EventData):
+    claim_ref: str = Field(min_length=1, max_length=64)
+
+
+class WindowEnded(EventData):
+    timer: str | None = Field(None, max_length=64, description="The time rule that ended.")
+
+
+class Reason(EventData):
+    reason: str | None = Field(None, min_length=1, max_length=500)
+
+
+class Cancelled(Reason):
+    return_ref: str | None = Field(None, max_length=64, description="The cancel request that led here.")
+
+
+EVENTS = [
+    Event("clarified", "The customer clarified missing specifications or contact details; the order is "
+          "received anew.", (Move(S.RECEIVED),), Clarified,
+          {"specs": {"1": "1.8 m, grey fabric"}, "contact": {"phone": "13800000000"}}, ("api",)),
+    Event("reviewed", "Planning reviewed the order: available quantities, back-order dates and list "
+          "prices per line; off-list prices escalate.",
+          (Move(S.RECEIVED, S.PRICE_ESCALATED, _review_mismatch), Move(S.RECEIVED, S.REVIEWED, _review_clean)),
+          Reviewed, {"lines": [{"line_no": 1, "available_qty": "2"}]}, ("api", "plugin")),
+    Event("price_approved", "The salesperson and supervisor accepted the off-list prices.",
+          (Move(S.PRICE_ESCALATED, S.REVIEWED),), Approval, {"approver": "sales-supervisor"}),
+    Event("confirmation_sent", "The order confirmation (订单确认书) went to the customer.",
+          (Move(S.REVIEWED, S.AWAITING_CONFIRMATION),)),
+    Event("confirmation_received", "The customer returned the confirmation, signed and stamped; a late "
+          "return moves the promised date.",
+          (Move(S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT),
+           *moves_from((S.POSTED, S.RELEASED, S.SHIPPED, S.DELIVERED), "", _grade_a))),
+    Event("released", "A grade A customer's order is released without the confirmation or deposit.",
+          moves_from((S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT), S.POSTED, _grade_a), Approval),
+    Event("deposit_received", "A deposit was received; once it covers what is due the order is posted.",
+          (Move(S.AWAITING_PAYMENT, S.POSTED, _deposit_covered), Move(S.AWAITING_PAYMENT, "", _deposit_short)),
+          Payment, {"amount": "1260.00", "reference": "BANK-20261201-01"}, ("api", "plugin")),
+    Event("payment_received", "A payment was received; once it covers the deposit due the order is posted.",
+          (Move(S.AWAITING_PAYMENT, S.POSTED, _deposit_covered), Move(S.AWAITING_PAYMENT, "", _deposit_short)),
+          Payment, {"amount": "4200.00"}, ("api", "plugin")),
+    Event("terms_approved", "A manager approved payment terms outside policy; the order is posted.",
+          (Move(S.AWAITING_PAYMENT, S.POSTED),), Approval, {"approver": "gm-li"}),
+    Event("finance_approved", "Finance approved the posted order; the outbound note goes to the warehouse.",
+          (Move(S.POSTED, S.RELEASED),), ErpRefs, {"erp_ref": "SO-2026-0042"}, ("api", "plugin")),
+    Event("shipped", "A shipment of the order was booked or picked up (sent by the hub: create a "
+          "shipment with POST /api/orders/{ref}/shipments).",
+          (Move(S.RELEASED, S.SHIPPED), Move(S.SHIPPED)), ShipmentRef, {"shipment_ref": "SH-1"}, ("hub",)),
+    Event("delivered", "Every line shipped and every shipment delivered (sent by the hub).",
+          (Move(S.SHIPPED, S.DELIVERED, _no_back_orders),), sent_by=("hub",)),
+    Event("claim_opened", "A claim was opened on the order (sent by the hub: open one with POST /api/claims).",
+          moves_from((S.SHIPPED, S.DELIVERED)), ClaimRef, {"claim_ref": "CL-1"}, ("hub",)),
+    Event("claim_closed", "A claim of the order ended; a delivered order whose window passed closes.",
+          (Move(S.SHIPPED), Move(S.DELIVERED, S.CLOSED, _window_and_claims), Move(S.DELIVERED)),
+          ClaimRef, {"claim_ref": "CL-1"}, ("hub",)),
+    Event("followed_up", "Customer service called the customer after shipping (001).",
+          moves_from((S.SHIPPED, S.DELIVERED))),
+    Event("inspection_window_elapsed", "The 3-day inspection window after delivery passed (sent by its timer).",
+          (Move(S.DELIVERED, S.CLOSED, _can_close), Move(S.DELIVERED, "", _claims_open)),
+          WindowEnded, {"timer": "inspection_window"}, ("timer",)),
+    Event("inspection_passed", "The customer confirmed the goods are complete and undamaged.",
+          (Move(S.DELIVERED, S.CLOSED, _can_close),)),
+    Event("cancelled", "The order was cancelled before shipping.", moves_from(BEFORE_SHIPPING, S.CANCELLED),
+          Cancelled, {"reason": "customer changed plans"}, ("api", "hub")),
+    Event("rejected", "The order cannot be made (production impossible, special order out of range).",
+          moves_from((S.RECEIVED, S.PRICE_ESCALATED, S.REVIEWED), S.REJECTED), Reason,
+          {"reason": "production cannot make this size"}, ("api", "plugin", "hub")),
+    Event("erp_recorded", "The ERP recorded the order under its own numbers; the state does not change.",
+          moves_from(S), ErpRefs, {"erp_ref": "SO-2026-0042", "outbound_ref": "OUT-7"}, ("api", "plugin")),
+]
+ORDER = Lifecycle("order", [s.value for s in S], S.RECEIVED, (S.CLOSED, S.CANCELLED, S.REJECTED), EVENTS)
 
 # Fields the confirmation (订单确认书) cannot go out without (000).
 REQUIRED_FIELDS = ("product_code", "qty", "unit_price", "delivery_mode", "contact")

@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hub.core.lifecycle.table import Lifecycle, Rule, rules_from
+from decimal import Decimal
+
+from pydantic import Field
+
+from hub.core.lifecycle.table import Event, EventData, Lifecycle, Move, moves_from
 
 
 class ReturnState(StrEnum):
@@ -54,19 +58,47 @@ def _ship_back(f: ReturnFacts) -> str | None:
     return None if f.type in (ReturnType.EXCHANGE, ReturnType.REPAIR) else "a refund ships nothing"
 
 
+class Reason(EventData):
+    reason: str | None = Field(None, min_length=1, max_length=500)
+
+
+class Parcel(EventData):
+    carrier: str | None = Field(None, max_length=32)
+    tracking_number: str | None = Field(None, max_length=64)
+
+
+class Refund(EventData):
+    amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2, description="What was refunded.")
+    reference: str | None = Field(None, max_length=64)
+
+
+class ErpRef(EventData):
+    erp_ref: str = Field(min_length=1, max_length=64, description="The ERP's return document number.")
+
+
 S = ReturnState
-RULES = [
-    Rule(S.PENDING_REVIEW, "approved", S.AWAITING_CUSTOMER_SHIPMENT, _goods_back),
-    Rule(S.PENDING_REVIEW, "approved", S.AWAITING_REFUND, _money_only),
-    Rule(S.PENDING_REVIEW, "approved", S.COMPLETED, _cancel),
-    Rule(S.PENDING_REVIEW, "replied", S.PENDING_REVIEW),  # first reply to the customer (003)
-    Rule(S.PENDING_REVIEW, "on_site_visited", S.PENDING_REVIEW),
-    Rule(S.AWAITING_CUSTOMER_SHIPMENT, "customer_shipped", S.AWAITING_RETURN_RECEIPT),
-    Rule(S.AWAITING_RETURN_RECEIPT, "goods_received", S.AWAITING_REFUND, _refund_after_receipt),
-    Rule(S.AWAITING_RETURN_RECEIPT, "goods_received", S.AWAITING_EXCHANGE_SHIPMENT, _ship_back),
-    Rule(S.AWAITING_EXCHANGE_SHIPMENT, "exchange_shipped", S.COMPLETED),
-    Rule(S.AWAITING_REFUND, "refunded", S.COMPLETED),
-    *rules_from((S.PENDING_REVIEW,), "rejected", S.CLOSED),
-    *rules_from((S.PENDING_REVIEW, S.AWAITING_CUSTOMER_SHIPMENT), "withdrawn", S.CLOSED),
+EVENTS = [
+    Event("approved", "The agent approved the request: goods come back, money goes out, or the order is "
+          "cancelled, by the request's type.",
+          (Move(S.PENDING_REVIEW, S.AWAITING_CUSTOMER_SHIPMENT, _goods_back),
+           Move(S.PENDING_REVIEW, S.AWAITING_REFUND, _money_only), Move(S.PENDING_REVIEW, S.COMPLETED, _cancel))),
+    Event("replied", "The agent's first reply to the customer (within 4 hours, 003).", (Move(S.PENDING_REVIEW),)),
+    Event("on_site_visited", "A technician visited the customer (within 24 hours, 003).", (Move(S.PENDING_REVIEW),)),
+    Event("customer_shipped", "The customer sent the goods back.",
+          (Move(S.AWAITING_CUSTOMER_SHIPMENT, S.AWAITING_RETURN_RECEIPT),), Parcel,
+          {"carrier": "sf", "tracking_number": "SF1234567890"}),
+    Event("goods_received", "The returned goods arrived: a refund is due, or the replacement or repaired unit "
+          "ships.", (Move(S.AWAITING_RETURN_RECEIPT, S.AWAITING_REFUND, _refund_after_receipt),
+                     Move(S.AWAITING_RETURN_RECEIPT, S.AWAITING_EXCHANGE_SHIPMENT, _ship_back))),
+    Event("exchange_shipped", "The replacement or repaired unit shipped to the customer.",
+          (Move(S.AWAITING_EXCHANGE_SHIPMENT, S.COMPLETED),), Parcel, {"carrier": "sf", "tracking_number": "SF987"}),
+    Event("refunded", "The refund was paid to the customer.", (Move(S.AWAITING_REFUND, S.COMPLETED),), Refund,
+          {"amount": "199.00"}, ("api", "plugin")),
+    Event("rejected", "The request was refused, with the reason.", (Move(S.PENDING_REVIEW, S.CLOSED),), Reason,
+          {"reason": "outside the return period"}),
+    Event("withdrawn", "The customer withdrew the request.",
+          moves_from((S.PENDING_REVIEW, S.AWAITING_CUSTOMER_SHIPMENT), S.CLOSED), Reason),
+    Event("erp_recorded", "The ERP recorded the return; the state does not change.", moves_from(S), ErpRef,
+          {"erp_ref": "RT-2026-0003"}, ("api", "plugin")),
 ]
-RETURN = Lifecycle("return", [s.value for s in S], S.PENDING_REVIEW, (S.COMPLETED, S.CLOSED), RULES)
+RETURN = Lifecycle("return", [s.value for s in S], S.PENDING_REVIEW, (S.COMPLETED, S.CLOSED), EVENTS)

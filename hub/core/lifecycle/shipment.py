@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from hub.core.lifecycle.table import Lifecycle, Rule
+from pydantic import Field
+
+from hub.core.lifecycle.table import Event, EventData, Lifecycle, Move, moves_from
 
 
 class ShipmentState(StrEnum):
@@ -56,19 +58,75 @@ def may_move(current: str, target: str) -> bool:
     return RANK[target] >= RANK[current]
 
 
-def _rules() -> list[Rule]:
-    rules = [Rule(S.CREATED, "booked", S.BOOKED),
-             Rule(S.CREATED, "cancelled", S.CANCELLED), Rule(S.BOOKED, "cancelled", S.CANCELLED),
-             # self-pickup (自提): the pickup company signs at the warehouse
-             Rule(S.CREATED, "picked_up", S.DELIVERED),
-             # the recipient confirmed the local agent's delivery (004)
-             Rule(S.HANDED_OFF, "pod_confirmed", S.DELIVERED)]
-    # Carrier-derived moves: the event is named after the canonical state it reports.
-    for current in S:
-        for target in S:
-            if target not in (S.CREATED, S.CANCELLED) and may_move(current, target):
-                rules.append(Rule(current, target.value, target))
-    return rules
+class CarrierReport(EventData):
+    """What carrier data says with a state: sent by the hub's tracking merge, or by ops by hand."""
+
+    substatus: str | None = Field(None, max_length=64, description="e.g. damaged, refused, shortage.")
+    flags: list[str] = Field(default_factory=list, max_length=20, description="The carrier's current flags.")
+    carrier: str | None = Field(None, max_length=32, description="The carrier that reported it.")
 
 
-SHIPMENT = Lifecycle("shipment", [s.value for s in S], S.CREATED, TERMINAL, _rules())
+class Booking(CarrierReport):
+    tracking_number: str | None = Field(None, min_length=1, max_length=64)
+    carrier_contact: str | None = Field(None, max_length=200, description="The driver's or carrier's phone.")
+    plate: str | None = Field(None, max_length=32, description="The vehicle's plate.")
+    escort: str | None = Field(None, max_length=200, description="Who rides with the goods (押运人).")
+
+
+class Pickup(EventData):
+    pickup_company: str | None = Field(None, max_length=200, description="Who collected at the warehouse.")
+    plate: str | None = Field(None, max_length=32, description="The collecting vehicle's plate.")
+    carrier_contact: str | None = Field(None, max_length=200, description="The collecting driver's phone.")
+
+
+class Reason(EventData):
+    reason: str | None = Field(None, min_length=1, max_length=500)
+
+
+class ErpRef(EventData):
+    erp_ref: str = Field(min_length=1, max_length=64, description="The ERP's delivery document number.")
+
+
+MEANINGS = {
+    S.BOOKED: "Carrier and tracking number are known; tracking starts.",
+    S.IN_TRANSIT: "The carrier has the goods moving.",
+    S.CUSTOMS: "In clearance, delivered to the broker, or held at customs.",
+    S.HANDED_OFF: "Handed to a local agent or another carrier; the proof of delivery is to be confirmed.",
+    S.OUT_FOR_DELIVERY: "With the delivery courier.",
+    S.AVAILABLE_FOR_PICKUP: "Waiting at a locker, station or service point.",
+    S.ATTEMPT_FAILED: "A delivery attempt failed.",
+    S.EXCEPTION: "Needs action: damaged, refused, lost, shortage (see substatus).",
+    S.RETURNING_TO_SENDER: "On its way back to the shipper.",
+    S.RETURNED_TO_SENDER: "Back with the shipper.",
+    S.DELIVERED: "Delivered to the consignee (never on a broker's or agent's signature).",
+}
+
+
+def _carrier_moves(target: str) -> tuple[Move, ...]:
+    return tuple(Move(current, target) for current in S if may_move(current, target))
+
+
+def _events() -> list[Event]:
+    booked = Event("booked", MEANINGS[S.BOOKED], _carrier_moves(S.BOOKED), Booking,
+                   {"carrier": "dhl", "tracking_number": "00340434161094015902", "carrier_contact": "+86 138 0000 0000"},
+                   ("api", "carrier"))
+    carrier = [Event(target.value, MEANINGS[target], _carrier_moves(target), CarrierReport,
+                     {"substatus": "damaged"} if target == S.EXCEPTION else {}, ("carrier", "api"))
+               for target in S if target not in (S.CREATED, S.BOOKED, S.CANCELLED)]
+    return [
+        booked,
+        *carrier,
+        # self-pickup (自提): the pickup company signs at the warehouse
+        Event("picked_up", "The pickup company collected the goods at the warehouse (自提).",
+              (Move(S.CREATED, S.DELIVERED),), Pickup, {"pickup_company": "Anji Logistics", "plate": "沪A12345"}),
+        # the recipient confirmed the local agent's delivery (004)
+        Event("pod_confirmed", "The recipient confirmed a local agent's delivery.",
+              (Move(S.HANDED_OFF, S.DELIVERED),)),
+        Event("cancelled", "The shipment was cancelled before the carrier had it.",
+              moves_from((S.CREATED, S.BOOKED), S.CANCELLED), Reason, {"reason": "order cancelled"}),
+        Event("erp_recorded", "The ERP recorded the delivery under its own number; the state does not change.",
+              moves_from(S), ErpRef, {"erp_ref": "DN-2026-0042"}, ("api", "plugin")),
+    ]
+
+
+SHIPMENT = Lifecycle("shipment", [s.value for s in S], S.CREATED, TERMINAL, _events())

@@ -238,7 +238,7 @@ class Dispatcher:
                          attempt=row["attempts"], entity=payload.get("_entity"), entity_ref=payload.get("_ref"))
         ctx = HookContext(idempotency_key=row["idempotency_key"], attempt=row["attempts"], delivery_id=row["id"],
                           event_id=row["event_id"], plugin=plugin, log=bound, now=self.now(),
-                          http=self.http, data_dir=self.config.data_dir, ledger=self._seen)
+                          http=self.http, data_dir=self.config.data_dir, ledger=self._seen, hook=hook)
         started = time.perf_counter()
         attempt = Attempt(row, ctx)
         try:

@@ -17,5 +17,5 @@ def rebuild(payload: dict[str, Any]) -> dict[str, Any]:
         if name.startswith("_"):
             continue
         model = ARGUMENT_TYPES.get(name)
-        out[name] = model.model_validate(value) if model else value
+        out[name] = model.model_validate(value) if model and value is not None else value
     return out

@@ -81,7 +81,10 @@ shipments = sa.Table(
     sa.Column("pieces", sa.Integer),
     sa.Column("waybill_weight_kg", Money),
     sa.Column("reported_weight_kg", Money),
-    sa.Column("carrier_contact", sa.String(200)),
+    sa.Column("carrier_contact", sa.String(200)),  # the driver's or the carrier's phone
+    sa.Column("plate", sa.String(32)),  # the vehicle's plate (delivery and self-pickup)
+    sa.Column("escort", sa.String(200)),  # who rides with the goods (押运人)
+    sa.Column("pickup_company", sa.String(200)),  # self-pickup: who collects
     sa.Column("lines", sa.JSON, nullable=False),  # line_no → qty carried
     sa.Column("erp_ref", sa.String(64)),
     sa.Column("last_polled_at", UTCDateTime),

@@ -17,8 +17,9 @@ class Poster:
         self.settings = settings
         self.store = TemplateStore(settings.templates_dir)
 
-    async def notify(self, milestone: str, subject: Any, transition: Transition | None, ctx: HookContext) -> None:
-        notice = build_notice(milestone, subject, transition, self.settings.zone)
+    async def notify(self, milestone: str, subject: Any, transition: Transition | None, ctx: HookContext,
+                     **related: Any) -> None:
+        notice = build_notice(milestone, subject, transition, self.settings.zone, related)
         language = self.store.resolve_language(self.settings.internal_language)
         # A robot is its own address: the ledger and the logs see its name, never its key.
         targets = [Recipient(name, name, language) for name in self.settings.targets_for(notice.route_keys)]

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from hub.core.models import (ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot,
                              ShipmentSnapshot, TimerSnapshot, Transition)
 
-# Transition data the templates may use (e.g. the carrier's contact on order_shipped).
-TRANSITION_FIELDS = ("shipment_ref", "carrier", "tracking_number", "carrier_contact", "reason", "note")
+# Transition data the templates may use (the event's reason or note, the shipment it names).
+TRANSITION_FIELDS = ("shipment_ref", "reason", "note")
+# Fields of every template, "-" when nothing fills them.
+ALWAYS = ("carrier", "tracking_number", "carrier_contact", "plate", "escort", "pickup_company")
 MISSING = "-"
 
 
@@ -38,9 +40,21 @@ class Notice:
         object.__setattr__(self, "route_keys", keys)
 
 
-def build_notice(milestone: str, subject: Any, transition: Transition | None, tz: ZoneInfo) -> Notice:
-    """The notice for ``milestone`` of ``subject`` (a snapshot), its values formatted in ``tz``."""
+def build_notice(milestone: str, subject: Any, transition: Transition | None, tz: ZoneInfo,
+                 related: dict[str, Any] | None = None) -> Notice:
+    """The notice for ``milestone`` of ``subject`` (a snapshot), its values formatted in ``tz``.
+
+    ``related`` are the snapshots the hook carries beside its entity (the shipment that shipped an
+    order, a claim's order): they fill the values the subject has not, e.g. the carrier's contact.
+    """
     entity, ref, customer, values, variant = _describe(subject)
+    for snap in (related or {}).values():
+        if snap is not None:
+            for key, value in _describe(snap)[3].items():
+                if values.get(key) is None:
+                    values[key] = value
+    for key in ALWAYS:
+        values.setdefault(key, None)
     data = transition.data if transition else {}
     # Transition fields always exist for templates; the event's data wins over the snapshot's.
     values.update({k: data[k] if data.get(k) is not None else values.get(k) for k in TRANSITION_FIELDS})
@@ -62,7 +76,8 @@ def _describe(s: Any) -> tuple[str, str, CustomerSnapshot | None, dict[str, Any]
     if isinstance(s, ShipmentSnapshot):
         return "shipment", s.ref, s.customer, dict(
             shipment_ref=s.ref, order_ref=s.order_ref, carrier=s.carrier, tracking_number=s.tracking_number,
-            carrier_contact=s.carrier_contact, substatus=s.substatus, pieces=s.pieces), None
+            carrier_contact=s.carrier_contact, plate=s.plate, escort=s.escort, pickup_company=s.pickup_company,
+            substatus=s.substatus, pieces=s.pieces), None
     if isinstance(s, ClaimSnapshot):
         return "claim", s.ref, s.customer, dict(
             claim_ref=s.ref, order_ref=s.order_ref, shipment_ref=s.shipment_ref, claim_kind=s.kind,

@@ -6,8 +6,10 @@ from typing import Any
 # milestone → language → (subject, body); fields come from the snapshot.
 TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "order_shipped": {
-        "en": ("Order {ref} has shipped", "Your order {ref} left our warehouse today."),
-        "zh-CN": ("订单 {ref} 已发货", "您的订单 {ref} 今天已发货。"),
+        "en": ("Order {ref} has shipped", "Your order {ref} left our warehouse today with {carrier}, tracking "
+               "number {tracking_number}; driver / carrier contact: {carrier_contact}."),
+        "zh-CN": ("订单 {ref} 已发货", "您的订单 {ref} 今天已由 {carrier} 发货，运单号 {tracking_number}，"
+                  "司机/承运人联系方式：{carrier_contact}。"),
     },
     "order_delivered": {
         "en": ("Order {ref} delivered", "Please count and inspect the goods within 3 days; the delivery note follows."),

@@ -8,7 +8,7 @@ from typing import Any
 
 from hub import hookimpl
 from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot,
-                             TimerSnapshot, Transition)
+                             ShipmentSnapshot, TimerSnapshot, Transition)
 
 from .messages import render
 from .settings import NotifySandboxSettings
@@ -37,8 +37,9 @@ class NotifySandbox:
         self._write(ctx, milestone, f"customer:{customer.code}", customer.language, fields)
 
     @hookimpl
-    async def hub_order_shipped(self, order: OrderSnapshot, ctx: HookContext) -> None:
-        self._customer(ctx, "order_shipped", order.customer, ref=order.ref)
+    async def hub_order_shipped(self, order: OrderSnapshot, shipment: ShipmentSnapshot, ctx: HookContext) -> None:
+        self._customer(ctx, "order_shipped", order.customer, ref=order.ref, carrier=shipment.carrier or "-",
+                       tracking_number=shipment.tracking_number or "-", carrier_contact=shipment.carrier_contact or "-")
 
     @hookimpl
     async def hub_order_delivered(self, order: OrderSnapshot, ctx: HookContext) -> None:

@@ -20,8 +20,9 @@ class Texter:
         self.settings = settings
         self.store = TemplateStore(settings.templates_dir)  # only to resolve languages
 
-    async def notify(self, milestone: str, subject: Any, transition: Transition | None, ctx: HookContext) -> None:
-        notice = build_notice(milestone, subject, transition, self.settings.zone)
+    async def notify(self, milestone: str, subject: Any, transition: Transition | None, ctx: HookContext,
+                     **related: Any) -> None:
+        notice = build_notice(milestone, subject, transition, self.settings.zone, related)
         phone = notice.customer.phone if notice.customer else None
         targets = recipients(ctx, CHANNEL, self.settings, notice, self.store, phone, self.settings.roles)
 

@@ -22,8 +22,8 @@ class SmsNotifier:
         await self.texter.notify("sla_breached", timer, None, ctx)
 
     @hookimpl
-    async def hub_order_shipped(self, order, transition, ctx) -> None:
-        await self.texter.notify("order_shipped", order, transition, ctx)
+    async def hub_order_shipped(self, order, shipment, transition, ctx) -> None:
+        await self.texter.notify("order_shipped", order, transition, ctx, shipment=shipment)
 
     @hookimpl
     async def hub_order_delivered(self, order, transition, ctx) -> None:

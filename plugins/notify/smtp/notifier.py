@@ -21,8 +21,9 @@ class Mailer:
         self.settings = settings
         self.store = TemplateStore(settings.templates_dir)
 
-    async def notify(self, milestone: str, subject: Any, transition: Transition | None, ctx: HookContext) -> None:
-        notice = build_notice(milestone, subject, transition, self.settings.zone)
+    async def notify(self, milestone: str, subject: Any, transition: Transition | None, ctx: HookContext,
+                     **related: Any) -> None:
+        notice = build_notice(milestone, subject, transition, self.settings.zone, related)
         address = notice.customer.email if notice.customer else None
         targets = recipients(ctx, CHANNEL, self.settings, notice, self.store, address, self.settings.roles)
 

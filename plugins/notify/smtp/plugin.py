@@ -26,8 +26,8 @@ class SmtpNotifier:
         await self.mailer.notify("order_price_escalated", order, transition, ctx)
 
     @hookimpl
-    async def hub_order_shipped(self, order, transition, ctx) -> None:
-        await self.mailer.notify("order_shipped", order, transition, ctx)
+    async def hub_order_shipped(self, order, shipment, transition, ctx) -> None:
+        await self.mailer.notify("order_shipped", order, transition, ctx, shipment=shipment)
 
     @hookimpl
     async def hub_order_delivered(self, order, transition, ctx) -> None:

@@ -3,6 +3,7 @@ them, hook contexts with a ledger that persists what a completed delivery rememb
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from pydantic import Field
 
 from hub import PluginSettings, PluginSpec, hookimpl
 from hub.core.config import HubConfig
-from hub.core.models import CustomerSnapshot, HookContext, ShipmentSnapshot, Transition
+from core_payloads import arguments, changed
+from hub.core.models import HookContext, ShipmentSnapshot
 from hub.core.plugins import build_plugin_manager
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -64,9 +66,11 @@ def make_ctx(http: aiohttp.ClientSession | None = None, *, now: datetime = NOW, 
 
 def shipment(carrier: str, number: str, *, phone: str | None = "13800138000",
              weight: str | None = "2.00") -> ShipmentSnapshot:
-    customer = CustomerSnapshot(code="C-1", name="张三", grade="B", phone=phone, email="zhang@example.com")
-    return ShipmentSnapshot(ref="SH-1", order_ref="SO-2026-000123", state="booked", carrier=carrier,
-                            tracking_number=number, waybill_weight_kg=weight, customer=customer)
+    """The shipment the core sends with ``hub_shipment_booked``, with this test's carrier and number."""
+    core = arguments("hub_shipment_booked")["shipment"]
+    return changed(core, ref="SH-1", order_ref="SO-2026-000123", carrier=carrier, tracking_number=number,
+                   waybill_weight_kg=None if weight is None else Decimal(weight),
+                   customer={"code": "C-1", "name": "张三", "grade": "B", "phone": phone, "email": "zhang@example.com"})
 
 
 def plugin_of(pm: pluggy.PluginManager) -> Any:
@@ -79,9 +83,8 @@ async def call_all(caller: Any, **kwargs: Any) -> list[Any]:
 
 
 async def book(pm: pluggy.PluginManager, snapshot: ShipmentSnapshot, ctx: HookContext) -> None:
-    """Deliver ``hub_shipment_booked`` as the dispatcher does."""
-    transition = Transition(entity="shipment", ref=snapshot.ref, event="booked", previous="created",
-                            state="booked", at=ctx.now)
+    """Deliver ``hub_shipment_booked`` as the dispatcher does, with the core's transition."""
+    transition = changed(arguments("hub_shipment_booked")["transition"], ref=snapshot.ref, at=ctx.now)
     await call_all(pm.hook.hub_shipment_booked, shipment=snapshot, transition=transition, ctx=ctx)
 
 

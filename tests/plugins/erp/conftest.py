@@ -18,7 +18,8 @@ import structlog
 from pydantic import SecretStr
 
 from hub.core.config import HubConfig
-from hub.core.models import CustomerSnapshot, HookContext, OrderLine, OrderSnapshot, Transition
+from core_payloads import arguments, changed, core_arguments
+from hub.core.models import HookContext, OrderSnapshot
 from hub.core.plugins import build_plugin_manager
 from plugins.erp.tryton import testserver, testsetup
 from plugins.erp.tryton.client import TrytonClient
@@ -103,13 +104,12 @@ def make_order() -> Any:
 
 
 async def deliver(pm: Any, hook: str, ctx: HookContext | None = None, **snapshot: Any) -> list[tuple]:
-    """Deliver a lifecycle hook like the outbox does; returns what the plugin reported back."""
+    """Deliver a lifecycle hook like the outbox does, with the arguments the core sends for it (this test's
+    snapshot in place of the core's); returns what the plugin reported back."""
     ctx = ctx or context()
-    (argument, entity), = snapshot.items()
-    state = hook.split("_", 2)[2]
-    transition = Transition(entity=hook.split("_")[1], ref=entity.ref, event=state, previous=None,
-                            state=state, at=ctx.now)
-    for call in getattr(pm.hook, hook)(ctx=ctx, transition=transition, **snapshot):
+    ctx.hook = hook
+    args = core_arguments(hook, snapshot)
+    for call in getattr(pm.hook, hook)(ctx=ctx, **args):
         await call
     return [(f.entity, f.ref, f.event, f.data) for f in ctx.followups]
 
@@ -126,12 +126,13 @@ def tag(request: pytest.FixtureRequest) -> str:
 
 
 def order(tag: str, *lines: tuple[str, str, str], ref: str | None = None) -> OrderSnapshot:
-    return OrderSnapshot(
-        ref=ref or f"SO-{tag}", state="received",
-        customer=CustomerSnapshot(code=f"C-{tag}", name=f"Customer {tag}", grade="B"),
-        lines=tuple(OrderLine(line_no=n, product_code=code, qty=Decimal(qty), unit_price=Decimal(price))
-                    for n, (code, qty, price) in enumerate(lines, start=1)),
-        created_at=dt.datetime.now(dt.UTC))
+    """The order the core sends with ``hub_order_received``, with this test's codes and lines."""
+    core = arguments("hub_order_received")["order"]
+    return changed(core, ref=ref or f"SO-{tag}", customer={"code": f"C-{tag}", "name": f"Customer {tag}"},
+                   lines=tuple(changed(core.lines[0], line_no=n, product_code=code, qty=Decimal(qty),
+                                       unit_price=Decimal(price), list_price=None)
+                               for n, (code, qty, price) in enumerate(lines, start=1)),
+                   created_at=dt.datetime.now(dt.UTC))
 
 
 class Back:

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hub.core.models import ClaimSnapshot, ReturnSnapshot
+from core_payloads import arguments, changed
+
+
+def approved_claim(ref, order, **fields):
+    """The claim the core sends with ``hub_claim_approved``, on this test's order."""
+    return changed(arguments("hub_claim_approved")["claim"], ref=ref, order_ref=order.ref, shipment_ref=None,
+                   customer=order.customer, **fields)
 
 
 async def _posted_order(erp, back, make_order, deliver, tag):
@@ -16,9 +22,8 @@ async def _posted_order(erp, back, make_order, deliver, tag):
 async def test_claim_approved_for_120_ends_as_a_credit_note_of_minus_120(erp, back, make_order, deliver, tag):
     # given a posted order (its invoice still a draft)
     order = await _posted_order(erp, back, make_order, deliver, tag)
-    claim = ClaimSnapshot(ref=f"CL-{tag}", order_ref=order.ref, kind="damage", state="approved",
-                          amount_claimed=Decimal("150"), amount_approved=Decimal("120.00"),
-                          customer=order.customer)
+    claim = approved_claim(f"CL-{tag}", order, kind="damage", amount_claimed=Decimal("150"),
+                           amount_approved=Decimal("120.00"))
 
     # when the approval is delivered twice
     first = await deliver(erp, "hub_claim_approved", claim=claim)
@@ -42,8 +47,7 @@ async def test_second_claim_on_the_same_order_is_recorded_despite_tryton_warning
         erp, back, make_order, deliver, tag):
     order = await _posted_order(erp, back, make_order, deliver, tag)
     for n, amount in ((1, "20"), (2, "30")):
-        claim = ClaimSnapshot(ref=f"CL-{tag}-{n}", order_ref=order.ref, kind="shortage", state="approved",
-                              amount_approved=Decimal(amount), customer=order.customer)
+        claim = approved_claim(f"CL-{tag}-{n}", order, kind="shortage", amount_approved=Decimal(amount))
         await deliver(erp, "hub_claim_approved", claim=claim)
 
     complaints = await back.client.search_read(
@@ -54,9 +58,9 @@ async def test_second_claim_on_the_same_order_is_recorded_despite_tryton_warning
 async def test_return_awaiting_refund_books_one_return_sale_with_negative_quantity(
         erp, back, make_order, deliver, tag):
     order = await _posted_order(erp, back, make_order, deliver, tag)
-    request = ReturnSnapshot(ref=f"RT-{tag}", order_ref=order.ref, type="return_refund",
-                             state="awaiting_refund", line_no=1, amount=Decimal("200"),
-                             customer=order.customer)
+    request = changed(arguments("hub_return_awaiting_refund")["return_request"], ref=f"RT-{tag}",
+                      order_ref=order.ref, type="return_refund", line_no=1, amount=Decimal("200"),
+                      customer=order.customer)
 
     reports = [await deliver(erp, "hub_return_awaiting_refund", return_request=request) for _ in range(2)]
 

@@ -102,7 +102,7 @@ async def test_a_different_timer_breaching_is_a_new_escalation(robots, settings,
 async def test_dingtalk_robot_gets_a_signed_markdown_message(robots, settings):
     pm = build("chat", settings)
     await run_hook(pm, "hub_claim_opened", make_ctx("notify.chat"), claim=claim(),
-                   transition=transition("claim", "CL-7", "opened", "opened"))
+                   transition=transition("claim", "CL-7", "opened"))
     [message] = robots.dingtalk
     assert message["markdown"]["title"] == "新索赔：CL-7（订单 SO-1001）"
     assert "索赔金额：1,200.00 CNY" in message["markdown"]["text"]

@@ -14,7 +14,8 @@ from urllib.parse import quote
 import pytest
 import structlog.testing
 from aiohttp import web
-from notify_helpers import PHONE, build, claim, claim_documents_breach, make_ctx, order, run_hook, transition
+from notify_helpers import (PHONE, build, claim, claim_documents_breach, make_ctx, order, run_hook, shipped,
+                            transition)
 
 from hub import PermanentError, PluginConfigurationError, TransientError
 from hub.core.errors import ConfigError, Deferred
@@ -102,9 +103,7 @@ def settings(aliyun, monkeypatch):
                        "sla_breached": ["cs_supervisor"]}}
 
 
-SHIPPED = dict(order=order("zh-CN"), transition=transition(
-    "order", "SO-1001", "shipped", "shipped", carrier="顺丰", tracking_number="SF1234567",
-    carrier_contact="张师傅 021-5555"))
+SHIPPED = shipped("zh-CN", carrier="顺丰", tracking_number="SF1234567", carrier_contact="张师傅 021-5555")
 
 
 def test_signature_matches_aliyuns_documented_example():
@@ -136,8 +135,7 @@ async def test_a_redelivered_event_sends_no_second_sms(aliyun, settings, ledger)
 
 async def test_english_customer_gets_the_english_vendor_template(aliyun, settings):
     pm = build("sms", settings)
-    await run_hook(pm, "hub_order_shipped", make_ctx("notify.sms"), order=order("en"),
-                   transition=SHIPPED["transition"])
+    await run_hook(pm, "hub_order_shipped", make_ctx("notify.sms"), **{**SHIPPED, "order": order("en")})
     assert aliyun.sent[0]["TemplateCode"] == "SMS_100002"
 
 
@@ -162,8 +160,7 @@ async def test_an_invalid_number_dead_letters_with_the_vendors_reason(aliyun, se
     pm = build("sms", settings)
     bad = order("zh-CN", customer=SHIPPED["order"].customer.model_copy(update={"phone": "12345"}))
     with pytest.raises(PermanentError, match="isv.MOBILE_NUMBER_ILLEGAL: invalid mobile number") as raised:
-        await run_hook(pm, "hub_order_shipped", make_ctx("notify.sms"), order=bad,
-                       transition=SHIPPED["transition"])
+        await run_hook(pm, "hub_order_shipped", make_ctx("notify.sms"), **{**SHIPPED, "order": bad})
     assert not isinstance(raised.value, PluginConfigurationError) and aliyun.sent == []
 
 
@@ -182,7 +179,7 @@ async def test_quiet_hours_hold_the_customer_but_not_the_supervisor(aliyun, sett
     # given 22:30 in Shanghai
     late = datetime(2025, 3, 4, 14, 30, tzinfo=UTC)
     pm = build("sms", settings)
-    event = dict(claim=claim("zh-CN"), transition=transition("claim", "CL-7", "opened", "opened"))
+    event = dict(claim=claim("zh-CN"), transition=transition("claim", "CL-7", "opened"))
     # when
     with pytest.raises(Deferred) as held:
         await run_hook(pm, "hub_claim_opened", make_ctx("notify.sms", ledger, now=late), ledger, **event)
@@ -213,7 +210,7 @@ async def test_no_phone_number_reaches_a_log_line(aliyun, settings, ledger):
     # given a sent, a held, a deduplicated and a failed SMS, with their log lines captured
     pm = build("sms", settings)
     late = datetime(2025, 3, 4, 14, 30, tzinfo=UTC)
-    claim_event = dict(claim=claim("zh-CN"), transition=transition("claim", "CL-7", "opened", "opened"))
+    claim_event = dict(claim=claim("zh-CN"), transition=transition("claim", "CL-7", "opened"))
     with structlog.testing.capture_logs() as logs:
         await run_hook(pm, "hub_order_shipped", make_ctx("notify.sms", ledger), ledger, **SHIPPED)
         await run_hook(pm, "hub_order_shipped", make_ctx("notify.sms", ledger), ledger, **SHIPPED)

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 import pytest
 import structlog.testing
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
-from notify_helpers import EMAIL, build, claim, make_ctx, order, run_hook, transition
+from notify_helpers import EMAIL, build, claim, make_ctx, order, run_hook, shipped, transition
 
 from hub import PermanentError, PluginConfigurationError, TransientError
 from plugins.notify.common import fingerprint
 from plugins.notify.smtp.mail import message_id
 
-SHIPPED = dict(carrier="SF Express", tracking_number="SF1234567", carrier_contact="Driver Zhang 021-5555",
-               shipment_ref="SH-1")
+SHIPPED = dict(carrier="SF Express", tracking_number="SF1234567", carrier_contact="Driver Zhang 021-5555")
 
 
 @pytest.fixture(scope="session")
@@ -91,8 +90,7 @@ async def test_shipped_order_mails_the_customer_in_chinese_with_the_delivery_not
     pm = build("smtp", settings)
     ctx = make_ctx("notify.smtp", ledger)
     # when
-    await run_hook(pm, "hub_order_shipped", ctx, ledger, order=order("zh-CN"),
-                   transition=transition("order", "SO-1001", "shipped", "shipped", **SHIPPED))
+    await run_hook(pm, "hub_order_shipped", ctx, ledger, **shipped("zh-CN", **SHIPPED))
     # then
     [(recipients, mail)] = relay.received
     assert recipients == [EMAIL] and mail["To"] == EMAIL
@@ -109,7 +107,7 @@ async def test_shipped_order_mails_the_customer_in_chinese_with_the_delivery_not
 
 async def test_a_redelivered_event_sends_no_second_mail(relay, settings, ledger):
     pm = build("smtp", settings)
-    event = dict(order=order("en"), transition=transition("order", "SO-1001", "delivered", "delivered"))
+    event = dict(order=order("en"), transition=transition("order", "SO-1001", "delivered"))
     for _ in range(2):
         await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", ledger), ledger, **event)
     assert len(relay.received) == 1
@@ -118,7 +116,7 @@ async def test_a_redelivered_event_sends_no_second_mail(relay, settings, ledger)
 
 async def test_message_id_is_stable_across_attempts_of_one_delivery(relay, settings):
     pm = build("smtp", settings)
-    event = dict(order=order("en"), transition=transition("order", "SO-1001", "delivered", "delivered"))
+    event = dict(order=order("en"), transition=transition("order", "SO-1001", "delivered"))
     await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", key="order:SO-1001:delivered"), **event)
     await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", key="order:SO-1001:delivered"), **event)
     await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", key="another-event"), **event)
@@ -129,7 +127,7 @@ async def test_message_id_is_stable_across_attempts_of_one_delivery(relay, setti
 async def test_claim_opened_sends_the_claim_form_to_the_customer_and_a_notice_to_claims(relay, settings, ledger):
     pm = build("smtp", settings)
     await run_hook(pm, "hub_claim_opened", make_ctx("notify.smtp", ledger), ledger, claim=claim("fr"),
-                   transition=transition("claim", "CL-7", "opened", "opened"))
+                   transition=transition("claim", "CL-7", "opened"))
     mails = {tuple(rcpt): mail for rcpt, mail in relay.received}
     customer_mail = mails[(EMAIL,)]
     # a French-speaking customer gets the English letter: there is no French template
@@ -144,7 +142,7 @@ async def test_claim_opened_sends_the_claim_form_to_the_customer_and_a_notice_to
 async def test_an_unrouted_milestone_sends_nothing(relay, settings):
     pm = build("smtp", settings)
     await run_hook(pm, "hub_claim_paid", make_ctx("notify.smtp"), claim=claim(),
-                   transition=transition("claim", "CL-7", "paid", "paid"))
+                   transition=transition("claim", "CL-7", "paid"))
     assert relay.received == []
 
 
@@ -153,7 +151,7 @@ async def test_a_refused_login_is_a_configuration_error(relay, settings, monkeyp
     pm = build("smtp", settings)
     with pytest.raises(PluginConfigurationError, match="login refused"):
         await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp"), order=order(),
-                       transition=transition("order", "SO-1001", "delivered", "delivered"))
+                       transition=transition("order", "SO-1001", "delivered"))
     assert relay.received == []
 
 
@@ -166,7 +164,7 @@ async def test_refused_recipients_map_to_permanent_or_transient(relay, settings,
     pm = build("smtp", settings)
     with pytest.raises(error) as raised:
         await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp"), order=order(),
-                       transition=transition("order", "SO-1001", "delivered", "delivered"))
+                       transition=transition("order", "SO-1001", "delivered"))
     assert EMAIL not in str(raised.value) and raised.value.__cause__ is None
 
 
@@ -174,19 +172,19 @@ async def test_an_unreachable_relay_is_transient(settings, relay):
     pm = build("smtp", {**settings, "port": 1})
     with pytest.raises(TransientError):
         await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp"), order=order(),
-                       transition=transition("order", "SO-1001", "delivered", "delivered"))
+                       transition=transition("order", "SO-1001", "delivered"))
 
 
 async def test_no_address_reaches_a_log_line(relay, settings, ledger):
     pm = build("smtp", settings)
-    event = dict(claim=claim(), transition=transition("claim", "CL-7", "opened", "opened"))
+    event = dict(claim=claim(), transition=transition("claim", "CL-7", "opened"))
     with structlog.testing.capture_logs() as logs:
         for _ in range(2):
             await run_hook(pm, "hub_claim_opened", make_ctx("notify.smtp", ledger), ledger, **event)
         relay.rcpt_reply = f"550 5.1.1 <{EMAIL}>: Recipient address rejected"
         with pytest.raises(PermanentError) as failed:
             await run_hook(pm, "hub_order_delivered", make_ctx("notify.smtp", ledger), ledger, order=order(),
-                           transition=transition("order", "SO-1001", "delivered", "delivered"))
+                           transition=transition("order", "SO-1001", "delivered"))
     assert [e["event"] for e in logs].count("notify.sent") == 2
     printed = repr(logs) + str(failed.value)
     assert EMAIL not in printed and "claims@furniture.example" not in printed and "李雷" not in printed

@@ -5,35 +5,19 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from notify_helpers import NOW, claim, claim_documents_breach, customer, order, transition
+from notify_helpers import NOW, claim, claim_documents_breach, customer, order, sample, shipped
 
 from hub import PluginConfigurationError
-from hub.core.models import ReturnSnapshot, ShipmentSnapshot
 from plugins.notify.common import CUSTOMER, INTERNAL, QuietHours, TemplateStore, build_notice, render_document
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def sample(milestone: str):
-    entity = milestone.split("_")[0]
-    c = customer("en")
-    return {
-        "order": order(),
-        "shipment": ShipmentSnapshot(ref="SH-1", order_ref="SO-1001", state="delivered", carrier="dhl",
-                                     tracking_number="JD0001", customer=c),
-        "claim": claim(),
-        "return": ReturnSnapshot(ref="RT-3", order_ref="SO-1001", type="exchange", state="completed",
-                                 reason="wrong colour", customer=c),
-        "customer": c,
-        "sla": claim_documents_breach(),
-    }[entity]
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
 @pytest.mark.parametrize(("audience", "milestone"),
                          [("customer", m) for m in sorted(CUSTOMER)] + [("internal", m) for m in sorted(INTERNAL)])
 def test_every_milestone_renders_in_each_shipped_language(audience, milestone, language):
-    notice = build_notice(milestone, sample(milestone), transition("x", "x", "e", "s"), SHANGHAI)
+    notice = build_notice(milestone, sample(milestone), None, SHANGHAI)
     rendered = TemplateStore().render_message(audience, notice, language)
     assert rendered.language == language
     assert rendered.subject and "$" not in rendered.subject + rendered.text + rendered.html
@@ -52,8 +36,9 @@ def test_ops_override_wins_and_other_templates_stay_shipped(tmp_path):
     (tmp_path / "en" / "customer" / "order_shipped.txt").write_text(
         "Subject: On its way: $order_ref\n\nCall $carrier_contact for the delivery slot.\n")
     store = TemplateStore(tmp_path)
-    notice = build_notice("order_shipped", order("en"), transition(
-        "order", "SO-1001", "shipped", "shipped", carrier_contact="Driver Zhang 021-5555"), SHANGHAI)
+    args = shipped("en", carrier_contact="Driver Zhang 021-5555")
+    notice = build_notice("order_shipped", args["order"], args["transition"], SHANGHAI,
+                          related={"shipment": args["shipment"]})
     # when / then
     assert store.render_message("customer", notice, "en").subject == "On its way: SO-1001"
     assert "Call Driver Zhang 021-5555" in store.render_message("customer", notice, "en").text

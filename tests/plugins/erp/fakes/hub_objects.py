@@ -8,12 +8,12 @@ from typing import Any
 import pluggy
 import structlog
 
-from hub.core.models import (ClaimSnapshot, CustomerSnapshot, HookContext, OrderLine, OrderSnapshot,
-                             Transition)
+from core_payloads import arguments, changed, core_arguments
 from hub.core.config import HubConfig
+from hub.core.models import ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot
 from hub.core.plugins import build_plugin_manager
 
-CUSTOMER = CustomerSnapshot(code="C001", name="Acme Trading", grade="B")
+CUSTOMER = changed(arguments("hub_order_posted")["order"].customer, code="C001", name="Acme Trading", grade="B")
 
 
 def make_ctx(plugin: str, key: str = "k1", attempt: int = 1) -> HookContext:
@@ -23,15 +23,17 @@ def make_ctx(plugin: str, key: str = "k1", attempt: int = 1) -> HookContext:
 
 def make_order(ref: str = "HUB-ORDER-1", *, product: str = "SKU-1", erp_ref: str | None = None,
                customer: CustomerSnapshot = CUSTOMER) -> OrderSnapshot:
-    return OrderSnapshot(
-        ref=ref, state="posted", customer=customer, erp_ref=erp_ref,
-        lines=(OrderLine(line_no=1, product_code=product, qty=Decimal("2"), unit_price=Decimal("12.50")),),
-        created_at=datetime(2026, 11, 20, 8, 0, tzinfo=UTC), total=Decimal("25.00"))
+    """The order the core sends with ``hub_order_posted``, under this test's ref, product and customer."""
+    core = arguments("hub_order_posted")["order"]
+    line = changed(core.lines[0], product_code=product, qty=Decimal("2"), unit_price=Decimal("12.50"), list_price=None)
+    return changed(core, ref=ref, customer=customer, erp_ref=erp_ref, lines=(line,),
+                   created_at=datetime(2026, 11, 20, 8, 0, tzinfo=UTC), total=Decimal("25.00"))
 
 
 def make_claim(ref: str = "HUB-CLAIM-1", amount: str = "80.00") -> ClaimSnapshot:
-    return ClaimSnapshot(ref=ref, order_ref="HUB-ORDER-1", kind="damage", state="approved",
-                         amount_claimed=Decimal("100.00"), amount_approved=Decimal(amount), customer=CUSTOMER)
+    core = arguments("hub_claim_approved")["claim"]
+    return changed(core, ref=ref, order_ref="HUB-ORDER-1", shipment_ref=None, kind="damage",
+                   amount_claimed=Decimal("100.00"), amount_approved=Decimal(amount), customer=CUSTOMER)
 
 
 def manager(spec: str, settings: dict[str, Any]) -> pluggy.PluginManager:
@@ -40,10 +42,7 @@ def manager(spec: str, settings: dict[str, Any]) -> pluggy.PluginManager:
 
 
 async def deliver(pm: pluggy.PluginManager, hook: str, ctx: HookContext, **kwargs: Any) -> None:
-    """Call an async lifecycle hook like the dispatcher: every implementation awaited."""
-    (entity_name, snapshot), = kwargs.items()
-    state = hook.split("_", 2)[2]
-    transition = Transition(entity=entity_name, ref=snapshot.ref, event=state, previous=None, state=state,
-                            at=ctx.now)
-    for coroutine in getattr(pm.hook, hook)(transition=transition, ctx=ctx, **kwargs):
+    """Call an async lifecycle hook like the dispatcher, with the core's arguments around this snapshot."""
+    ctx.hook = hook
+    for coroutine in getattr(pm.hook, hook)(ctx=ctx, **core_arguments(hook, kwargs)):
         await coroutine

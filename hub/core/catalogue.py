@@ -1,0 +1,217 @@
+"""The event catalogue: every lifecycle event and every lifecycle hook, read from one declaration.
+
+Events are declared with their lifecycle (``hub/core/lifecycle/*.py``: moves, guards, data model,
+meaning, example, senders); hooks below (when they fire, what else they carry, what a plugin may
+reply with ``ctx.emit``). The API's validation and ``GET /api/events``, the inbox, ``ctx.emit``,
+the generated hookspecs, ``docs/hooks.md``, ``docs/domain.md`` and the OpenAPI document read
+these tables; ``tests/core/test_catalogue.py`` fails when any of them drifts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from hub.core.errors import InvalidInput, PermanentError
+from hub.core.invalid import invalid_input
+from hub.core.lifecycle import LIFECYCLES
+from hub.core.lifecycle.table import Event, EventData, Lifecycle
+
+# ``return`` is a keyword, so return hooks take ``return_request``.
+ENTITY_ARGUMENT = {"order": "order", "shipment": "shipment", "claim": "claim",
+                   "return": "return_request", "customer": "customer"}
+SNAPSHOT_TYPE = {"order": "OrderSnapshot", "shipment": "ShipmentSnapshot", "claim": "ClaimSnapshot",
+                 "return": "ReturnSnapshot", "customer": "CustomerSnapshot"}
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One lifecycle hook: ``hub_<entity>_<state>`` (customers: ``hub_customer_<event>``)."""
+
+    name: str
+    entity: str
+    trigger: str  # the state entered (the event, for customers)
+    when: str
+    # Snapshots the hook carries beside its entity's: argument name → entity (None when absent).
+    related: tuple[str, ...] = ()
+    replies: tuple[str, ...] = ()  # "entity.event" a plugin may ctx.emit back
+
+    @property
+    def argument(self) -> str:
+        return ENTITY_ARGUMENT[self.entity]
+
+    @property
+    def argnames(self) -> tuple[str, ...]:
+        return (self.argument, *self.related, "transition", "ctx")
+
+
+_CLAIM_RELATED = ("order", "shipment")
+_HOOKS = [
+    Hook("hub_order_received", "order", "received", "An order came in (API, shop webhook, CLI), or was clarified: "
+         "review it (planning, the ERP).", replies=("order.reviewed", "order.rejected", "order.erp_recorded")),
+    Hook("hub_order_price_escalated", "order", "price_escalated",
+         "Review found prices off the price list; the salesperson and supervisor must decide."),
+    Hook("hub_order_reviewed", "order", "reviewed",
+         "Planning review passed: available quantities and back-order dates are on the lines; send the "
+         "order confirmation."),
+    Hook("hub_order_awaiting_confirmation", "order", "awaiting_confirmation",
+         "The order confirmation went to the customer; its return is awaited."),
+    Hook("hub_order_awaiting_payment", "order", "awaiting_payment",
+         "The customer returned the confirmation; deposit or payment is requested.",
+         replies=("order.deposit_received", "order.payment_received")),
+    Hook("hub_order_posted", "order", "posted",
+         "Confirmed and paid (or grade A released early): post the order to the ERP for finance approval.",
+         replies=("order.finance_approved", "order.erp_recorded")),
+    Hook("hub_order_released", "order", "released", "Finance approved; the outbound note goes to the warehouse.",
+         replies=("order.erp_recorded",)),
+    Hook("hub_order_shipped", "order", "shipped",
+         "Goods left: tell the customer with the shipment's carrier, tracking number and driver contact.",
+         related=("shipment",)),
+    Hook("hub_order_delivered", "order", "delivered", "All goods delivered; the 3-day inspection window opens."),
+    Hook("hub_order_closed", "order", "closed", "The inspection window passed and every claim ended."),
+    Hook("hub_order_cancelled", "order", "cancelled", "The order was cancelled before shipping."),
+    Hook("hub_order_rejected", "order", "rejected",
+         "The order was rejected (production impossible, special order out of range)."),
+    Hook("hub_shipment_created", "shipment", "created", "A shipment was created for an order.",
+         replies=("shipment.erp_recorded",)),
+    Hook("hub_shipment_booked", "shipment", "booked", "Carrier and tracking number are known: subscribe to tracking."),
+    Hook("hub_shipment_in_transit", "shipment", "in_transit", "The carrier has the goods moving."),
+    Hook("hub_shipment_customs", "shipment", "customs", "In clearance, delivered to the broker, or held at customs."),
+    Hook("hub_shipment_handed_off", "shipment", "handed_off",
+         "Handed to a local agent or another carrier; the proof of delivery is to be confirmed."),
+    Hook("hub_shipment_out_for_delivery", "shipment", "out_for_delivery", "With the delivery courier."),
+    Hook("hub_shipment_available_for_pickup", "shipment", "available_for_pickup",
+         "Waiting at a locker, station or service point."),
+    Hook("hub_shipment_attempt_failed", "shipment", "attempt_failed", "A delivery attempt failed."),
+    Hook("hub_shipment_exception", "shipment", "exception",
+         "Needs action: damaged, refused, lost, shortage (see substatus)."),
+    Hook("hub_shipment_returning_to_sender", "shipment", "returning_to_sender", "On its way back to the shipper."),
+    Hook("hub_shipment_returned_to_sender", "shipment", "returned_to_sender", "Back with the shipper."),
+    Hook("hub_shipment_delivered", "shipment", "delivered",
+         "Delivered to the consignee (never on a broker's or agent's signature)."),
+    Hook("hub_shipment_cancelled", "shipment", "cancelled", "The shipment was cancelled."),
+    Hook("hub_claim_opened", "claim", "opened", "A claim was opened; the claim form goes out with a 3-day deadline.",
+         related=_CLAIM_RELATED),
+    Hook("hub_claim_documents_received", "claim", "documents_received",
+         "The customer's documents are in; the departments must answer in 3 days.", related=_CLAIM_RELATED),
+    Hook("hub_claim_with_insurer", "claim", "with_insurer",
+         "Insured and above the minimum: the insurer's forms are due in 1 day.", related=_CLAIM_RELATED),
+    Hook("hub_claim_negotiating", "claim", "negotiating",
+         "Customer service and the sales manager negotiate the amount.", related=_CLAIM_RELATED),
+    Hook("hub_claim_settlement_proposed", "claim", "settlement_proposed",
+         "An amount is proposed; the claim report awaits approvals.", related=_CLAIM_RELATED),
+    Hook("hub_claim_manager_approved", "claim", "manager_approved",
+         "The customer-service manager approved; the general manager is next.", related=_CLAIM_RELATED),
+    Hook("hub_claim_approved", "claim", "approved",
+         "The general manager approved: credit note in the ERP, payment within 7 days.",
+         related=_CLAIM_RELATED, replies=("claim.erp_recorded", "claim.paid")),
+    Hook("hub_claim_paid", "claim", "paid", "Finance paid the claim; the customer is notified in writing.",
+         related=_CLAIM_RELATED),
+    Hook("hub_claim_with_legal", "claim", "with_legal", "The case was handed to legal.", related=_CLAIM_RELATED),
+    Hook("hub_claim_closed", "claim", "closed", "The claim ended (paid, withdrawn or concluded by legal).",
+         related=_CLAIM_RELATED),
+    Hook("hub_return_pending_review", "return", "pending_review",
+         "An after-sales request came in and was assigned to an agent.", related=("order",)),
+    Hook("hub_return_awaiting_customer_shipment", "return", "awaiting_customer_shipment",
+         "Approved: the customer may now send the goods back.", related=("order",)),
+    Hook("hub_return_awaiting_return_receipt", "return", "awaiting_return_receipt",
+         "The customer shipped the goods back.", related=("order",)),
+    Hook("hub_return_awaiting_exchange_shipment", "return", "awaiting_exchange_shipment",
+         "Goods received: ship the replacement or repaired unit.", related=("order",)),
+    Hook("hub_return_awaiting_refund", "return", "awaiting_refund", "Refund due: post the return to the ERP.",
+         related=("order",), replies=("return.erp_recorded", "return.refunded")),
+    Hook("hub_return_completed", "return", "completed", "The request was fulfilled.", related=("order",)),
+    Hook("hub_return_closed", "return", "closed", "The request was rejected or withdrawn.", related=("order",)),
+    Hook("hub_customer_vip_granted", "customer", "vip_granted",
+         "Sales granted VIP: congratulation letter, contact update, the departments told."),
+    Hook("hub_customer_vip_reviewed", "customer", "vip_reviewed", "The monthly review kept the VIP status."),
+    Hook("hub_customer_vip_revoked", "customer", "vip_revoked", "The monthly review revoked VIP: cancellation notice."),
+    Hook("hub_customer_grade_changed", "customer", "grade_changed", "The customer's grade (A/B/C) changed."),
+]
+LIFECYCLE_HOOKS: dict[str, Hook] = {hook.name: hook for hook in _HOOKS}
+# Customer hooks follow the event (every customer step is a letter or a notice); the others the state.
+HOOKED_BY_EVENT = frozenset({"customer"})
+
+
+def lifecycle(entity: str) -> Lifecycle:
+    return LIFECYCLES[entity]
+
+
+def event(entity: str, name: str) -> Event:
+    """The declared event; an unknown name is a 422 listing the entity's events."""
+    declared = LIFECYCLES[entity].declared
+    if name not in declared:
+        raise InvalidInput(f"{entity} has no event {name!r}; its events are: {', '.join(declared)}",
+                           field="event", errors=[{"field": "event", "message": f"unknown event {name!r}",
+                                                   "allowed": list(declared)}])
+    return declared[name]
+
+
+def parse(spec: Event, data: Any, prefix: str = "data") -> EventData:
+    """The event's data validated by its model: every bad field at once, unknown keys refused."""
+    if data is None:
+        data = {}
+    try:
+        return spec.data.model_validate(data)
+    except ValidationError as exc:
+        raise invalid_input(exc, spec.data, prefix) from exc
+
+
+def hook_entering(entity: str, state: str) -> Hook | None:
+    return LIFECYCLE_HOOKS.get(f"hub_{entity}_{state}")
+
+
+def hooks_of(entity: str, spec: Event) -> tuple[str, ...]:
+    """The hooks an event can fire: those of the states it leads into (customers: its own)."""
+    if entity in HOOKED_BY_EVENT:
+        names = [f"hub_customer_{t}" for t in (spec.records or (spec.name,))]
+    else:
+        names = [f"hub_{entity}_{m.target}" for m in spec.moves if m.target and m.target != m.source]
+        if entity == "order" and spec.name == "clarified":
+            names.append("hub_order_received")  # a clarified order is received anew
+    return tuple(n for n in dict.fromkeys(names) if n in LIFECYCLE_HOOKS)
+
+
+def check_reply(hook: str, entity: str, name: str, data: dict[str, Any]) -> None:
+    """What ``ctx.emit`` accepts: an event the hook declares as a reply, with valid data."""
+    declared = LIFECYCLE_HOOKS.get(hook)
+    if declared is None:
+        raise PermanentError(f"{hook} takes no replies: ctx.emit is for lifecycle hooks")
+    if f"{entity}.{name}" not in declared.replies:
+        allowed = ", ".join(declared.replies) or "none"
+        raise PermanentError(f"{hook} may emit only: {allowed}; not {entity}.{name}")
+    try:
+        parse(event(entity, name), data)
+    except InvalidInput as exc:
+        raise PermanentError(f"ctx.emit({entity}, {name}): {exc}") from exc
+
+
+def schema_of(spec: Event) -> dict[str, Any]:
+    return spec.data.model_json_schema()
+
+
+def describe_event(entity: str, spec: Event) -> dict[str, Any]:
+    return {"entity": entity, "event": spec.name, "meaning": spec.meaning, "sent_by": list(spec.sent_by),
+            "accepted_in": list(spec.sources),
+            "leads_to": {state: list(spec.targets(state)) for state in spec.sources},
+            "recorded_as": list(spec.records) or [spec.name], "hooks": list(hooks_of(entity, spec)),
+            "data_schema": schema_of(spec), "example": spec.example}
+
+
+def describe() -> dict[str, Any]:
+    """The catalogue as ``GET /api/events`` and ``hub events`` show it: per entity, per state."""
+    out = {}
+    for entity, lc in LIFECYCLES.items():
+        out[entity] = {
+            "initial": lc.initial, "terminal": sorted(lc.terminal),
+            "states": {state: {"accepts": list(lc.accepted(state)),
+                               "hook": (hook.name if (hook := hook_entering(entity, state)) else None)}
+                       for state in lc.states},
+            "events": {name: describe_event(entity, spec) for name, spec in lc.declared.items()},
+        }
+    return out
+
+
+def size() -> dict[str, int]:
+    return {entity: len(lc.events) for entity, lc in LIFECYCLES.items()}

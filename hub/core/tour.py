@@ -1,0 +1,194 @@
+"""A scripted tour through every lifecycle hook, on a temporary SQLite file and a fixed clock.
+
+What the core writes to its outbox on the way is what plugins receive: docs/hooks.md shows
+these payloads as examples, and plugin tests take their hook arguments from here instead of
+building snapshots by hand (``hook_arguments``).
+"""
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pluggy
+import sqlalchemy as sa
+
+from hub.core import hookspecs
+from hub.core.clock import FakeClock
+from hub.core.config import HubConfig
+from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
+from hub.core.models import TrackingEvent, TrackingUpdate
+from hub.core.outbox.payloads import rebuild
+from hub.core.plugins import build_plugin_manager
+from hub.core.service import Hub
+from hub.core.store.tables import outbox_events
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+ORDER_LINES = [{"product_code": "SOFA-3", "spec": "3-seat, grey fabric", "qty": 2, "unit_price": "4200"}]
+CONTACT = {"name": "Zhang Wei", "phone": "+86 138 0000 0000", "address": "88 Harbour Rd, Ningbo"}
+
+
+class Listener:
+    """Implements every hook, so the core writes an outbox event for each (nothing is delivered)."""
+
+
+def _listener() -> Listener:
+    pm = pluggy.PluginManager("hub")
+    pm.add_hookspecs(hookspecs)
+    for name in (n for n in vars(pm.hook) if n.startswith("hub_")):
+        args = getattr(pm.hook, name).spec.argnames
+
+        def impl(self: Any, **kwargs: Any) -> None:
+            return None
+
+        impl.__signature__ = __import__("inspect").Signature(  # type: ignore[attr-defined]
+            [__import__("inspect").Parameter("self", __import__("inspect").Parameter.POSITIONAL_OR_KEYWORD)]
+            + [__import__("inspect").Parameter(a, __import__("inspect").Parameter.POSITIONAL_OR_KEYWORD) for a in args])
+        setattr(Listener, name, hookspecs.hookimpl(specname=name)(impl))
+    return Listener()
+
+
+@asynccontextmanager
+async def tour_hub() -> AsyncIterator[tuple[Hub, FakeClock]]:
+    with tempfile.TemporaryDirectory(prefix="hub-tour-") as tmp:
+        config = HubConfig(data_dir=Path(tmp), plugins={"enabled": []}, price_list={"SOFA-3": "4000"})
+        pm = build_plugin_manager(config)
+        pm.register(_listener(), name="tour.listener")
+        clock = FakeClock(START)
+        hub = Hub(config, pm, clock=clock)
+        await hub.start()
+        try:
+            yield hub, clock
+        finally:
+            await hub.close()
+
+
+async def _orders(hub: Hub, clock: FakeClock) -> None:
+    await hub.create_customer(NewCustomer(code="C-ZHANG", name="Zhang Furniture Trading", grade="B",
+                                          email="buyer@example.cn", phone="+86 138 0000 0000", salesperson="sales-li"))
+    await hub.create_order(NewOrder(ref="SO-TOUR-1", customer_code="C-ZHANG", deposit_due=Decimal("2520"),
+                                    lines=ORDER_LINES, contact=CONTACT, promised_date="2026-03-20"), actor="sales-li")
+    steps = [("reviewed", {"lines": [{"line_no": 1, "available_qty": "2"}]}),  # 4200 against 4000: escalated
+             ("price_approved", {"approver": "sales-supervisor"}), ("confirmation_sent", {}),
+             ("confirmation_received", {}), ("deposit_received", {"amount": "2520", "reference": "BANK-0301"}),
+             ("finance_approved", {"erp_ref": "SO-2026-0042", "outbound_ref": "OUT-0042"})]
+    for event, data in steps:
+        clock.advance(hours=2)
+        await hub.apply("order", "SO-TOUR-1", event, data, actor="cs-wang")
+    clock.advance(hours=2)
+    await hub.create_shipment("SO-TOUR-1", NewShipment(
+        ref="SH-TOUR-1", carrier="dhl", tracking_number="00340434161094015902", pieces=2,
+        waybill_weight_kg=Decimal("96.5"), carrier_contact="driver Liu +86 139 0000 0000", plate="浙B12345",
+        escort="Chen Gang"), actor="warehouse-zhou")
+    for state in ("in_transit", "customs", "handed_off", "out_for_delivery", "attempt_failed",
+                  "available_for_pickup", "exception", "delivered"):
+        clock.advance(hours=3)
+        await hub.apply("shipment", "SH-TOUR-1", state, {"carrier": "dhl"} if state != "exception"
+                        else {"carrier": "dhl", "substatus": "refused"}, actor="carrier")
+    # An order cancelled, one rejected; a shipment that goes back to the sender, and one cancelled.
+    await hub.create_order(NewOrder(ref="SO-TOUR-2", customer_code="C-ZHANG", lines=ORDER_LINES, contact=CONTACT))
+    await hub.apply("order", "SO-TOUR-2", "cancelled", {"reason": "customer changed plans"}, actor="cs-wang")
+    await hub.create_order(NewOrder(ref="SO-TOUR-3", customer_code="C-ZHANG", lines=ORDER_LINES, contact=CONTACT))
+    await hub.apply("order", "SO-TOUR-3", "rejected", {"reason": "production cannot make this size"}, actor="plan-he")
+
+
+async def _second_order(hub: Hub, clock: FakeClock) -> None:
+    await hub.create_customer(NewCustomer(code="C-QIAN", name="Qian Home Store", grade="A", email="qian@example.cn"))
+    await hub.create_order(NewOrder(ref="SO-TOUR-4", customer_code="C-QIAN", lines=[{**ORDER_LINES[0], "qty": 3}],
+                                    contact=CONTACT))
+    for event, data in [("reviewed", {"lines": [{"line_no": 1, "available_qty": "3", "list_price": "4200"}]}),
+                        ("confirmation_sent", {}), ("released", {"approver": "gm-li"}),
+                        ("finance_approved", {"erp_ref": "SO-2026-0043"})]:
+        await hub.apply("order", "SO-TOUR-4", event, data, actor="cs-wang")
+    await hub.create_shipment("SO-TOUR-4", NewShipment(ref="SH-TOUR-2", carrier="dhl", tracking_number="JD0002",
+                                                       lines={1: Decimal(1)}))
+    for state in ("returning_to_sender", "returned_to_sender"):
+        clock.advance(hours=5)
+        await hub.apply("shipment", "SH-TOUR-2", state, {"carrier": "dhl"}, actor="carrier")
+    await hub.create_shipment("SO-TOUR-4", NewShipment(ref="SH-TOUR-3", lines={1: Decimal(1)}))
+    await hub.apply("shipment", "SH-TOUR-3", "cancelled", {"reason": "re-planned"}, actor="warehouse-zhou")
+    await hub.create_shipment("SO-TOUR-4", NewShipment(ref="SH-TOUR-4", carrier="dhl", tracking_number="JD0004",
+                                                       pieces=1, waybill_weight_kg=Decimal("40"), lines={1: Decimal(1)}))
+    # Carrier data as a plugin reports it: a damaged parcel opens a case; a heavier reading flags the shipment.
+    await hub.record_tracking(TrackingUpdate(carrier="dhl", tracking_number="JD0004", reported_weight_kg=Decimal("55"),
+                                             events=(TrackingEvent(occurred_at=clock.now(), state="exception",
+                                                                   substatus="lost", code="LOST",
+                                                                   description="Shipment lost"),)))
+
+
+async def _claims(hub: Hub, clock: FakeClock) -> None:
+    await hub.open_claim(NewClaim(ref="CL-TOUR-1", order_ref="SO-TOUR-1", shipment_ref="SH-TOUR-1", kind="damage",
+                                  insured=True, amount_claimed=Decimal("800"), description="torn armrest"))
+    for event, data in [("documents_received", {"amount_claimed": "800", "documents": ["loss_evidence_photos"]}),
+                        ("departments_answered", {}), ("insurer_decided", {"amount": "750"}),
+                        ("manager_approved", {"approver": "cs-manager-zhao"}), ("gm_approved", {"approver": "gm-li"}),
+                        ("paid", {"reference": "PAY-0042"}), ("closed", {})]:
+        clock.advance(hours=6)
+        await hub.apply("claim", "CL-TOUR-1", event, data, actor="cs-wang")
+    await hub.open_claim(NewClaim(ref="CL-TOUR-2", order_ref="SO-TOUR-1", kind="shortage", amount_claimed=Decimal("300")))
+    for event, data in [("documents_received", {}), ("departments_answered", {}),
+                        ("handed_to_legal", {"reason": "no agreement"}), ("closed", {})]:
+        await hub.apply("claim", "CL-TOUR-2", event, data, actor="cs-wang")
+    await hub.open_claim(NewClaim(ref="CL-TOUR-3", order_ref="SO-TOUR-1", kind="damage", amount_claimed=Decimal("100")))
+    for event, data in [("documents_received", {}), ("departments_answered", {}), ("withdrawn", {})]:
+        await hub.apply("claim", "CL-TOUR-3", event, data, actor="cs-wang")
+
+
+async def _returns(hub: Hub, clock: FakeClock) -> None:
+    checks = {"serial_match": True, "seal_intact": True, "liquid_marks": False, "missing_parts": False,
+              "unauthorised_repair": False, "data_loss_acknowledged": True}
+    await hub.request_return(NewReturn(ref="RT-TOUR-1", order_ref="SO-TOUR-1", type="return_refund", line_no=1,
+                                       reason="colour differs", address=CONTACT["address"], amount=Decimal("4200")))
+    for event, data in [("approved", {}), ("customer_shipped", {"carrier": "sf", "tracking_number": "SF1001"}),
+                        ("goods_received", {}), ("refunded", {"amount": "4200"})]:
+        clock.advance(hours=4)
+        await hub.apply("return", "RT-TOUR-1", event, data, actor="agent-1")
+    await hub.request_return(NewReturn(ref="RT-TOUR-2", order_ref="SO-TOUR-1", type="repair", line_no=1,
+                                       reason="armrest loose", address=CONTACT["address"], checklist=checks))
+    for event, data in [("approved", {}), ("customer_shipped", {}), ("goods_received", {}),
+                        ("exchange_shipped", {"carrier": "sf", "tracking_number": "SF1002"})]:
+        await hub.apply("return", "RT-TOUR-2", event, data, actor="agent-1")
+    await hub.request_return(NewReturn(ref="RT-TOUR-3", order_ref="SO-TOUR-1", type="refund", reason="changed mind"))
+    await hub.apply("return", "RT-TOUR-3", "rejected", {"reason": "outside the return period"}, actor="agent-1")
+
+
+async def _customers_and_time(hub: Hub, clock: FakeClock) -> None:
+    for event, data in [("grade_changed", {"grade": "A"}), ("vip_granted", {}),
+                        ("vip_review", {"monthly_volume": "125000", "threshold": "100000"}),
+                        ("vip_review", {"monthly_volume": "900", "threshold": "100000"})]:
+        await hub.apply("customer", "C-ZHANG", event, data, actor="sales-li")
+    await hub.apply("order", "SO-TOUR-1", "inspection_passed", {}, actor="cs-wang")
+    await hub.create_order(NewOrder(ref="SO-TOUR-5", customer_code="C-QIAN", lines=ORDER_LINES, contact=CONTACT))
+    clock.advance(days=3)  # nobody sent SO-TOUR-5's confirmation: its time rule breaches
+    await hub.fire_due_timers()
+
+
+async def run_tour(hub: Hub, clock: FakeClock) -> None:
+    await _orders(hub, clock)
+    await _second_order(hub, clock)
+    await _claims(hub, clock)
+    await _returns(hub, clock)
+    await _customers_and_time(hub, clock)
+
+
+async def tour_payloads() -> dict[str, dict[str, Any]]:
+    """The first outbox payload the tour produced for each hook, as stored (JSON)."""
+    async with tour_hub() as (hub, clock):
+        await run_tour(hub, clock)
+        async with hub.engine.connect() as conn:
+            rows = (await conn.execute(sa.select(outbox_events.c.hook, outbox_events.c.payload)
+                                       .order_by(outbox_events.c.created_at, outbox_events.c.hook))).all()
+    out: dict[str, dict[str, Any]] = {}
+    for hook, payload in rows:
+        out.setdefault(hook, payload)
+    return out
+
+
+async def hook_arguments(hook: str) -> dict[str, Any]:
+    """The keyword arguments the dispatcher would pass to ``hook`` (ctx aside), rebuilt from the tour."""
+    payloads = await tour_payloads()
+    return rebuild(payloads[hook])
