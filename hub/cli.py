@@ -1,4 +1,4 @@
-"""The `hub` command: serve, worker, demo, plugins, config check, handoffs, inbound, db upgrade and prune."""
+"""The `hub` command: serve, worker, demo, plugins, events, config check, handoffs, inbound, db upgrade and prune."""
 from __future__ import annotations
 
 import argparse
@@ -80,6 +80,27 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     for p in plugins:
         mark = "enabled " if p["enabled"] else "        "
         print(f"{mark} {p['name']:<20} {p['kind']:<8} {p['description']}")
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """The event catalogue: per entity and state, the events it accepts (``--json``: with data schemas)."""
+    from hub.core import catalogue
+    described = catalogue.describe()
+    chosen = {args.entity: described[args.entity]} if args.entity else described
+    if args.json:
+        print(json.dumps(chosen, indent=2, ensure_ascii=False, default=str))
+        return 0
+    for entity, lc in chosen.items():
+        print(f"{entity}  (starts {lc['initial']}; final: {', '.join(lc['terminal']) or 'none'})")
+        for state, info in lc["states"].items():
+            print(f"  {state:<28} accepts: {', '.join(info['accepts']) or '-'}")
+        print("  events:")
+        for name, event in lc["events"].items():
+            fields = ", ".join(f for f in event["data_schema"].get("properties", {}) if f != "note") or "-"
+            print(f"    {name:<28} data: {fields:<40} sent by: {', '.join(event['sent_by'])}")
+            print(f"    {'':<28} {event['meaning']}")
+        print()
     return 0
 
 
@@ -243,6 +264,10 @@ def parser() -> argparse.ArgumentParser:
     plugins = sub.add_parser("plugins", help="installed plugins and their settings")
     plugins.add_argument("--json", action="store_true")
     plugins.set_defaults(func=cmd_plugins)
+    events = sub.add_parser("events", help="the event catalogue: what each state accepts, with what data")
+    events.add_argument("entity", nargs="?", choices=["order", "shipment", "claim", "return", "customer"])
+    events.add_argument("--json", action="store_true", help="everything GET /api/events answers")
+    events.set_defaults(func=cmd_events)
     config = sub.add_parser("config", help="configuration")
     config.add_argument("action", choices=["check"])
     config.set_defaults(func=cmd_config_check)

@@ -1,7 +1,6 @@
 """Request shapes of the API that are not domain inputs: events, filters. The OpenAPI document reads them."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,11 +26,11 @@ class EventInput(Body):
     data: dict[str, Any] = Field(default_factory=dict, description="The event's data, e.g. an amount.")
 
 
-class VipReview(Body):
-    """Data of the customer event ``vip_review``: the month's volume against the threshold."""
+class EventCatalogueFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
-    monthly_volume: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
-    threshold: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    entity: Literal["order", "shipment", "claim", "return", "customer"] | None = Field(
+        None, description="Only this entity's lifecycle.")
 
 
 class Query(BaseModel):

@@ -1,10 +1,18 @@
 """JSON schemas of the API's responses (the requests' come from the pydantic inputs).
 
-Views are open objects (``additionalProperties``) listing the fields a client may rely on.
+An entity's view and list rows are its table's row, so their schemas are derived from the table
+definitions (``rows``): a column added to a table is documented without anyone remembering to, and
+``tests/web/test_web_response_schemas.py`` checks real answers against them, key for key.
 """
 from __future__ import annotations
 
 from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core.lifecycle import LIFECYCLES
+from hub.core.store import tables as t
+from hub.core.store.types import Money, UTCDateTime
 
 STRING_OR_NULL = {"type": ["string", "null"]}
 OBJECTS = {"type": "array", "items": {"type": "object"}}
@@ -23,28 +31,97 @@ INBOUND_FIELDS = {"id": {"type": "integer"}, "source": {"type": "string"}, "dedu
                   "ordering_key": STRING_OR_NULL}
 
 
-def _view(key: str, **extra: Any) -> dict[str, Any]:
-    properties = {key: {"type": "string"}, "open_timers": TIMERS, "timeline": TIMELINE, "handoffs": HANDOFFS,
-                  **extra}
-    return {"type": "object", "required": list(properties), "properties": properties}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+# JSON columns whose shape the API promises; any other JSON column is documented as any JSON value.
+JSON_SHAPES: dict[tuple[str, str], dict[str, Any]] = {
+    ("orders", "contact"): {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
+    ("orders", "lines"): {"type": "array", "items": {"$ref": "#/components/schemas/OrderLineRow"}},
+    ("orders", "missing_fields"): STRINGS, ("orders", "price_mismatches"): {"type": "array", "items": {"type": "integer"}},
+    ("orders", "special"): {"type": ["object", "null"]},
+    ("shipments", "flags"): STRINGS, ("shipments", "milestones"): STRINGS,
+    ("shipments", "lines"): {"type": "object", "additionalProperties": {"type": "string"},
+                             "description": "line_no → quantity carried."},
+    ("returns", "details"): {"type": "object"}, ("cases", "facts"): STRINGS, ("timeline", "data"): {"type": "object"},
+}
+
+
+def _column(table: sa.Table, column: sa.Column) -> dict[str, Any]:
+    if (table.name, column.name) in JSON_SHAPES:
+        schema = dict(JSON_SHAPES[table.name, column.name])
+    elif isinstance(column.type, Money):
+        schema = {"type": "string", "format": "decimal"}
+    elif isinstance(column.type, UTCDateTime):
+        schema = {"type": "string", "format": "date-time"}
+    elif isinstance(column.type, sa.Date):
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(column.type, sa.Boolean):
+        schema = {"type": "boolean"}
+    elif isinstance(column.type, sa.Integer):
+        schema = {"type": "integer"}
+    elif isinstance(column.type, sa.JSON):
+        schema = {}
+    else:
+        schema = {"type": "string"}
+    if column.nullable and "type" in schema:
+        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        schema["type"] = list(dict.fromkeys([*kinds, "null"]))
+    return schema
+
+
+def row(table: sa.Table, **extra: Any) -> dict[str, Any]:
+    """A table row as the API answers it: every column, plus ``extra`` properties."""
+    properties = {c.name: _column(table, c) for c in table.columns}
+    properties.update(extra)
+    return {"type": "object", "additionalProperties": False, "required": list(properties),
+            "properties": properties}
+
+
+def _entity_state(entity: str) -> dict[str, Any]:
+    return {"enum": list(LIFECYCLES[entity].states)}
+
+
+def _view(table: sa.Table, entity: str, **extra: Any) -> dict[str, Any]:
+    schema = row(table, open_timers=TIMERS, timeline=TIMELINE, handoffs=HANDOFFS,
+                 allowed_events={"type": "array", "items": {"enum": list(LIFECYCLES[entity].events)},
+                                 "description": "The events the current state accepts (a guard may still "
+                                                "refuse one: the 409 says why)."}, **extra)
+    schema["properties"]["standing" if entity == "customer" else "state"] = _entity_state(entity)
+    return schema
+
+
+def _page(name: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["items", "limit", "offset"], "additionalProperties": False,
+            "properties": {"items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}},
+                           "limit": {"type": "integer"}, "offset": {"type": "integer"}}}
+
+
+def _rows_of(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}
+
+
+ORDER_LINE = {"type": "object", "required": ["line_no", "product_code", "qty", "unit_price"], "properties": {
+    "line_no": {"type": "integer"}, "product_code": {"type": "string"}, "spec": {"type": "string"},
+    "qty": {"type": "string"}, "unit_price": {"type": "string"}, "category": {"type": "string"},
+    "list_price": STRING_OR_NULL, "available_qty": STRING_OR_NULL, "back_order_qty": {"type": "string"},
+    "back_order_eta": STRING_OR_NULL, "shipped_qty": {"type": "string"}}}
+HANDOFF_SUMMARY = {"type": "object", "additionalProperties": False,
+                   "required": ["id", "plugin", "hook", "state", "attempts", "next_attempt_at", "last_error",
+                                "error_class", "entity", "ref", "updated_at"],
+                   "properties": {"id": {"type": "integer"}, "plugin": {"type": "string"}, "hook": {"type": "string"},
+                                  "state": {"type": "string"}, "attempts": {"type": "integer"},
+                                  "next_attempt_at": DATE_TIME, "last_error": STRING_OR_NULL,
+                                  "error_class": STRING_OR_NULL, "entity": {"type": "string"},
+                                  "ref": {"type": "string"}, "updated_at": DATE_TIME}}
 
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": {"type": "object", "required": ["error"],
               "properties": {"error": {"type": "string"}, "field": STRING_OR_NULL,
                              "state": {"type": "string", "description": "The entity's state, on 409."}}},
-    "TimelineEntry": {"type": "object", "required": ["entity", "ref", "event", "actor", "at"],
-                      "properties": {"entity": {"type": "string"}, "ref": {"type": "string"},
-                                     "event": {"type": "string"}, "previous": STRING_OR_NULL,
-                                     "state": STRING_OR_NULL, "actor": {"type": "string"},
-                                     "data": {"type": "object"}, "at": {"type": "string", "format": "date-time"}}},
-    "Timer": {"type": "object", "required": ["rule", "entity", "ref", "due_at", "state"],
-              "properties": {"rule": {"type": "string"}, "entity": {"type": "string"}, "ref": {"type": "string"},
-                             "due_at": {"type": "string", "format": "date-time"}, "state": {"type": "string"}}},
-    "HandoffSummary": {"type": "object", "required": ["id", "plugin", "hook", "state", "attempts"],
-                       "properties": {"id": {"type": "integer"}, "plugin": {"type": "string"},
-                                      "hook": {"type": "string"}, "state": {"type": "string"},
-                                      "attempts": {"type": "integer"}, "last_error": STRING_OR_NULL}},
+    "TimelineEntry": row(t.timeline),
+    "Timer": row(t.timers),
+    "HandoffSummary": HANDOFF_SUMMARY,
+    "OrderLineRow": ORDER_LINE,
     "Handoff": {"type": "object", "required": ["id", "event_id", "plugin", "hook", "state", "attempts", "entity",
                                                "ref", "actions"],
                 "properties": {"id": {"type": "integer"}, "event_id": {"type": "string"},
@@ -84,16 +161,25 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                          "description": "Handoffs by state: pending, failed, running, dead."}}}}}},
     "InboundRetried": {"type": "object", "required": ["retried"],
                        "properties": {"retried": {"type": "integer", "minimum": 0}}},
-    "Customer": {"type": "object", "required": ["code", "name", "grade", "standing"],
-                 "properties": {"code": {"type": "string"}, "name": {"type": "string"},
-                                "grade": {"enum": ["A", "B", "C"]}, "standing": {"type": "string"}}},
-    "OrderView": _view("ref", state={"type": "string"}, customer={"$ref": "#/components/schemas/Customer"},
-                       lines=OBJECTS, shipments=OBJECTS, claims=OBJECTS, returns=OBJECTS),
-    "ShipmentView": _view("ref", state={"type": "string"}, order_ref={"type": "string"}),
-    "ClaimView": _view("ref", state={"type": "string"}, order_ref={"type": "string"},
-                       documents_due_at={"type": ["string", "null"], "format": "date-time"}),
-    "ReturnView": _view("ref", state={"type": "string"}, order_ref={"type": "string"}),
-    "CustomerView": _view("code", standing={"type": "string"}, grade={"enum": ["A", "B", "C"]}),
+    "Customer": row(t.customers),
+    "Order": row(t.orders), "Shipment": row(t.shipments), "Claim": row(t.claims), "Return": row(t.returns),
+    "Case": row(t.cases),
+    "OrderView": _view(t.orders, "order", customer={"$ref": "#/components/schemas/Customer"},
+                       shipments=_rows_of("Shipment"), claims=_rows_of("Claim"), returns=_rows_of("Return"),
+                       cases=_rows_of("Case")),
+    "ShipmentView": _view(t.shipments, "shipment"),
+    "ClaimView": _view(t.claims, "claim"),
+    "ReturnView": _view(t.returns, "return"),
+    "CustomerView": _view(t.customers, "customer"),
+    "OrderPage": _page("Order"), "ShipmentPage": _page("Shipment"), "ClaimPage": _page("Claim"),
+    "ReturnPage": _page("Return"), "CustomerPage": _page("Customer"),
+    "Catalogue": {"type": "object", "description": "Per entity: states (what each accepts, the hook entering "
+                  "it) and events (meaning, senders, moves, data schema, example).",
+                  "additionalProperties": {"type": "object", "required": ["initial", "terminal", "states", "events"],
+                                           "properties": {"initial": {"type": "string"},
+                                                          "terminal": STRINGS,
+                                                          "states": {"type": "object"},
+                                                          "events": {"type": "object"}}}},
     "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
     "Readiness": {"type": "object", "required": ["status", "problems"],
                   "properties": {"status": {"enum": ["ready", "not ready"]},

@@ -8,8 +8,9 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hub.core.domain.inputs import NewShipment
-from hub.web import api, api_handoffs, api_inbound, api_plugins, health, webhooks
+from hub.web import api, api_events, api_handoffs, api_inbound, api_plugins, health, webhooks
 from hub.web import api_models as m
+from hub.web.event_schemas import event_body
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HANDOFF_ID = r"{id:\d{1,18}}"  # bounded: a longer number is no handoff, and would overflow the column
@@ -39,11 +40,13 @@ def _entity_routes(kind: api.Kind) -> list[Route]:
                           {201: created, 404: "Error", 409: "Error"}, tag, body=kind.new,
                           headers=("Idempotency-Key", "X-Actor")))
     rows += [
-        Route("GET", base, api.lister(kind), f"List {kind.plural}", {200: "Page"}, tag, query=kind.filter),
+        Route("GET", base, api.lister(kind), f"List {kind.plural}", {200: f"{name.capitalize()}Page"}, tag,
+              query=kind.filter),
         Route("GET", f"{base}/{{{key}}}", api.shower(kind), f"Show a {name} with its timeline, open timers and "
               "handoffs", {200: f"{name.capitalize()}View", 404: "Error"}, tag),
-        Route("POST", f"{base}/{{{key}}}/events", api.mover(kind), f"Apply a lifecycle event to a {name}",
-              {200: "Transition", 404: "Error", 409: "Error"}, tag, body=m.EventInput, headers=("X-Actor",)),
+        Route("POST", f"{base}/{{{key}}}/events", api.mover(kind), f"Apply a lifecycle event to a {name}: "
+              "the body is one of its events (GET /api/events says which state accepts which)",
+              {200: "Transition", 404: "Error", 409: "Error"}, tag, body=event_body(name), headers=("X-Actor",)),
     ]
     return rows
 
@@ -58,6 +61,9 @@ def route_table() -> list[Route]:
               "acknowledged", {200: "Receipt", 202: "Accepted", 400: "Error", 401: "Error", 404: "Error",
                                413: "Error", 429: "Error", 503: "Error"}, "webhooks", public=True),
         Route("GET", "/api/openapi.json", health.openapi, "This document", {200: "Document"}, "ops"),
+        Route("GET", "/api/events", api_events.list_events, "The event catalogue: per entity and state, the "
+              "events accepted, with their data schema, meaning and an example", {200: "Catalogue"},
+              "events", query=m.EventCatalogueFilter),
     ]
     for kind in api.KINDS.values():
         rows += _entity_routes(kind)

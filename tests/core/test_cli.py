@@ -60,3 +60,14 @@ def test_handoffs_list_retry_discard_from_the_cli(tmp_path: Path):
     assert "done" in run_cli("handoffs", "list", env=env).stdout
     refused = run_cli("handoffs", "discard", str(listed[0]["id"]), env=env)
     assert refused.returncode == 1 and "does not accept event 'discard'" in refused.stderr
+
+
+def test_hub_events_lists_what_each_state_accepts_and_the_json_is_the_apis(capsys):
+    from hub.cli import main
+    from hub.core import catalogue
+    assert main(["events", "order"]) == 0
+    text = capsys.readouterr().out
+    assert "received                     accepts: clarified, reviewed, cancelled, rejected, erp_recorded" in text
+    assert "deposit_received" in text and "data: amount, reference" in text
+    assert main(["events", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(catalogue.describe(), default=str))

@@ -188,3 +188,40 @@ async def test_no_address_reaches_a_log_line(relay, settings, ledger):
     assert [e["event"] for e in logs].count("notify.sent") == 2
     printed = repr(logs) + str(failed.value)
     assert EMAIL not in printed and "claims@furniture.example" not in printed and "李雷" not in printed
+
+
+async def test_the_shipped_letter_of_an_order_shipped_through_the_api_names_its_carrier(
+        relay, settings, aiohttp_client, tmp_path):
+    # given a hub with only the SMTP notifier, and an order released through the API
+    from hub.app import create_app
+    from hub.core.config import HubConfig
+    from hub.core.runtime import Runtime
+    from hub.web import keys
+
+    config = HubConfig(data_dir=tmp_path, plugins={"enabled": ["notify.smtp"], "notify.smtp": settings})
+    app = create_app(config, run_background=False)
+    client = await aiohttp_client(app)
+    auth = {"Authorization": f"Bearer {(tmp_path / 'admin-token').read_text().strip()}"}
+    order = {"ref": "SO-MAIL-1", "customer": {"code": "C-MAIL", "name": "Mail Buyer", "grade": "B",
+                                              "language": "en", "email": EMAIL},
+             "lines": [{"product_code": "SOFA-3", "spec": "3-seat", "qty": 2, "unit_price": "4200"}],
+             "contact": {"name": "Li Lei", "phone": "+86 138 0000 0001", "address": "1 Harbour Rd"}}
+    assert (await client.post("/api/orders", json=order, headers=auth)).status == 201
+    for event, data in [("reviewed", {"lines": [{"line_no": 1, "available_qty": "2"}]}), ("confirmation_sent", {}),
+                        ("confirmation_received", {}), ("deposit_received", {"amount": "100"}),
+                        ("finance_approved", {"erp_ref": "SO-2026-9"})]:
+        reply = await client.post("/api/orders/SO-MAIL-1/events", json={"event": event, "data": data}, headers=auth)
+        assert reply.status == 200, await reply.text()
+    # when the warehouse books the shipment with the carrier's details
+    reply = await client.post("/api/orders/SO-MAIL-1/shipments", headers=auth, json={
+        "ref": "SH-MAIL-1", "carrier": "SF Express", "tracking_number": "SF7654321",
+        "carrier_contact": "Driver Wang 139-0000-1111", "plate": "浙B12345"})
+    assert reply.status == 201
+    await Runtime(app[keys.HUB], inline_tries=1).settle()
+    # then the customer's letter, received by the real SMTP server, says who brings the goods
+    shipped_mail = [m for _, m in relay.received if "SO-MAIL-1" in m["Subject"]]
+    assert len(shipped_mail) == 1
+    text = shipped_mail[0].get_body(("plain",)).get_content()
+    assert "Carrier: SF Express" in text and "Tracking number: SF7654321" in text
+    assert "Driver / carrier contact: Driver Wang 139-0000-1111" in text
+    assert ": -" not in text
