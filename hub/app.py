@@ -43,8 +43,7 @@ def create_app(config: HubConfig, *, hub: Hub | None = None, clock: Clock | None
     app[keys.SOURCES] = webhook_sources(config, hub.pm)
     add_routes(app, route_table())
     app[keys.OPENAPI] = document_bytes()
-    app.cleanup_ctx.extend([resources.database, resources.http_session, resources.plugins,
-                            resources.ingest_writer])
+    app.cleanup_ctx.extend([resources.database, resources.plugins, resources.ingest_writer])
     if run_background:
         app.cleanup_ctx.append(resources.background)
     return app

@@ -29,6 +29,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from hub.core.plugin_host import PluginHost
     from hub.core.runtime import Runtime
     from hub.core.service import Hub
 
@@ -37,19 +38,21 @@ def cmd_worker(args: argparse.Namespace) -> int:
     async def run() -> None:
         hub = Hub(config, build_plugin_manager(config))
         await hub.start()
-        runtime = Runtime(hub)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         loop.add_signal_handler(signal.SIGUSR1, _dump_tasks)
         try:
-            if args.once:
-                await runtime.settle()
-            else:
-                print(f"hub worker {runtime.dispatcher.owner} on {hub.engine.url.render_as_string()}",
-                      file=sys.stderr)
-                await runtime.run(stop)
+            # The same plugin start-up, HTTP session and timeouts as hub serve.
+            async with PluginHost(hub) as host:
+                runtime = Runtime(hub, host=host)
+                if args.once:
+                    await runtime.settle()
+                else:
+                    print(f"hub worker {runtime.dispatcher.owner} on {hub.engine.url.render_as_string()}",
+                          file=sys.stderr)
+                    await runtime.run(stop)
         finally:
             await hub.close()
 

@@ -12,6 +12,7 @@ from hub.core.clock import FakeClock
 from hub.core.config import HubConfig
 from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewShipment
 from hub.core.outbox.admin import list_handoffs
+from hub.core.plugin_host import PluginHost
 from hub.core.plugins import build_plugin_manager
 from hub.core.queries import order_timeline
 from hub.core.runtime import Runtime
@@ -36,9 +37,9 @@ async def run_demo(out: Any, data_dir: Path | None = None) -> dict[str, Any]:
         clock = FakeClock()
         hub = Hub(config, build_plugin_manager(config), clock=clock)
         await hub.start()
-        runtime = Runtime(hub, inline_tries=1)
         try:
-            return await _walk(hub, runtime, clock, out)
+            async with PluginHost(hub) as host:
+                return await _walk(hub, Runtime(hub, host=host, inline_tries=1), clock, out)
         finally:
             await hub.close()
 

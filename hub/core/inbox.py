@@ -29,6 +29,7 @@ from hub.core.domain.tracking import record_tracking
 from hub.core.errors import HubError
 from hub.core.logging import get_logger
 from hub.core.models import TrackingUpdate
+from hub.core.plugin_host import call_sync, impl_of
 from hub.core.outbox.claim import POSTGRES_PLAN
 from hub.core.store.db import begin
 from hub.core.store.tables import inbound_events
@@ -69,11 +70,10 @@ class Outcomes:
 def parse_webhook(pm: pluggy.PluginManager, source: str, headers: dict[str, str],
                   body: bytes) -> list[TrackingUpdate]:
     """A plugin source's request as tracking updates (its ``hub_webhook_parse``); raises on bad data."""
-    impl = next((i for i in pm.hook.hub_webhook_parse.get_hookimpls() if i.plugin_name == source), None)
+    impl = impl_of(pm, "hub_webhook_parse", source)
     if impl is None:
         return []
-    kwargs = {"source": source, "headers": headers, "body": body}
-    return list(impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames}) or ())
+    return list(call_sync(impl, source=source, headers=headers, body=body) or ())
 
 
 class Inbox:

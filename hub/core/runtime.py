@@ -18,6 +18,7 @@ from hub.core.inbox import Inbox
 from hub.core.logging import get_logger
 from hub.core.models import HookContext
 from hub.core.outbox.dispatcher import Dispatcher
+from hub.core.plugin_host import PluginHost, call, call_sync, impl_of
 from hub.core.service import Hub
 from hub.core.store.tables import shipments
 
@@ -28,16 +29,18 @@ def registered_carriers(hub: Hub) -> dict[str, str]:
     """Carrier code → the plugin that tracks it (``hub_register_carriers``)."""
     carriers: dict[str, str] = {}
     for impl in hub.pm.hook.hub_register_carriers.get_hookimpls():
-        impl.function(register=lambda code, _p=impl.plugin_name: carriers.setdefault(code, _p))
+        call_sync(impl, register=lambda code, _p=impl.plugin_name: carriers.setdefault(code, _p))
     return carriers
 
 
 class Runtime:
-    def __init__(self, hub: Hub, *, http: Any = None, inline_tries: int = 3) -> None:
+    """The background work; ``host`` is the process's PluginHost (its HTTP session goes to every call)."""
+
+    def __init__(self, hub: Hub, *, host: PluginHost | None = None, http: Any = None, inline_tries: int = 3) -> None:
         self.hub = hub
-        self.http = http
+        self.http = host.http if host is not None else http
         self.dispatcher = Dispatcher(hub.engine, hub.pm, hub.config, hub.clock.now, hub.apply_followups,
-                                     http=http, inline_tries=inline_tries)
+                                     http=self.http, inline_tries=inline_tries)
         self.carriers = registered_carriers(hub)
         self.inbox = Inbox(hub, on_applied=self.dispatcher.nudge)
         self.inbox_nudge = asyncio.Event()
@@ -99,20 +102,15 @@ class Runtime:
             await tx.conn.execute(shipments.update().where(shipments.c.ref == ref).values(last_polled_at=tx.now))
             snap = shipment_snapshot(row, await customer_of_order(tx, row["order_ref"]))
         plugin = self.carriers.get(row["carrier"] or "")
-        impl = next((i for i in self.hub.pm.hook.hub_tracking_poll.get_hookimpls() if i.plugin_name == plugin), None)
+        impl = impl_of(self.hub.pm, "hub_tracking_poll", plugin)
         if impl is None:
             return
         ctx = HookContext(idempotency_key=f"poll:{ref}", attempt=1, delivery_id=0, event_id="", plugin=plugin,
                           log=log.bind(plugin=plugin), now=self.hub.clock.now(), http=self.http,
                           data_dir=self.hub.config.data_dir)
-        call = impl.function(**{k: v for k, v in {"shipment": snap, "ctx": ctx}.items() if k in impl.argnames})
         try:  # a carrier that never answers costs one poll, not the polling loop
-            update = await asyncio.wait_for(call, self.dispatcher.timeout_for(plugin))
-        except TimeoutError:
-            log.warning("tracking.poll_failed", plugin=plugin, error_class="CallTimedOut",
-                        error=f"no answer within {self.dispatcher.timeout_for(plugin):g} s")
-            return
-        except PluginError as exc:
+            update = await call(impl, self.dispatcher.timeout_for(plugin), shipment=snap, ctx=ctx)
+        except PluginError as exc:  # CallTimedOut included
             log.warning("tracking.poll_failed", plugin=plugin, error_class=type(exc).__name__, error=str(exc)[:300])
             return
         if update is not None:

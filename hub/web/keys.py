@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import aiohttp
 from aiohttp import web
 
 from hub.core.config import HubConfig
+from hub.core.plugin_host import PluginHost
 from hub.core.service import Hub
 from hub.web.auth import AdminToken
 from hub.web.ingest import IngestWriter
@@ -24,7 +24,7 @@ class Readiness:
 
 CONFIG = web.AppKey("config", HubConfig)
 HUB = web.AppKey("hub", Hub)
-HTTP = web.AppKey("http", aiohttp.ClientSession)
+PLUGIN_HOST = web.AppKey("plugin_host", PluginHost)  # its .http is the shared client session
 INGEST = web.AppKey("ingest", IngestWriter)
 METRICS = web.AppKey("metrics", Metrics)
 TOKEN = web.AppKey("admin_token", AdminToken)

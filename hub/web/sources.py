@@ -25,6 +25,7 @@ from hub.core.errors import InvalidInput, WebhookRejected
 from hub.core.inbox import ORDERS_SOURCE, parse_webhook
 from hub.core.logging import get_logger
 from hub.core.models import WebhookReceipt
+from hub.core.plugin_host import call
 from hub.web.jsonio import invalid
 from hub.web.signatures import StandardWebhookVerifier
 
@@ -107,10 +108,7 @@ def check_order_message(body: bytes) -> str | None:
 def plugin_source(name: str, impl: pluggy.HookImpl, pm: pluggy.PluginManager,
                   timeout_s: float = 10.0) -> WebhookSource:
     async def check(headers: dict[str, str], body: bytes, now: float) -> WebhookReceipt:
-        kwargs = {"source": name, "headers": headers, "body": body}
-        result = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        if inspect.isawaitable(result):
-            result = await result
+        result = await call(impl, None, source=name, headers=headers, body=body)  # its timeout: receipt()
         receipt = result if isinstance(result, WebhookReceipt) else WebhookReceipt()
         if receipt.reply_status >= 300:
             return receipt  # a handshake or a reply the plugin chose: nothing to parse

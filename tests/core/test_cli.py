@@ -38,7 +38,8 @@ def test_handoffs_list_retry_discard_from_the_cli(tmp_path: Path):
     plugin = "hub_test_plugins:RECORDER"
     (tmp_path / "hub.toml").write_text(
         f'data_dir = "{tmp_path}"\n[plugins]\nenabled = ["{plugin}"]\n[plugins."{plugin}"]\n'
-        f'calls_file = "{tmp_path / "calls.jsonl"}"\nfail_times = 1\nfailure = "permanent"\n')
+        f'calls_file = "{tmp_path / "calls.jsonl"}"\nfail_times = 1\nfailure = "permanent"\n'
+        f'lifecycle_file = "{tmp_path / "lifecycle.txt"}"\n')
     env = {**os.environ, "HUB_CONFIG": str(tmp_path / "hub.toml"), "PYTHONPATH": str(support)}
     assert run_cli("db", "upgrade", env=env).returncode == 0
     # given an order whose handoff dead-letters
@@ -51,6 +52,11 @@ def test_handoffs_list_retry_discard_from_the_cli(tmp_path: Path):
               "    await h.close()\nasyncio.run(main())\n")
     assert subprocess.run([sys.executable, "-c", script], env=env, timeout=60).returncode == 0
     assert run_cli("worker", "--once", env=env).returncode == 0
+    # the worker runs plugins as hub serve does: started, with the shared HTTP session, then stopped
+    stages = [line.split()[0::2] for line in (tmp_path / "lifecycle.txt").read_text().splitlines()]
+    assert stages == [["startup", "http=True"], ["shutdown", "http=True"]]
+    calls = [json.loads(line) for line in (tmp_path / "calls.jsonl").read_text().splitlines()]
+    assert [c["http"] for c in calls] == [True]
     listed = json.loads(run_cli("handoffs", "list", "--state", "dead", "--json", env=env).stdout)
     assert [(h["hook"], h["state"]) for h in listed] == [("hub_order_received", "dead")]
     # when ops retry it, it goes through; a done handoff cannot be discarded

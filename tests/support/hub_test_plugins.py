@@ -25,6 +25,7 @@ class RecorderSettings(PluginSettings):
     failure: Literal["transient", "permanent", "deferred", "crash"] = "transient"
     block_first_call_seconds: float = Field(0, description="Hang on the first call (to be killed).")
     started_file: Path | None = None
+    lifecycle_file: Path | None = Field(None, description="hub_startup / hub_shutdown, one line each.")
 
 
 class Recorder:
@@ -42,7 +43,7 @@ class Recorder:
         count = len(self._calls())
         with s.calls_file.open("a") as out:
             out.write(json.dumps({"hook": hook, "ref": order.ref, "key": ctx.idempotency_key,
-                                  "attempt": ctx.attempt, "pid": os.getpid()}) + "\n")
+                                  "attempt": ctx.attempt, "pid": os.getpid(), "http": ctx.http is not None}) + "\n")
         if s.block_first_call_seconds and count == 0:
             if s.started_file:
                 s.started_file.write_text(str(os.getpid()))
@@ -60,6 +61,19 @@ class Recorder:
             if ctx.idempotency_key not in effects:  # the external system dedupes on the key
                 with s.effects_file.open("a") as out:
                     out.write(ctx.idempotency_key + "\n")
+
+    def _lifecycle(self, stage: str, ctx: HookContext) -> None:
+        if self.settings.lifecycle_file:
+            with self.settings.lifecycle_file.open("a") as out:
+                out.write(f"{stage} {os.getpid()} http={ctx.http is not None}\n")
+
+    @hookimpl
+    async def hub_startup(self, ctx: HookContext) -> None:
+        self._lifecycle("startup", ctx)
+
+    @hookimpl
+    async def hub_shutdown(self, ctx: HookContext) -> None:
+        self._lifecycle("shutdown", ctx)
 
     @hookimpl
     async def hub_order_received(self, order: OrderSnapshot, ctx: HookContext) -> None:

@@ -33,6 +33,7 @@ from hub.core.outbox.circuit import Circuits
 from hub.core.outbox.claim import claim_batch
 from hub.core.outbox.outcomes import RELEASE, Attempt, Recorder
 from hub.core.outbox.payloads import rebuild
+from hub.core.plugin_host import call
 from hub.core.store.db import begin
 from hub.core.store.tables import ledger, outbox_events
 
@@ -275,12 +276,7 @@ class Dispatcher:
 
     @staticmethod
     async def _invoke(impl: Any, args: dict[str, Any], timeout: float) -> None:
-        result = impl.function(**args)
-        if asyncio.iscoroutine(result):
-            try:
-                await asyncio.wait_for(result, timeout)
-            except TimeoutError as exc:
-                raise CallTimedOut(f"no answer within {timeout:g} s") from exc
+        await call(impl, timeout, **args)
 
     @staticmethod
     def _classify(exc: Exception) -> str:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hub import hookimpl
-from hub.core.models import HookContext, ShipmentSnapshot, TrackingUpdate, WebhookReceipt
+from hub import HookContext, ShipmentSnapshot, TrackingUpdate, WebhookReceipt, hookimpl
 from plugins.carrier.dhl import webhook
 from plugins.carrier.dhl.settings import DhlSettings
 from plugins.carrier.dhl.tracker import DhlTracker

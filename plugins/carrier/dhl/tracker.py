@@ -10,8 +10,7 @@ from datetime import timedelta
 
 import structlog
 
-from hub import PermanentError, TransientError
-from hub.core.models import HookContext, ShipmentSnapshot, TrackingUpdate
+from hub import HookContext, PermanentError, ShipmentSnapshot, TrackingUpdate, TransientError
 from plugins.carrier.common.http import Sessions
 from plugins.carrier.common.review import UnmappedLog
 from plugins.carrier.dhl.budget import PollBudget

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from hub.core.models import TrackingEvent, TrackingUpdate
+from hub import TrackingEvent, TrackingUpdate
 from plugins.carrier.common.rules import Meaning, Unmapped, first_match
 from plugins.carrier.common.text import normalise, parse_time
 from plugins.carrier.dhl import units

@@ -10,8 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from hub import WebhookRejected
-from hub.core.models import WebhookReceipt
+from hub import WebhookReceipt, WebhookRejected
 from plugins.carrier.dhl.settings import DhlSettings
 
 SCOPES = ("subscription.push", "subscription.validate", "subscription.ready", "subscription.failure")

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hub import hookimpl
-from hub.core.models import HookContext, ShipmentSnapshot, TrackingUpdate, WebhookReceipt
+from hub import HookContext, ShipmentSnapshot, TrackingUpdate, WebhookReceipt, hookimpl
 from plugins.carrier.kuaidi100 import webhook
 from plugins.carrier.kuaidi100.settings import Kuaidi100Settings
 from plugins.carrier.kuaidi100.tracker import Kuaidi100Tracker

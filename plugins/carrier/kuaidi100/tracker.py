@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import structlog
 
-from hub import PermanentError
-from hub.core.models import HookContext, ShipmentSnapshot, TrackingUpdate
+from hub import HookContext, PermanentError, ShipmentSnapshot, TrackingUpdate
 from plugins.carrier.common.http import Sessions
 from plugins.carrier.common.review import UnmappedLog
 from plugins.carrier.kuaidi100 import webhook

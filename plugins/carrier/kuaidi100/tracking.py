@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hub.core.models import TrackingEvent, TrackingUpdate
+from hub import TrackingEvent, TrackingUpdate
 from plugins.carrier.common.rules import Meaning, Unmapped, first_match
 from plugins.carrier.common.text import CHINA_TIME, parse_time
 from plugins.carrier.kuaidi100 import units

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
-from hub import WebhookRejected
-from hub.core.models import WebhookReceipt
+from hub import WebhookReceipt, WebhookRejected
 from plugins.carrier.kuaidi100.signing import push_sign_valid
 
 # Anything else makes Kuaidi100 retry three times, 30-35 minutes apart (carriers.md §2.5).

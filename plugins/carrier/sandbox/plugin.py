@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hub import WebhookRejected, hookimpl
-from hub.core.models import HookContext, ShipmentSnapshot, TrackingUpdate, Transition, WebhookReceipt
+from hub import (HookContext, ShipmentSnapshot, TrackingUpdate, Transition, WebhookReceipt, WebhookRejected,
+                hookimpl)
 
 from .settings import CarrierSandboxSettings
 from .tracking import parse_push, scripted

@@ -6,9 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hub import WebhookRejected
-from hub.core.lifecycle.shipment import ShipmentState
-from hub.core.models import TrackingEvent, TrackingUpdate
+from hub import ShipmentState, TrackingEvent, TrackingUpdate, WebhookRejected
 
 from .settings import ScriptStep
 

@@ -7,8 +7,7 @@ from typing import Any
 import aiohttp
 from structlog.typing import FilteringBoundLogger
 
-from hub import PermanentError
-from hub.core.models import ClaimSnapshot, OrderSnapshot
+from hub import ClaimSnapshot, OrderSnapshot, PermanentError
 from plugins.erp.kingdee import mapping, units
 from plugins.erp.kingdee.client import KingdeeClient
 from plugins.erp.kingdee.settings import KingdeeSettings

@@ -6,8 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from hub import PermanentError
-from hub.core.models import ClaimSnapshot, OrderSnapshot
+from hub import ClaimSnapshot, OrderSnapshot, PermanentError
 from plugins.erp.kingdee.settings import KingdeeSettings
 
 

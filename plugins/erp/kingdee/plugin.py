@@ -1,8 +1,7 @@
 """Hook implementations of the Kingdee K3 Cloud adapter: each delegates to KingdeeDocuments."""
 from __future__ import annotations
 
-from hub import hookimpl
-from hub.core.models import ClaimSnapshot, HookContext, OrderSnapshot
+from hub import ClaimSnapshot, HookContext, OrderSnapshot, hookimpl
 from plugins.erp.common.http import http_session
 from plugins.erp.kingdee.client import KingdeeClient
 from plugins.erp.kingdee.documents import KingdeeDocuments

@@ -7,8 +7,7 @@ from typing import Any
 import aiohttp
 from structlog.typing import FilteringBoundLogger
 
-from hub import PermanentError
-from hub.core.models import ClaimSnapshot, OrderSnapshot
+from hub import ClaimSnapshot, OrderSnapshot, PermanentError
 from plugins.erp.odoo import mapping
 from plugins.erp.odoo.client import OdooClient
 from plugins.erp.odoo.settings import OdooSettings

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub import PermanentError, PluginConfigurationError, TransientError
-from hub.core.errors import PluginError
+from hub import PermanentError, PluginConfigurationError, PluginError, TransientError
 from plugins.erp.common.http import HttpReply
 
 RELOGIN = frozenset({"odoo.exceptions.AccessDenied", "odoo.http.SessionExpiredException"})

@@ -5,8 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from hub import PermanentError
-from hub.core.models import ClaimSnapshot, OrderSnapshot
+from hub import ClaimSnapshot, OrderSnapshot, PermanentError
 
 CREATE = 0  # x2many command: create a line from vals
 

@@ -1,8 +1,7 @@
 """Hook implementations of the Odoo adapter: each delegates to OdooDocuments."""
 from __future__ import annotations
 
-from hub import hookimpl
-from hub.core.models import ClaimSnapshot, HookContext, OrderSnapshot
+from hub import ClaimSnapshot, HookContext, OrderSnapshot, hookimpl
 from plugins.erp.common.http import http_session
 from plugins.erp.odoo.client import OdooClient
 from plugins.erp.odoo.documents import OdooDocuments

@@ -4,8 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from hub import hookimpl
-from hub.core.models import ClaimSnapshot, HookContext, OrderSnapshot, ReturnSnapshot
+from hub import ClaimSnapshot, HookContext, OrderSnapshot, ReturnSnapshot, hookimpl
 
 from .ledger import Ledger
 from .settings import ErpSandboxSettings

@@ -4,8 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from hub import PermanentError, TransientError
-from hub.core.models import ClaimSnapshot, HookContext, ReturnSnapshot
+from hub import ClaimSnapshot, HookContext, PermanentError, ReturnSnapshot, TransientError
 from plugins.erp.tryton import lookups, mapping
 from plugins.erp.tryton.client import TrytonClient
 from plugins.erp.tryton.errors import TrytonWarning

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub import PermanentError, PluginConfigurationError
-from hub.core.models import CustomerSnapshot
+from hub import CustomerSnapshot, PermanentError, PluginConfigurationError
 from plugins.erp.tryton.client import TrytonClient
 from plugins.erp.tryton.settings import TrytonSettings
 

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from hub.core.models import OrderLine, OrderSnapshot
+from hub import OrderLine, OrderSnapshot
 
 # The button that moves a record one step towards where the hub needs it, by current state.
 SALE_NEXT = {"draft": "quote", "quotation": "confirm", "confirmed": "process"}

@@ -1,8 +1,7 @@
 """Hook implementations of the Tryton ERP plugin: each one delegates to a flow module."""
 from __future__ import annotations
 
-from hub import hookimpl
-from hub.core.models import ClaimSnapshot, HookContext, OrderSnapshot, ReturnSnapshot
+from hub import ClaimSnapshot, HookContext, OrderSnapshot, ReturnSnapshot, hookimpl
 from plugins.erp.tryton import complaints, sales, shipments
 from plugins.erp.tryton.client import TrytonClient
 from plugins.erp.tryton.locks import KeyedLocks

@@ -5,8 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from hub import PermanentError, TransientError
-from hub.core.models import HookContext, OrderSnapshot
+from hub import HookContext, OrderSnapshot, PermanentError, TransientError
 from plugins.erp.tryton import lookups, mapping
 from plugins.erp.tryton.client import TrytonClient
 from plugins.erp.tryton.settings import TrytonSettings

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub import PermanentError, TransientError
-from hub.core.models import HookContext
+from hub import HookContext, PermanentError, TransientError
 from plugins.erp.tryton import lookups, mapping
 from plugins.erp.tryton.client import TrytonClient
 from plugins.erp.tryton.settings import TrytonSettings

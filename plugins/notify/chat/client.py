@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from hub.core.models import HookContext
+from hub import HookContext
 from plugins.notify.common import Rendered
 from plugins.notify.common.http import post, session_for
 
@@ -17,12 +17,12 @@ async def send_to_robot(robot: WeComRobot | DingTalkRobot, rendered: Rendered, c
     async with session_for(ctx, timeout_s) as session:
         if isinstance(robot, WeComRobot):
             url, params, body = wecom_request(robot.base_url, robot.key.get_secret_value(), rendered)
-            status, payload = await post(session, url, "wecom robot", params=params, json=body)
+            status, payload = await post(session, url, "wecom robot", timeout_s, params=params, json=body)
         else:
             # DingTalk refuses a timestamp more than an hour off: sign with the wall clock, not ctx.now.
             url, params, body = dingtalk_request(robot.base_url, robot.access_token.get_secret_value(),
                                                  robot.secret.get_secret_value(), int(time.time() * 1000),
                                                  rendered)
-            status, payload = await post(session, url, "dingtalk robot", params=params, json=body)
+            status, payload = await post(session, url, "dingtalk robot", timeout_s, params=params, json=body)
     if error := classify(robot.vendor, status, payload):
         raise error

@@ -1,8 +1,7 @@
 """Robot replies (``errcode``) → hub errors."""
 from __future__ import annotations
 
-from hub import PermanentError, PluginConfigurationError, TransientError
-from hub.core.errors import PluginError
+from hub import PermanentError, PluginConfigurationError, PluginError, TransientError
 
 # errcode → class, per vendor; unknown non-zero codes dead-letter with the vendor's errmsg.
 WECOM = {

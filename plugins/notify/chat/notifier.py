@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.core.models import HookContext, Transition
+from hub import HookContext, Transition
 from plugins.notify.common import Recipient, TemplateStore, build_notice, deliver
 
 from .client import send_to_robot

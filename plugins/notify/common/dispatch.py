@@ -5,8 +5,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from hub.core.errors import Deferred
-from hub.core.models import HookContext
+from hub import Deferred, HookContext
 
 from .ledger import already_sent, fingerprint, ledger_key
 from .milestones import CUSTOMER_TARGET

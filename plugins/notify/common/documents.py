@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from hub.core.models import ClaimSnapshot, OrderSnapshot
+from hub import ClaimSnapshot, OrderSnapshot
 
 from .notice import Notice
 from .templates import TemplateStore

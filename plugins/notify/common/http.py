@@ -1,4 +1,8 @@
-"""HTTP for the vendor clients: the hub's shared session when there is one, faults as hub errors."""
+"""HTTP for the vendor clients: the hub's shared session when there is one, faults as hub errors.
+
+The shared session has no timeout of its own (one plugin's limit is not another's), so every
+request carries the plugin's ``timeout_s``.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -8,8 +12,7 @@ from typing import Any
 
 import aiohttp
 
-from hub import TransientError
-from hub.core.models import HookContext
+from hub import HookContext, TransientError
 
 
 @asynccontextmanager
@@ -22,10 +25,12 @@ async def session_for(ctx: HookContext, timeout_s: float) -> AsyncIterator[aioht
         yield session
 
 
-async def post(session: aiohttp.ClientSession, url: str, vendor: str, **kwargs: Any) -> tuple[int, dict]:
-    """POST and decode the JSON reply; network faults and non-JSON 5xx replies are transient."""
+async def post(session: aiohttp.ClientSession, url: str, vendor: str, timeout_s: float,
+               **kwargs: Any) -> tuple[int, dict]:
+    """POST and decode the JSON reply within ``timeout_s``; network faults, timeouts and non-JSON
+    5xx replies are transient."""
     try:
-        async with session.post(url, **kwargs) as response:
+        async with session.post(url, timeout=aiohttp.ClientTimeout(total=timeout_s), **kwargs) as response:
             try:
                 payload = await response.json(content_type=None)
             except ValueError:

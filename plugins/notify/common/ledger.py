@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from hub.core.models import HookContext
+from hub import HookContext
 
 from .notice import Notice
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hub.core.models import (ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot,
+from hub import (ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot,
                              ShipmentSnapshot, TimerSnapshot, Transition)
 
 # Transition data the templates may use (the event's reason or note, the shipment it names).

@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hub import hookimpl
-from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot,
-                             ShipmentSnapshot, TimerSnapshot, Transition)
+from hub import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot, ShipmentSnapshot,
+                TimerSnapshot, Transition, hookimpl)
 
 from .messages import render
 from .settings import NotifySandboxSettings

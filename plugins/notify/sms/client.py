@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from hub.core.models import HookContext
+from hub import HookContext
 from plugins.notify.common.http import post, session_for
 
 from .errors import classify
@@ -21,7 +21,7 @@ async def send_sms(settings: SmsSettings, ctx: HookContext, *, phone: str, templ
         out_id=out_id, nonce=str(uuid.uuid4()), at=datetime.now(UTC))  # Aliyun rejects stale timestamps
     body = signed(params, settings.access_key_secret.get_secret_value())
     async with session_for(ctx, settings.timeout_s) as session:
-        status, payload = await post(session, settings.base_url, "aliyun sms", data=body)
+        status, payload = await post(session, settings.base_url, "aliyun sms", settings.timeout_s, data=body)
     if error := classify(status, payload):
         raise error
     return str(payload.get("BizId", ""))

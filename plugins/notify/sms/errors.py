@@ -1,8 +1,7 @@
 """Aliyun SMS error codes → hub errors (codes from the dysmsapi error-code table)."""
 from __future__ import annotations
 
-from hub import PermanentError, PluginConfigurationError, TransientError
-from hub.core.errors import PluginError
+from hub import PermanentError, PluginConfigurationError, PluginError, TransientError
 from plugins.notify.common import redact
 
 # Flow control and vendor faults: the same message goes through later.

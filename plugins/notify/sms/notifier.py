@@ -5,7 +5,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from hub.core.models import HookContext, Transition
+from hub import HookContext, Transition
 from plugins.notify.common import Notice, Recipient, TemplateStore, build_notice, deliver, fingerprint
 from plugins.notify.common.dispatch import recipients
 

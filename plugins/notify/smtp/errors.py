@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import aiosmtplib
 
-from hub import PermanentError, PluginConfigurationError, TransientError
-from hub.core.errors import PluginError
+from hub import PermanentError, PluginConfigurationError, PluginError, TransientError
 from plugins.notify.common import redact
 
 

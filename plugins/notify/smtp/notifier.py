@@ -4,7 +4,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 from typing import Any
 
-from hub.core.models import HookContext, Transition
+from hub import HookContext, Transition
 from plugins.notify.common import (Notice, Recipient, TemplateStore, build_notice, deliver, fingerprint,
                                    render_document)
 from plugins.notify.common.dispatch import recipients

@@ -35,7 +35,7 @@ class Site:
     def __init__(self, client: Any, tmp_path: Path) -> None:
         self.client = client
         self.hub: Hub = client.server.app[keys.HUB]
-        self.runtime = Runtime(self.hub, http=client.server.app[keys.HTTP], inline_tries=1)
+        self.runtime = Runtime(self.hub, host=client.server.app[keys.PLUGIN_HOST], inline_tries=1)
         self.milestones_file = tmp_path / "milestones.jsonl"
 
     async def push(self, source: str, headers: dict[str, str], body: bytes) -> Any:

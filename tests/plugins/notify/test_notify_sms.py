@@ -1,16 +1,19 @@
 """notify.sms against a local server that checks Aliyun's signature and SendSms request like Aliyun."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
+import aiohttp
 import pytest
 import structlog.testing
 from aiohttp import web
@@ -32,9 +35,12 @@ class Aliyun:
     sent: list[dict[str, str]] = field(default_factory=list)
     nonces: set[str] = field(default_factory=set)
     reply: tuple[int, dict] | None = None
+    delay_s: float = 0.0  # a gateway that hangs
 
     async def handle(self, request: web.Request) -> web.Response:
         params = dict(await request.post())
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         request_id = str(uuid.uuid4()).upper()
         if (error := self.check(params)) is not None:
             status, code, message = error
@@ -224,3 +230,17 @@ async def test_no_phone_number_reaches_a_log_line(aliyun, settings, ledger):
     assert {"notify.sent", "notify.already_sent", "notify.held"} <= set(events)
     printed = repr(logs) + str(failed.value)
     assert PHONE not in printed and SUPERVISOR not in printed and "李雷" not in printed
+
+
+async def test_the_plugins_timeout_holds_on_the_hubs_shared_session(aliyun, settings):
+    # given a gateway that answers after 5 s, a 0.3 s timeout_s, and the hub's shared session (no timeout)
+    aliyun.delay_s = 5
+    pm = build("sms", {**settings, "timeout_s": 0.3})
+    async with aiohttp.ClientSession() as shared:
+        ctx = make_ctx("notify.sms")
+        ctx.http = shared
+        started = time.monotonic()
+        # when / then: the send fails as transient at the plugin's limit, not the gateway's
+        with pytest.raises(TransientError, match="aliyun sms: TimeoutError"):
+            await run_hook(pm, "hub_order_shipped", ctx, **SHIPPED)
+    assert time.monotonic() - started < 2
