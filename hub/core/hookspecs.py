@@ -915,7 +915,7 @@ def hub_case_opened(case: CaseSnapshot, ctx: HookContext) -> None:
 
 @hookspec
 def hub_sla_breached(timer: TimerSnapshot, ctx: HookContext) -> None:
-    """A time rule of DOMAIN.md passed its limit; fired once per timer. Escalate to the owner.
+    """A time rule (docs/domain.md) passed its limit; fired once per timer. Escalate to the owner.
 
     :param timer: The rule, the entity and reference, when it was due and when it breached.
     :param ctx: Per-delivery context.

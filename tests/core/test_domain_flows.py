@@ -1,4 +1,4 @@
-"""The order, shipment, claim, return and customer rules of DOMAIN.md, through the service."""
+"""The order, shipment, claim, return and customer rules of docs/domain.md, through the service."""
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""The claim lifecycle (004, 索赔处理流程) against a transition table written from DOMAIN.md."""
+"""The claim lifecycle (004, 索赔处理流程) against a transition table written from docs/domain.md."""
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The order lifecycle (seeds 000, 001, 002) against a transition table written from DOMAIN.md.
+"""The order lifecycle (seeds 000, 001, 002) against a transition table written from docs/domain.md.
 
 The EXPECTED rows below are the domain's words, not a copy of ``hub.core.lifecycle.order.RULES``:
 every (state, event) pair of the order is either one of them or an IllegalTransition.

@@ -1,4 +1,4 @@
-"""The return / after-sales lifecycle (000, 003) against a table written from DOMAIN.md.
+"""The return / after-sales lifecycle (000, 003) against a table written from docs/domain.md.
 
 Where a request goes depends on its type; no goods come back before the request is approved.
 """

@@ -1,4 +1,4 @@
-"""Every time rule of DOMAIN.md is a stored timer that fires once; a driven clock, never sleep."""
+"""Every time rule of docs/domain.md is a stored timer that fires once; a driven clock, never sleep."""
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -102,6 +102,10 @@ MALFORMED_ORDERS = {
     "event without ref": orjson.dumps({"type": "order.cancelled", "data": {}}),
     "data not an object": orjson.dumps({"type": "order.created", "data": [1]}),
     "order without lines": orjson.dumps({"type": "order.created", "data": {"customer_code": "C-1", "lines": []}}),
+    "event data with an unknown key": orjson.dumps({"type": "order.clarified",
+                                                    "data": {"ref": "SO-1", "data": {"spec": "grey"}}}),
+    "event data of the wrong type": orjson.dumps({"type": "order.deposit_received",
+                                                  "data": {"ref": "SO-1", "data": {"amount": "lots"}}}),
     "deeply nested": b"[" * 100_000 + b"]" * 100_000,
 }
 
@@ -119,6 +123,15 @@ async def test_the_400_names_the_field_of_a_bad_order(client, clock):
     body = orjson.dumps({"type": "order.created", "data": {"customer_code": "C-1", "lines": []}})
     reply = await client.post("/webhooks/orders", data=body, headers=signed(body, now=clock.now().timestamp()))
     assert "data.lines" in (await reply.json())["error"]
+
+
+async def test_the_400_of_an_order_event_names_the_catalogues_alternatives(client, clock):
+    body = orjson.dumps({"type": "order.clarified", "data": {"ref": "SO-1", "data": {"spec": "grey"}}})
+    reply = await client.post("/webhooks/orders", data=body, headers=signed(body, now=clock.now().timestamp()))
+    assert "data.data.spec: unknown key (allowed: note, contact, specs)" in (await reply.json())["error"]
+    body = orjson.dumps({"type": "order.confirm", "data": {"ref": "SO-1"}})
+    reply = await client.post("/webhooks/orders", data=body, headers=signed(body, now=clock.now().timestamp()))
+    assert "its events are: clarified, reviewed" in (await reply.json())["error"]
 
 
 MALFORMED_SANDBOX = {

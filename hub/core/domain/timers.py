@@ -1,4 +1,4 @@
-"""The time rules of DOMAIN.md as stored timers: started and stopped by transitions, fired once.
+"""The time rules (docs/domain.md) as stored timers: started and stopped by transitions, fired once.
 
 A timer either *breaches* (the hook ``hub_sla_breached`` goes to the plugins: escalate) or,
 for windows that simply end, applies a lifecycle event (the inspection window closes the order).

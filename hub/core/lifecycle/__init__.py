@@ -1,4 +1,4 @@
-"""The lifecycles of DOMAIN.md as pure transition tables."""
+"""The lifecycles of docs/domain.md, declared event by event (see table.py)."""
 from hub.core.lifecycle.claim import CLAIM, ClaimState
 from hub.core.lifecycle.customer import CUSTOMER, CustomerStanding
 from hub.core.lifecycle.order import ORDER, OrderState

@@ -223,5 +223,5 @@ async def test_the_shipped_letter_of_an_order_shipped_through_the_api_names_its_
     assert len(shipped_mail) == 1
     text = shipped_mail[0].get_body(("plain",)).get_content()
     assert "Carrier: SF Express" in text and "Tracking number: SF7654321" in text
-    assert "Driver / carrier contact: Driver Wang 139-0000-1111" in text
+    assert "Driver / carrier contact: Driver Wang 139-0000-1111" in text and "Vehicle plate: 浙B12345" in text
     assert ": -" not in text
