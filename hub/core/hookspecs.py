@@ -136,7 +136,7 @@ def hub_order_posted(order: OrderSnapshot, transition: Transition, ctx: HookCont
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
         missing_fields, erp_ref, open_claims, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, approver, amount, reference.
+        note, approver, amount, reference, terms.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: ``order.finance_approved``, ``order.erp_recorded``.

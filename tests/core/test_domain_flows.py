@@ -203,7 +203,8 @@ async def test_request_types_follow_the_order_state(hub):
 
 async def test_no_goods_come_back_before_approval_and_one_agent_per_customer(hub):
     await released(hub)
-    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup"))
+    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup", mode_change_reason="the customer collects",
+                                                 pickup_company="Anji Logistics", plate="沪A12345"))
     await hub.apply("shipment", "SH-1", "picked_up")
     first = await hub.request_return(NewReturn(order_ref="SO-1", type="return_refund", reason="wrong colour",
                                                address="x", amount=Decimal("4200")))
@@ -217,7 +218,8 @@ async def test_exchange_policy_is_configuration(make_hub, sqlite_engine, clock):
     hub = await make_hub(sqlite_engine, plugins=PLUGINS, returns={"exchange_window_days": 10})
     await hub.create_customer(NewCustomer(code="CB", name="B", grade="B"))
     await released(hub)
-    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup"))
+    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup", mode_change_reason="the customer collects",
+                                                 pickup_company="Anji Logistics", plate="沪A12345"))
     await hub.apply("shipment", "SH-1", "picked_up")
     clock.advance(days=11)
     with pytest.raises(InvalidInput, match="within 10 days"):
@@ -226,7 +228,8 @@ async def test_exchange_policy_is_configuration(make_hub, sqlite_engine, clock):
 
 async def test_repair_intake_checklist_decides_the_warranty(hub):
     await released(hub)
-    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup"))
+    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup", mode_change_reason="the customer collects",
+                                                 pickup_company="Anji Logistics", plate="沪A12345"))
     await hub.apply("shipment", "SH-1", "picked_up")
     checklist = {"serial_match": False, "seal_intact": True, "liquid_marks": True, "missing_parts": False,
                  "unauthorised_repair": False, "cost_ceiling": "300", "data_loss_acknowledged": True}

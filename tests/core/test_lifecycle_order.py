@@ -173,9 +173,12 @@ def test_a_deposit_is_covered_exactly_at_the_amount_due():
     assert ORDER.next_state("ORD-1", "awaiting_payment", "deposit_received", exact) == "posted"
 
 
-def test_an_order_without_deposit_due_is_posted_on_payment():
-    facts = replace(B, deposit_due=Decimal(0), amount_paid=Decimal(50))
-    assert ORDER.next_state("ORD-1", "awaiting_payment", "payment_received", facts) == "posted"
+def test_an_order_without_a_deposit_is_posted_only_when_paid_in_full():
+    # 000/001/002: no deposit agreed means the contract amount before release; 50 of 1000 is not it
+    short = replace(B, deposit_due=Decimal(0), amount_paid=Decimal(50))
+    assert ORDER.next_state("ORD-1", "awaiting_payment", "payment_received", short) == "awaiting_payment"
+    full = replace(B, deposit_due=Decimal(0), amount_paid=Decimal(600), deposit_paid=Decimal(400))
+    assert ORDER.next_state("ORD-1", "awaiting_payment", "payment_received", full) == "posted"
 
 
 def test_outstanding_back_orders_keep_the_order_shipped():

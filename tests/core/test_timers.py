@@ -84,7 +84,8 @@ async def test_the_inspection_window_closes_the_order_unless_a_claim_is_open(mak
     # given a delivered self-pickup order with a claim opened inside the window
     hub = await make_hub(engine, plugins=NOTIFY)
     await released_order(hub)
-    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup"))
+    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup", mode_change_reason="the customer collects",
+                                                 pickup_company="Anji Logistics", plate="沪A12345"))
     await hub.apply("shipment", "SH-1", "picked_up")
     clock.advance(days=1)
     claim = await hub.open_claim(NewClaim(order_ref="SO-1", kind="shortage", amount_claimed=Decimal("5")))
@@ -133,7 +134,8 @@ async def test_whole_claim_limit_is_one_month_or_two_insured(make_hub, engine, c
 async def test_repair_turnaround_and_first_reply_timers(make_hub, engine, clock):
     hub = await make_hub(engine, plugins=NOTIFY)
     await released_order(hub)
-    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup"))
+    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup", mode_change_reason="the customer collects",
+                                                 pickup_company="Anji Logistics", plate="沪A12345"))
     await hub.apply("shipment", "SH-1", "picked_up")
     checklist = {"serial_match": True, "seal_intact": True, "liquid_marks": False, "missing_parts": False,
                  "unauthorised_repair": False, "data_loss_acknowledged": True}

@@ -196,3 +196,39 @@ async def test_customer_events_grade_vip_and_monthly_review(client):
     await post(client, "/api/customers/C-VIP/events", {"event": "vip_granted"})
     status, body = await post(client, "/api/customers/C-VIP/events", {"event": "vip_review", "data": {}})
     assert (status, [e["field"] for e in body["errors"]]) == (422, ["data.monthly_volume", "data.threshold"])
+
+
+async def test_a_grade_c_order_without_deposit_waits_for_the_contract_amount(client):
+    # 1 CNY of 4,200 does not release a grade C order that agreed no deposit (000, 001)
+    body = new_order("SO-API-C", customer={"code": "C-GRADE-C", "name": "Cash Buyer", "grade": "C"},
+                     lines=[{"product_code": "SOFA-3", "spec": "3-seat", "qty": 1, "unit_price": "4200"}])
+    await post(client, "/api/orders", body)
+    for event in ("reviewed", "confirmation_sent", "confirmation_received"):
+        await post(client, "/api/orders/SO-API-C/events", {"event": event})
+    status, moved = await post(client, "/api/orders/SO-API-C/events", {"event": "payment_received", "data": {"amount": "1"}})
+    assert (status, moved["state"]) == (200, "awaiting_payment")
+    # terms outside policy need the named approver and the terms, recorded in the timeline
+    status, body = await post(client, "/api/orders/SO-API-C/events", {"event": "terms_approved"})
+    assert status == 422 and {e["field"] for e in body["errors"]} == {"data.approver", "data.terms"}
+    status, moved = await post(client, "/api/orders/SO-API-C/events", {"event": "terms_approved", "data": {
+        "approver": "gm-li", "terms": "rest within 30 days"}})
+    assert (status, moved["state"], moved["data"]["approver"]) == (200, "posted", "gm-li")
+
+
+async def test_a_shipment_keeps_to_the_orders_delivery_mode_and_a_pickup_records_who_collected(client, runtime):
+    await released_order(client, runtime, "SO-API-P")
+    # a pickup on a delivery order is refused without a word of why
+    status, body = await post(client, "/api/orders/SO-API-P/shipments", {"ref": "SH-P-1", "mode": "pickup"})
+    assert status == 422 and body["field"] == "mode" and "is for delivery" in body["error"]
+    status, _ = await post(client, "/api/orders/SO-API-P/shipments", {
+        "ref": "SH-P-1", "mode": "pickup", "mode_change_reason": "the customer sends its own truck"})
+    assert status == 201
+    # the pickup records the pickup company and the plate (自提: 提货单位, 车牌)
+    status, body = await post(client, "/api/shipments/SH-P-1/events", {"event": "picked_up"})
+    assert status == 422 and body["field"] == "data.pickup_company"
+    status, moved = await post(client, "/api/shipments/SH-P-1/events", {
+        "event": "picked_up", "data": {"pickup_company": "Anji Logistics", "plate": "沪A12345"}})
+    assert (status, moved["state"]) == (200, "delivered")
+    status, shipment = await get(client, "/api/shipments/SH-P-1")
+    assert (shipment["pickup_company"], shipment["plate"], shipment["mode"]) == ("Anji Logistics", "沪A12345", "pickup")
+    assert shipment["timeline"][0]["data"]["mode_change_reason"] == "the customer sends its own truck"

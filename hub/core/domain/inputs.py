@@ -62,7 +62,10 @@ class NewOrder(Input):
 
 class NewShipment(Input):
     ref: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
-    mode: Literal["delivery", "pickup"] = "delivery"
+    mode: Literal["delivery", "pickup"] | None = Field(
+        None, description="Default: the order's delivery mode. Another one needs mode_change_reason.")
+    mode_change_reason: str | None = Field(None, min_length=1, max_length=500,
+                                           description="Why this shipment differs from the order's delivery mode.")
     carrier: str | None = Field(None, max_length=32)
     tracking_number: str | None = Field(None, max_length=64)
     pieces: int | None = Field(None, ge=1, le=100000)

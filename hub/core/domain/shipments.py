@@ -42,6 +42,7 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
     if order["state"] not in SHIPPABLE_ORDER_STATES:
         raise InvalidInput(f"order {order_ref} is {order['state']}: only released orders ship",
                            field="order_ref")
+    mode = _mode(order, new)
     open_qty = _open_qty(order) if new.lines is None else {int(k): Decimal(v) for k, v in new.lines.items()}
     if not open_qty:
         raise InvalidInput("nothing left to ship on this order (back orders wait for stock)", field="lines")
@@ -53,7 +54,7 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
     ref = new.ref or new_ref("SH")
     row = {"ref": ref, "order_ref": order_ref, "state": SHIPMENT.initial, "substatus": None, "flags": [],
            "milestones": [SHIPMENT.initial], "carrier": new.carrier, "tracking_number": new.tracking_number,
-           "subscription": None, "mode": new.mode, "pieces": new.pieces,
+           "subscription": None, "mode": mode, "pieces": new.pieces,
            "waybill_weight_kg": new.waybill_weight_kg, "reported_weight_kg": None,
            "carrier_contact": new.carrier_contact, "plate": new.plate, "escort": new.escort,
            "pickup_company": new.pickup_company, "lines": {str(k): str(v) for k, v in open_qty.items()},
@@ -63,11 +64,33 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
     lines = [{**line, "shipped_qty": str(Decimal(line["shipped_qty"]) + open_qty.get(line["line_no"], 0))}
              for line in order["lines"]]
     await tx.update("order", order["id"], {"lines": lines})
-    transition = await engine.entered(tx, BEHAVIOUR, row, "created", None,
-                                      {"lines": row["lines"]}, row_before={"milestones": []})
+    created = {"lines": row["lines"], "mode": mode,
+               **({"mode_change_reason": new.mode_change_reason} if new.mode_change_reason else {})}
+    transition = await engine.entered(tx, BEHAVIOUR, row, "created", None, created, row_before={"milestones": []})
     if new.carrier and new.tracking_number:
         transition = await engine.apply(tx, "shipment", ref, "booked", {})
     return transition
+
+
+def _mode(order: dict[str, Any], new: NewShipment) -> str:
+    """The order's delivery mode (000: 自提 or 送货); another one only with the reason recorded."""
+    mode = new.mode or order["delivery_mode"]
+    if mode != order["delivery_mode"] and not new.mode_change_reason:
+        raise InvalidInput(f"order {order['ref']} is for {order['delivery_mode']}: a {mode} shipment needs "
+                           "mode_change_reason (or clarify the order's delivery mode first)", field="mode")
+    return mode
+
+
+def _pickup_values(row: dict[str, Any], order: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Self-pickup (自提) records who collected and the vehicle: from the event, the shipment or the order."""
+    values = {}
+    for key in ("pickup_company", "plate"):
+        value = data.get(key) or row.get(key) or (order["contact"] or {}).get(key)
+        if not value:
+            raise InvalidInput(f"a self-pickup records the {key.replace('_', ' ')}: send it with picked_up",
+                               field=f"data.{key}")
+        values[key] = str(value)
+    return values
 
 
 class ShipmentBehaviour:
@@ -77,6 +100,11 @@ class ShipmentBehaviour:
 
     async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
+        if event == "picked_up":
+            if row["mode"] != "pickup":
+                raise InvalidInput(f"shipment {row['ref']} is a delivery: it is delivered, not picked up",
+                                   field="event")
+            values.update(_pickup_values(row, await tx.fetch("order", row["order_ref"]), data))
         if event in ("booked", "picked_up"):
             for key in TRANSPORT_FIELDS:
                 if data.get(key):

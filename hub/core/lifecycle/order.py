@@ -81,10 +81,18 @@ def _grade_a(f: OrderFacts) -> str | None:
     return None if f.grade == "A" else f"grade {f.grade} needs the returned confirmation before release"
 
 
+def due_before_release(f: OrderFacts) -> Decimal:
+    """What grade B and C pay before release (000, 001, 002): the agreed deposit, or, when none was
+    agreed, the contract amount in full. Other terms need a named approver (terms_approved)."""
+    return f.deposit_due if f.deposit_due > 0 else f.total
+
+
 def _deposit_covered(f: OrderFacts) -> str | None:
-    if f.deposit_paid >= f.deposit_due or f.amount_paid >= f.total:
+    due, paid = due_before_release(f), f.deposit_paid + f.amount_paid
+    if paid >= due:
         return None
-    return f"deposit {f.deposit_paid} of {f.deposit_due} received"
+    what = f"deposit {f.deposit_due}" if f.deposit_due > 0 else f"the contract amount {f.total} (no deposit agreed)"
+    return f"{paid} of {what} received; terms outside policy need terms_approved with the approver's name"
 
 
 def _deposit_short(f: OrderFacts) -> str | None:
@@ -136,6 +144,13 @@ class Reviewed(EventData):
 
 class Approval(EventData):
     approver: str | None = Field(None, min_length=1, max_length=64, description="Who signed.")
+
+
+class SignedApproval(EventData):
+    """Terms outside policy are approved in writing by a named manager (001: 政策之外…领导签字)."""
+
+    approver: str = Field(min_length=1, max_length=64, description="The manager who signed.")
+    terms: str = Field(min_length=1, max_length=500, description="The terms approved, e.g. 50% now, rest in 30 days.")
 
 
 class Payment(EventData):
@@ -193,8 +208,9 @@ EVENTS = [
     Event("payment_received", "A payment was received; once it covers the deposit due the order is posted.",
           (Move(S.AWAITING_PAYMENT, S.POSTED, _deposit_covered), Move(S.AWAITING_PAYMENT, "", _deposit_short)),
           Payment, {"amount": "4200.00"}, ("api", "plugin")),
-    Event("terms_approved", "A manager approved payment terms outside policy; the order is posted.",
-          (Move(S.AWAITING_PAYMENT, S.POSTED),), Approval, {"approver": "gm-li"}),
+    Event("terms_approved", "A named manager approved payment terms outside policy; the order is posted.",
+          (Move(S.AWAITING_PAYMENT, S.POSTED),), SignedApproval,
+          {"approver": "gm-li", "terms": "30% now, the rest within 30 days of delivery"}),
     Event("finance_approved", "Finance approved the posted order; the outbound note goes to the warehouse.",
           (Move(S.POSTED, S.RELEASED),), ErpRefs, {"erp_ref": "SO-2026-0042"}, ("api", "plugin")),
     Event("shipped", "A shipment of the order was booked or picked up (sent by the hub: create a "

@@ -117,8 +117,10 @@ async def test_a_claim_approved_for_120_ends_as_a_credit_note_of_minus_120(
     ref = await posted_order(client, hub, tag)
     runtime = Runtime(hub, inline_tries=1)
     await runtime.settle()
-    await call(client, "POST", f"/api/orders/{ref}/shipments", {"ref": f"SH-{tag}", "mode": "pickup"}, 201)
-    await call(client, "POST", f"/api/shipments/SH-{tag}/events", {"event": "picked_up"})
+    await call(client, "POST", f"/api/orders/{ref}/shipments", {
+        "ref": f"SH-{tag}", "mode": "pickup", "mode_change_reason": "the customer collects"}, 201)
+    await call(client, "POST", f"/api/shipments/SH-{tag}/events", {
+        "event": "picked_up", "data": {"pickup_company": "Anji Logistics", "plate": "沪A12345"}})
     await runtime.settle()
     # when a damage claim is agreed at 120.00 and approved in order
     claim = await call(client, "POST", "/api/claims", {"order_ref": ref, "kind": "damage",

@@ -208,7 +208,7 @@ async def test_the_shipped_letter_of_an_order_shipped_through_the_api_names_its_
              "contact": {"name": "Li Lei", "phone": "+86 138 0000 0001", "address": "1 Harbour Rd"}}
     assert (await client.post("/api/orders", json=order, headers=auth)).status == 201
     for event, data in [("reviewed", {"lines": [{"line_no": 1, "available_qty": "2"}]}), ("confirmation_sent", {}),
-                        ("confirmation_received", {}), ("deposit_received", {"amount": "100"}),
+                        ("confirmation_received", {}), ("payment_received", {"amount": "8400"}),
                         ("finance_approved", {"erp_ref": "SO-2026-9"})]:
         reply = await client.post("/api/orders/SO-MAIL-1/events", json={"event": event, "data": data}, headers=auth)
         assert reply.status == 200, await reply.text()
