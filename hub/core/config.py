@@ -5,14 +5,18 @@ so the file can be committed and the values never reach the database or a log li
 """
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from hub.core.business_days import BusinessCalendar
 from hub.core.errors import ConfigError
 
 DEFAULT_PLUGINS = ["erp.sandbox", "carrier.sandbox", "notify.sandbox"]
@@ -75,6 +79,28 @@ class DispatchSettings(Strict):
         return self.timeouts.get(plugin, self.call_timeout_s)
 
 
+class CalendarSettings(Strict):
+    """How the business counts working days: its time zone, and days that differ from the statutory
+    calendar (chinese-calendar: holidays and make-up working days)."""
+
+    zone: str = Field("Asia/Shanghai", description="IANA time zone of the business.")
+    holidays: list[date] = Field(default_factory=list, description="Extra local days off, e.g. a company day.")
+    workdays: list[date] = Field(default_factory=list, description="Extra local working days.")
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @functools.cached_property
+    def business_calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(ZoneInfo(self.zone), frozenset(self.holidays), frozenset(self.workdays))
+
+
 class InboxSettings(Strict):
     batch_size: int = Field(500, gt=0, le=5000, description="Stored webhooks applied per transaction at most.")
     budget_ms: float = Field(50.0, gt=0, description="A batch stops taking events after this long (SQLite "
@@ -111,6 +137,7 @@ class HubConfig(Strict):
     retention: RetentionSettings = RetentionSettings()
     returns: ReturnPolicy = ReturnPolicy()
     claims: ClaimPolicy = ClaimPolicy()
+    calendar: CalendarSettings = CalendarSettings()
     plugins: dict[str, Any] = Field(default_factory=lambda: {"enabled": list(DEFAULT_PLUGINS)})
 
     @property

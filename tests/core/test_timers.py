@@ -1,14 +1,17 @@
 """Every time rule of docs/domain.md is a stored timer that fires once; a driven clock, never sleep."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from hub.core.business_days import BusinessCalendar
+from hub.core.clock import as_utc
 from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
-from hub.core.domain.timers import RULES, add_working_days
+from hub.core.domain.timers import RULES
 from hub.core.queries import timers_of
 from hub.core.runtime import Runtime
 from hub.core.store.tables import outbox_events, timers
@@ -42,9 +45,57 @@ async def released_order(hub, ref="SO-1", incomplete=False):
         await hub.apply("order", ref, event, data)
 
 
-def test_working_days_skip_the_weekend():
-    friday = datetime(2026, 3, 6, 15, tzinfo=UTC)
-    assert add_working_days(friday, 1) == datetime(2026, 3, 9, 15, tzinfo=UTC)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+async def _received(hub) -> None:
+    await hub.create_customer(NewCustomer(code="C1", name="Zhang", grade="B"))
+    await hub.create_order(NewOrder(ref="SO-1", customer_code="C1", contact={"phone": "1", "address": "x"},
+                                    lines=[{"product_code": "P", "spec": "s", "qty": 1, "unit_price": "10"}]))
+
+
+def shanghai(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(("start", "due", "why"), [
+    (shanghai(2026, 3, 6, 7, 30), shanghai(2026, 3, 9, 7, 30), "Friday 07:30 in Shanghai (Thursday in UTC) → Monday"),
+    (shanghai(2026, 3, 6, 15), shanghai(2026, 3, 9, 15), "Friday afternoon → Monday"),
+    (shanghai(2026, 9, 30, 10), shanghai(2026, 10, 8, 10), "National Day week (1–7 Oct) does not count"),
+    (shanghai(2026, 10, 9, 10), shanghai(2026, 10, 10, 10), "Saturday 10 Oct 2026 is a make-up working day (调休)"),
+    (shanghai(2026, 2, 13, 9), shanghai(2026, 2, 14, 9), "Saturday 14 Feb 2026 is worked before Spring Festival"),
+    (shanghai(2026, 2, 14, 9), shanghai(2026, 2, 24, 9), "Spring Festival 2026 (15–23 Feb): back on the 24th"),
+])
+def test_working_days_are_the_businesss_in_its_own_time_zone(start, due, why):
+    assert BusinessCalendar().add_working_days(start.astimezone(UTC), 1) == due.astimezone(UTC), why
+
+
+def test_local_overrides_and_years_the_library_does_not_know():
+    calendar = BusinessCalendar(holidays=frozenset({date(2026, 3, 9)}), workdays=frozenset({date(2026, 3, 7)}))
+    friday = shanghai(2026, 3, 6, 9).astimezone(UTC)
+    assert calendar.add_working_days(friday, 1) == shanghai(2026, 3, 7, 9).astimezone(UTC)  # a company Saturday
+    assert calendar.add_working_days(friday, 2) == shanghai(2026, 3, 10, 9).astimezone(UTC)  # Monday off
+    assert BusinessCalendar().add_working_days(shanghai(2040, 3, 2, 9), 5) == shanghai(2040, 3, 9, 9)  # weekends
+
+
+async def test_a_friday_morning_order_in_shanghai_is_due_for_confirmation_on_monday(make_hub, sqlite_engine, clock):
+    # given an order received Friday 6 March 2026 at 07:30 Shanghai time (Thursday 23:30 UTC)
+    clock.set(shanghai(2026, 3, 6, 7, 30).astimezone(UTC))
+    hub = await make_hub(sqlite_engine)
+    await _received(hub)
+    # then the confirmation is due Monday 07:30 Shanghai, not on Saturday
+    async with hub.engine.connect() as conn:
+        due = (await conn.execute(sa.select(timers.c.due_at).where(timers.c.rule == "send_confirmation"))).scalar_one()
+    assert as_utc(due) == shanghai(2026, 3, 9, 7, 30).astimezone(UTC)
+
+
+async def test_the_business_time_zone_is_configuration(make_hub, sqlite_engine, clock):
+    clock.set(datetime(2026, 3, 6, 22, tzinfo=UTC))  # Friday 22:00 UTC: Saturday already in Shanghai
+    hub = await make_hub(sqlite_engine, calendar={"zone": "Europe/London"})
+    await _received(hub)
+    async with hub.engine.connect() as conn:
+        due = (await conn.execute(sa.select(timers.c.due_at).where(timers.c.rule == "send_confirmation"))).scalar_one()
+    assert as_utc(due) == datetime(2026, 3, 9, 22, tzinfo=UTC)  # Monday 22:00 London
 
 
 def test_every_time_rule_of_domain_md_has_a_timer():

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from hub.core.business_days import DEFAULT_CALENDAR, BusinessCalendar
 from hub.core.domain.tx import Tx
 from hub.core.store.tables import timers
 
@@ -89,19 +90,11 @@ RULES_BY_NAME = {rule.name: rule for rule in RULES}
 WINDOW_EVENTS = {rule.on_due for rule in RULES if rule.on_due != "breach"}
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    """Skip Saturdays and Sundays (no holiday calendar: ops extend the limit in config)."""
-    due = start
-    while days > 0:
-        due += timedelta(days=1)
-        if due.weekday() < 5:
-            days -= 1
-    return due
-
-
-def due_at(rule: TimerRule, row: dict[str, Any], now: datetime) -> datetime:
+def due_at(rule: TimerRule, row: dict[str, Any], now: datetime,
+           calendar: BusinessCalendar = DEFAULT_CALENDAR) -> datetime:
+    """Working-day limits count the business's working days in its time zone (``[calendar]``)."""
     limit = rule.limit(row)
-    return add_working_days(now, limit.days) if rule.working_days else now + limit
+    return calendar.add_working_days(now, limit.days) if rule.working_days else now + limit
 
 
 async def on_transition(tx: Tx, entity: str, row: dict[str, Any], event: str, state: str,
@@ -135,7 +128,7 @@ async def start(tx: Tx, rule: TimerRule, entity: str, ref: str, row: dict[str, A
         if found.first() is not None:
             return
     tx.appends.add(timers, {"rule": rule.name, "entity": entity, "ref": ref, "order_ref": order_ref,
-                            "due_at": due_at(rule, row, tx.now), "state": "open", "created_at": tx.now,
+                            "due_at": due_at(rule, row, tx.now, tx.config.calendar.business_calendar), "state": "open", "created_at": tx.now,
                             "closed_at": None})
 
 
