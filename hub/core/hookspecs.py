@@ -43,7 +43,7 @@ def hub_order_received(order: OrderSnapshot, transition: Transition, ctx: HookCo
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
         missing_fields, erp_ref, open_claims, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, contact, specs.
+        note, contact, specs, quantities, prices.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: ``order.reviewed``, ``order.rejected``, ``order.erp_recorded``.

@@ -34,8 +34,8 @@ class OrderLine(Snapshot):
     line_no: int
     product_code: str
     spec: str = ""
-    qty: Decimal
-    unit_price: Decimal
+    qty: Decimal | None = None  # None until the customer clarified it (the order's missing_fields say so)
+    unit_price: Decimal | None = None
     list_price: Decimal | None = None
     available_qty: Decimal | None = None
     back_order_qty: Decimal = Decimal(0)

@@ -323,3 +323,12 @@ def test_the_line_s_own_list_price_wins_over_the_price_list():
 def test_a_product_without_any_list_price_is_not_reported():
     lines = [{"line_no": 1, "product_code": "NEW-9", "unit_price": "99"}]
     assert price_mismatches(lines, PRICE_LIST) == ()
+
+
+def test_a_price_list_makes_unlisted_products_and_free_lines_a_price_decision():
+    lines = [{"line_no": 1, "product_code": "SOFA-3", "unit_price": "4200"},
+             {"line_no": 2, "product_code": "NEW-1", "unit_price": "99"},
+             {"line_no": 3, "product_code": "SOFA-3", "unit_price": "0", "list_price": "4200"}]
+    listed = {"SOFA-3": Decimal(4200)}
+    assert price_mismatches(lines, listed, priced=True) == (2, 3)
+    assert price_mismatches(lines, {}, priced=False) == (3,)  # no price list known: only the free line

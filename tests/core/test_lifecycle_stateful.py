@@ -157,8 +157,11 @@ class OrderMachine(Machine):
         return replace(f, **changes)
 
     def _deposit_covered(self) -> bool:
+        # The seeds' terms: the agreed deposit, or the whole contract amount when none was agreed;
+        # every payment counts towards it.
         f = self.facts
-        return f.deposit_paid >= f.deposit_due or f.amount_paid >= f.total
+        due = f.deposit_due if f.deposit_due > 0 else f.total
+        return f.deposit_paid + f.amount_paid >= due
 
     @invariant()
     def released_only_through_the_grade_s_gates(self) -> None:

@@ -152,7 +152,7 @@ async def test_the_catalogue_lists_per_state_what_is_accepted_with_each_data_sch
                         "hook": "hub_order_received"}
     clarified = catalogue["order"]["events"]["clarified"]
     assert clarified["data_schema"]["additionalProperties"] is False
-    assert set(clarified["data_schema"]["properties"]) == {"note", "contact", "specs"}
+    assert set(clarified["data_schema"]["properties"]) == {"note", "contact", "specs", "quantities", "prices"}
     assert clarified["hooks"] == ["hub_order_received"] and clarified["sent_by"] == ["api"]
     reviewed = catalogue["order"]["events"]["reviewed"]
     assert reviewed["leads_to"] == {"received": ["price_escalated", "reviewed"]}
@@ -169,8 +169,8 @@ async def test_a_wrong_data_key_is_refused_naming_the_allowed_keys(client):
     body = await reply.json()
     assert reply.status == 422
     assert body["errors"] == [{"field": "data.spec", "message": "unknown key",
-                               "allowed": ["note", "contact", "specs"]}]
-    assert "allowed: note, contact, specs" in body["error"]
+                               "allowed": ["note", "contact", "specs", "quantities", "prices"]}]
+    assert "allowed: note, contact, specs, quantities, prices" in body["error"]
     view = await (await client.get("/api/orders/SO-DOC-1", headers=AUTH)).json()
     assert [e["event"] for e in view["timeline"]] == ["received"]  # nothing changed
 

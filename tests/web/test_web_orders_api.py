@@ -232,3 +232,33 @@ async def test_a_shipment_keeps_to_the_orders_delivery_mode_and_a_pickup_records
     status, shipment = await get(client, "/api/shipments/SH-P-1")
     assert (shipment["pickup_company"], shipment["plate"], shipment["mode"]) == ("Anji Logistics", "沪A12345", "pickup")
     assert shipment["timeline"][0]["data"]["mode_change_reason"] == "the customer sends its own truck"
+
+
+async def test_an_order_missing_quantity_and_price_is_recorded_and_clarified_within_4_hours(client, clock):
+    # given a phone order whose quantity and price are still unclear (000: 不明之处…4小时内)
+    body = new_order("SO-API-Q", lines=[{"product_code": "SOFA-3", "spec": "3-seat"}])
+    status, created = await post(client, "/api/orders", body)
+    assert status == 201 and created["state"] == "received"
+    status, order = await get(client, "/api/orders/SO-API-Q")
+    assert order["missing_fields"] == ["line 1 qty", "line 1 unit price"] and order["total"] == "0"
+    assert [t["rule"] for t in order["open_timers"]] == ["clarify_order", "send_confirmation"]
+    # it cannot be reviewed yet, and a half clarification keeps the timer running
+    status, body = await post(client, "/api/orders/SO-API-Q/events", {"event": "reviewed"})
+    assert status == 409 and "clarify" in body["error"]
+    await post(client, "/api/orders/SO-API-Q/events", {"event": "clarified", "data": {"quantities": {"1": "2"}}})
+    status, order = await get(client, "/api/orders/SO-API-Q")
+    assert order["missing_fields"] == ["line 1 unit price"] and "clarify_order" in [t["rule"] for t in order["open_timers"]]
+    # when the customer gives the price, the clarification ends the timer, before any review
+    status, moved = await post(client, "/api/orders/SO-API-Q/events", {"event": "clarified", "data": {"prices": {"1": "4200"}}})
+    assert status == 200
+    status, order = await get(client, "/api/orders/SO-API-Q")
+    assert order["missing_fields"] == [] and order["total"] == "8400" and order["lines"][0]["qty"] == "2"
+    assert [t["rule"] for t in order["open_timers"]] == ["send_confirmation"]
+    assert [e["event"] for e in order["timeline"]] == ["received", "clarified", "clarified"]
+
+
+async def test_a_line_given_away_at_0_goes_to_the_price_decision(client):
+    body = new_order("SO-API-0", lines=[{"product_code": "UNKNOWN-9", "spec": "?", "qty": 1, "unit_price": "0"}])
+    await post(client, "/api/orders", body)
+    status, moved = await post(client, "/api/orders/SO-API-0/events", {"event": "reviewed"})
+    assert (status, moved["state"]) == (200, "price_escalated")

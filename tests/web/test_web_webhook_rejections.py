@@ -128,7 +128,7 @@ async def test_the_400_names_the_field_of_a_bad_order(client, clock):
 async def test_the_400_of_an_order_event_names_the_catalogues_alternatives(client, clock):
     body = orjson.dumps({"type": "order.clarified", "data": {"ref": "SO-1", "data": {"spec": "grey"}}})
     reply = await client.post("/webhooks/orders", data=body, headers=signed(body, now=clock.now().timestamp()))
-    assert "data.data.spec: unknown key (allowed: note, contact, specs)" in (await reply.json())["error"]
+    assert "data.data.spec: unknown key (allowed: note, contact, specs, quantities, prices)" in (await reply.json())["error"]
     body = orjson.dumps({"type": "order.confirm", "data": {"ref": "SO-1"}})
     reply = await client.post("/webhooks/orders", data=body, headers=signed(body, now=clock.now().timestamp()))
     assert "its events are: clarified, reviewed" in (await reply.json())["error"]

@@ -25,8 +25,10 @@ class NewCustomer(Input):
 class NewOrderLine(Input):
     product_code: str = Field(min_length=1, max_length=64)
     spec: str = Field("", max_length=200)
-    qty: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
-    unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
+    # A line missing its quantity or price is recorded and clarified with the customer within
+    # 4 hours (000), not refused: the order exists from the first call.
+    qty: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=3, description="Missing: to clarify.")
+    unit_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=4, description="Missing: to clarify.")
     category: str = Field("main_unit", max_length=32)
 
 

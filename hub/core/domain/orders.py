@@ -24,7 +24,11 @@ def new_ref(prefix: str) -> str:
 
 def missing_fields(lines: list[dict[str, Any]], delivery_mode: str, contact: dict[str, Any]) -> list[str]:
     """The confirmation fields (000) still unclear: each must be clarified with the customer."""
-    missing = [f"line {line['line_no']} spec" for line in lines if not line.get("spec")]
+    missing = []
+    for line in lines:
+        missing += [f"line {line['line_no']} {name}" for key, name in (("spec", "spec"), ("qty", "qty"),
+                                                                      ("unit_price", "unit price"))
+                    if not line.get(key)]
     if not contact.get("phone"):
         missing.append("contact phone")
     if delivery_mode == "delivery" and not contact.get("address"):
@@ -34,17 +38,27 @@ def missing_fields(lines: list[dict[str, Any]], delivery_mode: str, contact: dic
     return missing
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _line(n: int, line: Any) -> dict[str, Any]:
-    return {"line_no": n, "product_code": line.product_code, "spec": line.spec, "qty": str(line.qty),
-            "unit_price": str(line.unit_price), "category": line.category, "list_price": None,
+    return {"line_no": n, "product_code": line.product_code, "spec": line.spec, "qty": _text(line.qty),
+            "unit_price": _text(line.unit_price), "category": line.category, "list_price": None,
             "available_qty": None, "back_order_qty": "0", "back_order_eta": None, "shipped_qty": "0"}
+
+
+def order_total(lines: list[dict[str, Any]]) -> Decimal:
+    """The contract amount; a line still missing its quantity or price adds nothing until clarified."""
+    return sum((Decimal(line["qty"]) * Decimal(line["unit_price"]) for line in lines
+                if line.get("qty") and line.get("unit_price") is not None), Decimal(0))
 
 
 def order_row(new: NewOrder, ref: str, customer_code: str, now: Any) -> dict[str, Any]:
     """The complete row of a received order, every column set: nothing to read back after the INSERT."""
     lines = [_line(n, line) for n, line in enumerate(new.lines, start=1)]
     contact = new.contact.model_dump(exclude_none=True)
-    total = sum((Decimal(line["qty"]) * Decimal(line["unit_price"]) for line in lines), Decimal(0))
+    total = order_total(lines)
     return {"ref": ref, "customer_code": customer_code, "state": ORDER.initial, "kind": new.kind,
             "currency": new.currency.upper(), "total": total, "deposit_due": new.deposit_due,
             "deposit_paid": Decimal(0), "amount_paid": Decimal(0), "delivery_mode": new.delivery_mode,
@@ -94,6 +108,34 @@ def _known_lines(row: dict[str, Any], numbers: list[int], field: str) -> None:
                            f"are {', '.join(map(str, sorted(known)))}", field=field)
 
 
+CLARIFIED_LINE_FIELDS = {"specs": "spec", "quantities": "qty", "prices": "unit_price"}
+
+
+def _clarify(row: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """What the customer clarified: per line spec, quantity or price, and contact details (000)."""
+    per_line = {key: {int(k): str(v) for k, v in data.get(key, {}).items()} for key in CLARIFIED_LINE_FIELDS}
+    for key, values in per_line.items():
+        _known_lines(row, list(values), f"data.{key}")
+    if not any(per_line.values()) and not any((data.get("contact") or {}).values()):
+        raise InvalidInput("clarified needs specs, quantities or prices (line_no → value) or contact fields",
+                           field="data")
+    contact = {**row["contact"], **{k: v for k, v in (data.get("contact") or {}).items() if v}}
+    lines = []
+    for line in row["lines"]:
+        line = dict(line)
+        for key, column in CLARIFIED_LINE_FIELDS.items():
+            if line["line_no"] in per_line[key]:
+                line[column] = per_line[key][line["line_no"]]
+        lines.append(line)
+    return {"contact": contact, "lines": lines, "total": order_total(lines),
+            "missing_fields": missing_fields(lines, row["delivery_mode"], contact)}
+
+
+def _knows_prices(tx: Tx, lines: list[dict[str, Any]]) -> bool:
+    """Whether the hub has a price list to check against: its own, or list prices the review gave."""
+    return bool(tx.config.price_list) or any(line.get("list_price") is not None for line in lines)
+
+
 def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
     by_no = {int(item["line_no"]): item for item in data.get("lines", [])}
     _known_lines(row, list(by_no), "data.lines")
@@ -101,7 +143,7 @@ def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dic
     for line in row["lines"]:
         line = dict(line)
         review = by_no.get(line["line_no"], {})
-        if review.get("available_qty") is not None:
+        if review.get("available_qty") is not None and line["qty"] is not None:
             line["available_qty"] = str(review["available_qty"])
             short = Decimal(line["qty"]) - Decimal(line["available_qty"])
             line["back_order_qty"] = str(max(short, Decimal(0)))
@@ -114,17 +156,11 @@ def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dic
 
 async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
     if event == "clarified":
-        specs = {int(k): v for k, v in data.get("specs", {}).items()}
-        _known_lines(row, list(specs), "data.specs")
-        if not specs and not any((data.get("contact") or {}).values()):
-            raise InvalidInput("clarified needs specs (line_no → spec) or contact fields", field="data")
-        contact = {**row["contact"], **{k: v for k, v in (data.get("contact") or {}).items() if v}}
-        lines = [{**line, "spec": specs.get(line["line_no"], line["spec"])} for line in row["lines"]]
-        return {"contact": contact, "lines": lines,
-                "missing_fields": missing_fields(lines, row["delivery_mode"], contact)}
+        return _clarify(row, data)
     if event == "reviewed":
         lines = _merge_review(tx, row, data)
-        return {"lines": lines, "price_mismatches": list(price_mismatches(lines, tx.config.price_list))}
+        return {"lines": lines, "price_mismatches": list(price_mismatches(lines, tx.config.price_list,
+                                                                          priced=_knows_prices(tx, lines)))}
     if event == "price_approved":
         return {"price_mismatches": []}
     if event == "confirmation_sent":
@@ -166,7 +202,7 @@ def _facts(row: dict[str, Any], grade: str, data: dict[str, Any]) -> OrderFacts:
         special_approved=bool(data.get("special_approved")), deposit_due=row["deposit_due"],
         deposit_paid=row["deposit_paid"], total=row["total"], amount_paid=row["amount_paid"],
         open_claims=row["open_claims"], inspection_window_elapsed=row["inspection_window_elapsed"],
-        back_orders_outstanding=any(Decimal(line["shipped_qty"]) < Decimal(line["qty"])
+        back_orders_outstanding=any(Decimal(line["shipped_qty"]) < Decimal(line["qty"] or 0)
                                     for line in row["lines"]))
 
 

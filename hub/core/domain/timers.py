@@ -29,6 +29,9 @@ class TimerRule:
     escalate_to: str = "supervisor"
     working_days: bool = False
     condition: Callable[[dict[str, Any]], bool] = lambda row: True
+    # Satisfied by what the entity now is, whatever event made it so (an order clarified in full).
+    done_when: Callable[[dict[str, Any]], bool] | None = None
+    recheck_events: frozenset[str] = frozenset()  # the events after which done_when is asked
 
 
 def fixed(**delta: float) -> Callable[[dict[str, Any]], timedelta]:
@@ -41,8 +44,10 @@ def _fs(*items: str) -> frozenset[str]:
 
 RULES = (
     # 000: unclear points clarified with the customer within 4 hours
-    TimerRule("clarify_order", "order", fixed(hours=4), _fs("received"), _fs(), _fs("reviewed"),
-              escalate_to="sales_supervisor", condition=lambda row: bool(row["missing_fields"])),
+    # ... and the timer ends when the clarification makes the order complete, not at the review.
+    TimerRule("clarify_order", "order", fixed(hours=4), _fs("received"), escalate_to="sales_supervisor",
+              condition=lambda row: bool(row["missing_fields"]), done_when=lambda row: not row["missing_fields"],
+              recheck_events=_fs("clarified")),
     # 000: the reviewed confirmation goes out within 1 working day of intake
     TimerRule("send_confirmation", "order", fixed(days=1), _fs("received"), _fs("awaiting_confirmation"),
               escalate_to="sales_supervisor", working_days=True),
@@ -107,6 +112,8 @@ async def on_transition(tx: Tx, entity: str, row: dict[str, Any], event: str, st
             continue
         if event in rule.stop_events or (changed and state in rule.stop_states) or terminal:
             await _close(tx, entity, ref, rule.name, "satisfied" if not terminal else "cancelled")
+        elif event in rule.recheck_events and rule.done_when is not None and rule.done_when(row):
+            await _close(tx, entity, ref, rule.name, "satisfied")
         elif changed and state in rule.start_states and rule.condition(row):
             await start(tx, rule, entity, ref, row, order_ref, fresh=fresh)
     if terminal:  # windows that merely end (inspection) are done with the entity

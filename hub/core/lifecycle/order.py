@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from typing import Annotated
+
 from pydantic import Field, PositiveInt
 
 from hub.core.domain.inputs import Contact
@@ -68,7 +70,9 @@ def _reviewable(f: OrderFacts) -> str | None:
 def _review_clean(f: OrderFacts) -> str | None:
     if reason := _reviewable(f):
         return reason
-    return "prices differ from the price list" if f.price_mismatches else None
+    if f.price_mismatches:
+        return "lines " + ", ".join(map(str, f.price_mismatches)) + " need a price decision (off the list, unlisted or 0)"
+    return None
 
 
 def _review_mismatch(f: OrderFacts) -> str | None:
@@ -124,8 +128,12 @@ def _claims_open(f: OrderFacts) -> str | None:
 
 class Clarified(EventData):
     contact: Contact | None = Field(None, description="Contact fields the customer clarified.")
-    specs: dict[PositiveInt, str] = Field(default_factory=dict, max_length=500,
-                                          description="line_no → the clarified specification.")
+    specs: dict[PositiveInt, Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=dict, max_length=500, description="line_no → the clarified specification.")
+    quantities: dict[PositiveInt, Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=3)]] = Field(
+        default_factory=dict, max_length=500, description="line_no → the clarified quantity.")
+    prices: dict[PositiveInt, Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]] = Field(
+        default_factory=dict, max_length=500, description="line_no → the clarified unit price.")
 
 
 class ReviewLine(EventData):
@@ -269,13 +277,18 @@ def special_order_check(standard: dict[str, Decimal], requested: dict[str, Decim
     return None
 
 
-def price_mismatches(lines: list[dict], price_list: dict[str, Decimal]) -> tuple[int, ...]:
-    """Lines whose unit price differs from the price list; never silently accepted (002)."""
+def price_mismatches(lines: list[dict], price_list: dict[str, Decimal], priced: bool = False) -> tuple[int, ...]:
+    """Lines whose price must be decided by the salesperson and supervisor (002), never silently
+    accepted: a price off the list, a line given away at 0, and, where a price list exists
+    (``priced``), a product the list does not know."""
     out = []
     for line in lines:
+        if line.get("unit_price") is None:
+            continue  # still to clarify: the order cannot be reviewed yet
+        price = Decimal(str(line["unit_price"]))
         listed = line.get("list_price")
         if listed is None:
             listed = price_list.get(line["product_code"])
-        if listed is not None and Decimal(str(line["unit_price"])) != Decimal(str(listed)):
+        if price == 0 or (listed is not None and price != Decimal(str(listed))) or (listed is None and priced):
             out.append(int(line["line_no"]))
     return tuple(out)

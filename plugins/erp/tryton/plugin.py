@@ -24,6 +24,8 @@ class TrytonPlugin:
 
     @hookimpl
     async def hub_order_received(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        if order.missing_fields:
+            return  # clarified with the customer first; the hub calls again once it is complete
         lines = await sales.review(self._client(ctx), self.settings, order, ctx.now.date())
         ctx.emit("order", order.ref, "reviewed", lines=lines)
 

@@ -50,7 +50,9 @@ class NotifySandbox:
 
     @hookimpl
     async def hub_order_price_escalated(self, order: OrderSnapshot, ctx: HookContext) -> None:
-        to = f"salesperson:{order.customer.salesperson or 'unassigned'},role:sales_supervisor"
+        # 002: the salesperson checks with the customer; the CS supervisor and the marketing director are told.
+        to = (f"salesperson:{order.customer.salesperson or 'unassigned'},role:cs_supervisor,"
+              "role:marketing_director")
         self._write(ctx, "order_price_escalated", to, "en", {"ref": order.ref})
 
     @hookimpl
