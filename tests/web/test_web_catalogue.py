@@ -155,7 +155,7 @@ async def test_the_catalogue_lists_per_state_what_is_accepted_with_each_data_sch
     assert set(clarified["data_schema"]["properties"]) == {"note", "contact", "specs", "quantities", "prices"}
     assert clarified["hooks"] == ["hub_order_received"] and clarified["sent_by"] == ["api"]
     reviewed = catalogue["order"]["events"]["reviewed"]
-    assert reviewed["leads_to"] == {"received": ["price_escalated", "reviewed"]}
+    assert reviewed["leads_to"] == {"received": ["received", "price_escalated", "reviewed"]}
     only_orders = await (await client.get("/api/events?entity=order", headers=AUTH)).json()
     assert list(only_orders) == ["order"]
     reply = await client.get("/api/events?entity=orders", headers=AUTH)

@@ -262,3 +262,20 @@ async def test_a_line_given_away_at_0_goes_to_the_price_decision(client):
     await post(client, "/api/orders", body)
     status, moved = await post(client, "/api/orders/SO-API-0/events", {"event": "reviewed"})
     assert (status, moved["state"]) == (200, "price_escalated")
+
+
+async def test_a_short_line_without_its_date_stays_with_planning_under_a_timer(client, clock):
+    # 000: 注明可供货时间和数量 — a short line needs the quantity and the date planning can supply
+    await post(client, "/api/orders", new_order("SO-API-S"))  # 2 sofas
+    status, moved = await post(client, "/api/orders/SO-API-S/events", {
+        "event": "reviewed", "data": {"lines": [{"line_no": 1, "available_qty": "1"}]}})
+    assert (status, moved["previous"], moved["state"]) == (200, "received", "received")
+    status, order = await get(client, "/api/orders/SO-API-S")
+    assert "planning_date" in [t["rule"] for t in order["open_timers"]]
+    # when planning gives the date, the review passes and the timer is satisfied
+    status, moved = await post(client, "/api/orders/SO-API-S/events", {
+        "event": "reviewed", "data": {"lines": [{"line_no": 1, "available_qty": "1", "back_order_eta": "2026-03-20"}]}})
+    assert (status, moved["state"]) == (200, "reviewed")
+    status, order = await get(client, "/api/orders/SO-API-S")
+    assert "planning_date" not in [t["rule"] for t in order["open_timers"]]
+    assert (order["lines"][0]["back_order_qty"], order["lines"][0]["back_order_eta"]) == ("1", "2026-03-20")

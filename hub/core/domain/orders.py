@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from hub.core.domain import engine
 from hub.core.domain.customers import ensure_customer
 from hub.core.domain.inputs import NewOrder
+from hub.core.domain.lines import undated_short_lines
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.lifecycle.order import (ORDER, OrderFacts, price_mismatches, promised_date,
@@ -203,7 +204,8 @@ def _facts(row: dict[str, Any], grade: str, data: dict[str, Any]) -> OrderFacts:
         deposit_paid=row["deposit_paid"], total=row["total"], amount_paid=row["amount_paid"],
         open_claims=row["open_claims"], inspection_window_elapsed=row["inspection_window_elapsed"],
         back_orders_outstanding=any(Decimal(line["shipped_qty"]) < Decimal(line["qty"] or 0)
-                                    for line in row["lines"]))
+                                    for line in row["lines"]),
+        undated_short_lines=undated_short_lines(row["lines"]))
 
 
 class OrderBehaviour:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hub.core.business_days import DEFAULT_CALENDAR, BusinessCalendar
+from hub.core.domain.lines import undated_short_lines
 from hub.core.domain.tx import Tx
 from hub.core.store.tables import timers
 
@@ -32,6 +33,7 @@ class TimerRule:
     # Satisfied by what the entity now is, whatever event made it so (an order clarified in full).
     done_when: Callable[[dict[str, Any]], bool] | None = None
     recheck_events: frozenset[str] = frozenset()  # the events after which done_when is asked
+    start_events: frozenset[str] = frozenset()  # events that start it without a state change
 
 
 def fixed(**delta: float) -> Callable[[dict[str, Any]], timedelta]:
@@ -48,6 +50,10 @@ RULES = (
     TimerRule("clarify_order", "order", fixed(hours=4), _fs("received"), escalate_to="sales_supervisor",
               condition=lambda row: bool(row["missing_fields"]), done_when=lambda row: not row["missing_fields"],
               recheck_events=_fs("clarified")),
+    # 000: a short line needs the date planning can supply it; a review without one stays with planning
+    TimerRule("planning_date", "order", fixed(days=1), _fs(), _fs("price_escalated", "reviewed"),
+              escalate_to="planning_supervisor", working_days=True, start_events=_fs("reviewed"),
+              condition=lambda row: bool(undated_short_lines(row["lines"]))),
     # 000: the reviewed confirmation goes out within 1 working day of intake
     TimerRule("send_confirmation", "order", fixed(days=1), _fs("received"), _fs("awaiting_confirmation"),
               escalate_to="sales_supervisor", working_days=True),
@@ -114,7 +120,7 @@ async def on_transition(tx: Tx, entity: str, row: dict[str, Any], event: str, st
             await _close(tx, entity, ref, rule.name, "satisfied" if not terminal else "cancelled")
         elif event in rule.recheck_events and rule.done_when is not None and rule.done_when(row):
             await _close(tx, entity, ref, rule.name, "satisfied")
-        elif changed and state in rule.start_states and rule.condition(row):
+        elif ((changed and state in rule.start_states) or event in rule.start_events) and rule.condition(row):
             await start(tx, rule, entity, ref, row, order_ref, fresh=fresh)
     if terminal:  # windows that merely end (inspection) are done with the entity
         await _close(tx, entity, ref, None, "cancelled")

@@ -46,6 +46,7 @@ class OrderFacts:
     open_claims: int = 0
     inspection_window_elapsed: bool = False
     back_orders_outstanding: bool = False
+    undated_short_lines: tuple[int, ...] = ()  # short lines the review gave no supply date for
 
 
 S = OrderState
@@ -67,8 +68,22 @@ def _reviewable(f: OrderFacts) -> str | None:
     return None
 
 
-def _review_clean(f: OrderFacts) -> str | None:
+def _back_to_planning(f: OrderFacts) -> str | None:
+    """A short line needs the date planning can supply it (000: 注明可供货时间和数量); without one the
+    order stays with planning, under the planning_date timer, until a review gives it."""
     if reason := _reviewable(f):
+        return reason
+    return None if f.undated_short_lines else "every short line has its date"
+
+
+def _dated(f: OrderFacts) -> str | None:
+    if f.undated_short_lines:
+        return "short lines " + ", ".join(map(str, f.undated_short_lines)) + " need back_order_eta"
+    return None
+
+
+def _review_clean(f: OrderFacts) -> str | None:
+    if reason := _reviewable(f) or _dated(f):
         return reason
     if f.price_mismatches:
         return "lines " + ", ".join(map(str, f.price_mismatches)) + " need a price decision (off the list, unlisted or 0)"
@@ -76,7 +91,7 @@ def _review_clean(f: OrderFacts) -> str | None:
 
 
 def _review_mismatch(f: OrderFacts) -> str | None:
-    if reason := _reviewable(f):
+    if reason := _reviewable(f) or _dated(f):
         return reason
     return None if f.price_mismatches else "no price mismatch"
 
@@ -197,8 +212,9 @@ EVENTS = [
           "received anew.", (Move(S.RECEIVED),), Clarified,
           {"specs": {"1": "1.8 m, grey fabric"}, "contact": {"phone": "13800000000"}}, ("api",)),
     Event("reviewed", "Planning reviewed the order: available quantities, back-order dates and list "
-          "prices per line; off-list prices escalate.",
-          (Move(S.RECEIVED, S.PRICE_ESCALATED, _review_mismatch), Move(S.RECEIVED, S.REVIEWED, _review_clean)),
+          "prices per line; off-list prices escalate, a short line without its date stays with planning.",
+          (Move(S.RECEIVED, "", _back_to_planning), Move(S.RECEIVED, S.PRICE_ESCALATED, _review_mismatch),
+           Move(S.RECEIVED, S.REVIEWED, _review_clean)),
           Reviewed, {"lines": [{"line_no": 1, "available_qty": "2"}]}, ("api", "plugin")),
     Event("price_approved", "The salesperson and supervisor accepted the off-list prices.",
           (Move(S.PRICE_ESCALATED, S.REVIEWED),), Approval, {"approver": "sales-supervisor"}),
