@@ -186,7 +186,7 @@ async def test_every_bad_field_is_named_at_once(client):
     assert fields == {"data.lines.0.line_no", "data.lines.0.available_qty", "data.lines.0.eta",
                       "data.special_approved"}
     eta = next(e for e in body["errors"] if e["field"] == "data.lines.0.eta")
-    assert eta["allowed"] == ["note", "line_no", "available_qty", "back_order_eta", "list_price"]
+    assert eta["allowed"] == ["note", "line_no", "available_qty", "back_order_eta", "list_price", "on_hand"]
 
 
 async def test_an_unknown_line_is_refused_not_skipped(client):

@@ -279,3 +279,50 @@ async def test_a_short_line_without_its_date_stays_with_planning_under_a_timer(c
     status, order = await get(client, "/api/orders/SO-API-S")
     assert "planning_date" not in [t["rule"] for t in order["open_timers"]]
     assert (order["lines"][0]["back_order_qty"], order["lines"][0]["back_order_eta"]) == ("1", "2026-03-20")
+
+
+async def _graded_order(client, ref: str, grade: str, qty: int = 5) -> None:
+    await post(client, "/api/orders", new_order(ref, customer={"code": f"C-{ref}", "name": ref, "grade": grade},
+                                                lines=[{"product_code": "SOFA-3", "spec": "3-seat", "qty": qty,
+                                                        "unit_price": "4200"}]))
+
+
+async def _review(client, ref: str, on_hand: str = "5") -> Any:
+    status, moved = await post(client, f"/api/orders/{ref}/events", {"event": "reviewed", "data": {
+        "lines": [{"line_no": 1, "on_hand": on_hand, "back_order_eta": "2026-04-01"}]}})
+    assert status == 200, moved
+    status, order = await get(client, f"/api/orders/{ref}")
+    return order["lines"][0]
+
+
+async def test_scarce_stock_goes_by_grade_then_order_time_and_is_never_promised_twice(client):
+    # given 5 sofas on hand and orders of 5 from a grade C, then an A, then a B customer (000)
+    for ref, grade in (("SO-C", "C"), ("SO-A", "A"), ("SO-B", "B")):
+        await _graded_order(client, ref, grade)
+    assert (await _review(client, "SO-C"))["available_qty"] == "5"
+    # when the A order is reviewed, it comes first: C's unconfirmed promise gives way, recorded
+    a_line = await _review(client, "SO-A")
+    assert (a_line["available_qty"], a_line["back_order_qty"]) == ("5", "0")
+    status, c_order = await get(client, "/api/orders/SO-C")
+    assert (c_order["lines"][0]["available_qty"], c_order["lines"][0]["back_order_qty"]) == ("0", "5")
+    moved = [e for e in c_order["timeline"] if e["event"] == "stock_reallocated"]
+    assert [(e["data"]["from"], e["data"]["to"], e["data"]["taken_by"]) for e in moved] == [("5", "0", "SO-A")]
+    # then the B order finds nothing left: the 5 are promised once, to A
+    b_line = await _review(client, "SO-B")
+    assert (b_line["available_qty"], b_line["back_order_qty"]) == ("0", "5")
+
+
+async def test_what_a_confirmation_promised_is_not_taken_by_a_later_higher_grade_order(client):
+    await _graded_order(client, "SO-C2", "C")
+    await _graded_order(client, "SO-A2", "A")
+    assert (await _review(client, "SO-C2"))["available_qty"] == "5"
+    status, _ = await post(client, "/api/orders/SO-C2/events", {"event": "confirmation_sent"})
+    assert status == 200
+    a_line = await _review(client, "SO-A2")
+    assert (a_line["available_qty"], a_line["back_order_qty"]) == ("0", "5")
+    status, c_order = await get(client, "/api/orders/SO-C2")
+    assert c_order["lines"][0]["available_qty"] == "5"
+    # a cancelled order frees what it held for the next review
+    await post(client, "/api/orders/SO-C2/events", {"event": "cancelled", "data": {"reason": "customer withdrew"}})
+    await _graded_order(client, "SO-B2", "B")
+    assert (await _review(client, "SO-B2"))["available_qty"] == "5"

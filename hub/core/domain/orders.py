@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hub.core.domain import engine
+from hub.core.domain import engine, stock
 from hub.core.domain.customers import ensure_customer
 from hub.core.domain.inputs import NewOrder
 from hub.core.domain.lines import undated_short_lines
@@ -160,11 +160,16 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
         return _clarify(row, data)
     if event == "reviewed":
         lines = _merge_review(tx, row, data)
+        on_hand = {int(item["line_no"]): Decimal(str(item["on_hand"])) for item in data.get("lines", [])
+                   if item.get("on_hand") is not None}
+        grade = (await tx.fetch("customer", row["customer_code"]))["grade"]
+        lines = await stock.allocate(tx, row, lines, on_hand, grade)
         return {"lines": lines, "price_mismatches": list(price_mismatches(lines, tx.config.price_list,
                                                                           priced=_knows_prices(tx, lines)))}
     if event == "price_approved":
         return {"price_mismatches": []}
     if event == "confirmation_sent":
+        await stock.confirm(tx, row["ref"])
         return {"confirmation_due_at": tx.now}
     if event == "confirmation_received":
         values: dict[str, Any] = {"confirmation_received_at": tx.now}
@@ -228,7 +233,8 @@ class OrderBehaviour:
         return engine.state_hook("order", transition)
 
     async def after(self, tx: Tx, row: dict[str, Any], transition: Transition) -> None:
-        return None
+        if transition.state in ORDER.terminal and transition.previous != transition.state:
+            await stock.release(tx, row["ref"])  # what it held is free for the next order
 
 
 BEHAVIOUR = engine.register(OrderBehaviour())

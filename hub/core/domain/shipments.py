@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hub.core.domain import engine
+from hub.core.domain import engine, stock
 from hub.core.domain.inputs import NewShipment
 from hub.core.domain.orders import new_ref, shipments_of
 from hub.core.domain.tx import Tx
@@ -64,6 +64,7 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
     lines = [{**line, "shipped_qty": str(Decimal(line["shipped_qty"]) + open_qty.get(line["line_no"], 0))}
              for line in order["lines"]]
     await tx.update("order", order["id"], {"lines": lines})
+    await stock.shipped(tx, order_ref, open_qty)
     created = {"lines": row["lines"], "mode": mode,
                **({"mode_change_reason": new.mode_change_reason} if new.mode_change_reason else {})}
     transition = await engine.entered(tx, BEHAVIOUR, row, "created", None, created, row_before={"milestones": []})

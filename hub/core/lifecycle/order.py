@@ -158,6 +158,9 @@ class ReviewLine(EventData):
     back_order_eta: date | None = Field(None, description="When planning can supply the rest.")
     list_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=4,
                                        description="The price list's price, when the ERP knows it.")
+    on_hand: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=3, description=(
+        "Stock on hand of the product now: the hub then allocates it across open orders by customer grade, "
+        "then order time, never taking what a confirmation already promised (000), and sets available_qty."))
 
 
 class Reviewed(EventData):

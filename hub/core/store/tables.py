@@ -92,6 +92,21 @@ shipments = sa.Table(
     sa.UniqueConstraint("carrier", "tracking_number"),
 )
 
+# What each order's review promised from stock on hand, per line (000: scarce stock by grade, then
+# order time). Open promises only: a line's promise goes when it ships or its order ends.
+stock_promises = sa.Table(
+    "stock_promises", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("product_code", sa.String(64), nullable=False, index=True),
+    sa.Column("order_ref", sa.String(64), nullable=False),
+    sa.Column("line_no", sa.Integer, nullable=False),
+    sa.Column("qty", Money, nullable=False),
+    sa.Column("grade", sa.String(1), nullable=False),
+    sa.Column("ordered_at", UTCDateTime, nullable=False),
+    sa.Column("confirmed", sa.Boolean, nullable=False),  # the confirmation went out: it is the customer's
+    sa.UniqueConstraint("order_ref", "line_no"),
+)
+
 tracking_events = sa.Table(
     "tracking_events", metadata,
     sa.Column("id", sa.Integer, primary_key=True),

@@ -27,7 +27,8 @@ class ErpSandbox:
         for line in order.lines:
             on_hand = self.settings.stock.get(line.product_code, Decimal(0))
             incoming = self.settings.incoming.get(line.product_code)
-            lines.append({"line_no": line.line_no, "available_qty": str(min(on_hand, line.qty)),
+            # on_hand lets the hub allocate scarce stock across open orders (grade, then order time)
+            lines.append({"line_no": line.line_no, "on_hand": str(on_hand), "available_qty": str(min(on_hand, line.qty)),
                           "back_order_eta": incoming.eta.isoformat() if incoming and on_hand < line.qty else None,
                           "list_price": str(self.settings.prices[line.product_code])
                           if line.product_code in self.settings.prices else None})

@@ -1,0 +1,112 @@
+"""Scarce stock (000: 紧缺产品应根据客户级别和订货的先后顺序给予分配): what a review promises is
+reserved, so the same sofas are never promised twice; when stock on hand is short, it goes by
+customer grade, then order time, across the orders not yet confirmed to their customers. What a
+confirmation promised to a customer is never taken by a later order: each reallocation is recorded
+on the order that lost it, with the order that took it and why.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from hub.core.domain.tx import Tx
+from hub.core.store.tables import orders, stock_promises
+
+GRADE_RANK = {"A": 0, "B": 1, "C": 2}
+
+
+def _promised(line: dict[str, Any]) -> Decimal:
+    return min(Decimal(line["qty"]), Decimal(line["available_qty"])) - Decimal(line["shipped_qty"])
+
+
+async def allocate(tx: Tx, order: dict[str, Any], lines: list[dict[str, Any]], on_hand: dict[int, Decimal],
+                   grade: str) -> list[dict[str, Any]]:
+    """Reserve the review's promises; for lines where the review gave the stock on hand, allocate it
+    across the open, unconfirmed promises by (grade, order time). Returns the order's lines."""
+    by_no = {line["line_no"]: dict(line) for line in lines}
+    for line_no, stock in on_hand.items():
+        line = by_no[line_no]
+        line["available_qty"] = str(await _share(tx, order, line, stock, grade))
+        _back_order(line)
+    await tx.conn.execute(stock_promises.delete().where(stock_promises.c.order_ref == order["ref"]))
+    rows = [{"product_code": line["product_code"], "order_ref": order["ref"], "line_no": line["line_no"],
+             "qty": _promised(line), "grade": grade, "ordered_at": order["created_at"], "confirmed": False}
+            for line in by_no.values() if line.get("available_qty") is not None and line.get("qty")]
+    rows = [r for r in rows if r["qty"] > 0]
+    if rows:
+        await tx.conn.execute(stock_promises.insert(), rows)
+    return list(by_no.values())
+
+
+def _back_order(line: dict[str, Any]) -> None:
+    short = Decimal(line["qty"]) - Decimal(line["available_qty"])
+    line["back_order_qty"] = str(max(short, Decimal(0)))
+    if short <= 0:
+        line["back_order_eta"] = None
+
+
+async def _share(tx: Tx, order: dict[str, Any], line: dict[str, Any], stock: Decimal, grade: str) -> Decimal:
+    """This line's share of ``stock``; unconfirmed promises of lower rank give way, and are told."""
+    query = sa.select(stock_promises).where(stock_promises.c.product_code == line["product_code"],
+                                            stock_promises.c.order_ref != order["ref"])
+    others = [dict(r) for r in (await tx.conn.execute(query)).mappings()]
+    free = stock - sum((p["qty"] for p in others if p["confirmed"]), Decimal(0))
+    wanted = Decimal(line["qty"]) - Decimal(line["shipped_qty"])
+    me = {"order_ref": order["ref"], "qty": wanted, "grade": grade, "ordered_at": order["created_at"]}
+    queue = sorted([p for p in others if not p["confirmed"]] + [me],
+                   key=lambda p: (GRADE_RANK.get(p["grade"], 9), p["ordered_at"], p["order_ref"]))
+    mine = Decimal(0)
+    for promise in queue:
+        share = max(Decimal(0), min(promise["qty"], free))
+        free -= share
+        if promise is me:
+            mine = share
+        elif share < promise["qty"]:
+            await _give_way(tx, promise, share, taken_by=order["ref"], grade=grade)
+    return mine
+
+
+async def _give_way(tx: Tx, promise: dict[str, Any], share: Decimal, *, taken_by: str, grade: str) -> None:
+    """Shrink an unconfirmed promise to ``share``: its line becomes (more of) a back order, recorded."""
+    row = (await tx.conn.execute(sa.select(orders).where(orders.c.ref == promise["order_ref"]))).mappings().one()
+    lines = []
+    for line in row["lines"]:
+        line = dict(line)
+        if line["line_no"] == promise["line_no"]:
+            line["available_qty"] = str(Decimal(line["shipped_qty"]) + share)
+            _back_order(line)
+        lines.append(line)
+    await tx.update("order", row["id"], {"lines": lines})
+    await tx.conn.execute(stock_promises.update().where(stock_promises.c.id == promise["id"]).values(qty=share))
+    await tx.record(entity="order", ref=row["ref"], order_ref=row["ref"], event="stock_reallocated",
+                    previous=row["state"], state=row["state"],
+                    data={"line_no": promise["line_no"], "product_code": promise["product_code"],
+                          "from": str(promise["qty"]), "to": str(share), "taken_by": taken_by,
+                          "reason": f"grade {grade} order {taken_by} comes first (grade, then order time: 000); "
+                                    "this order's confirmation had not gone out"})
+
+
+async def confirm(tx: Tx, order_ref: str) -> None:
+    """The confirmation went to the customer: its promises are the customer's now."""
+    await tx.conn.execute(stock_promises.update().where(stock_promises.c.order_ref == order_ref)
+                          .values(confirmed=True))
+
+
+async def release(tx: Tx, order_ref: str) -> None:
+    """The order ended (cancelled, rejected, closed): what it held is free again."""
+    await tx.conn.execute(stock_promises.delete().where(stock_promises.c.order_ref == order_ref))
+
+
+async def shipped(tx: Tx, order_ref: str, quantities: dict[int, Decimal]) -> None:
+    """Goods left: a promise shrinks by what shipped (it was stock on hand until now)."""
+    for line_no, qty in quantities.items():
+        cond = (stock_promises.c.order_ref == order_ref, stock_promises.c.line_no == line_no)
+        held = (await tx.conn.execute(sa.select(stock_promises.c.qty).where(*cond))).scalar()
+        if held is None:
+            continue
+        if held - qty <= 0:
+            await tx.conn.execute(stock_promises.delete().where(*cond))
+        else:
+            await tx.conn.execute(stock_promises.update().where(*cond).values(qty=held - qty))
