@@ -10,7 +10,7 @@ for a year it does not know yet, Saturdays and Sundays are the days off until it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -42,6 +42,11 @@ class BusinessCalendar:
                 days -= 1
         due = datetime.combine(day, local.timetz().replace(tzinfo=None), self.zone)
         return due.astimezone(start.tzinfo or self.zone)
+
+
+    def end_of(self, day: date) -> datetime:
+        """The end of a business day (18:00 local): what "by the 20th" means to the people waiting."""
+        return datetime.combine(day, time(18), self.zone).astimezone(timezone.utc)
 
 
 DEFAULT_CALENDAR = BusinessCalendar()

@@ -50,8 +50,8 @@ def fired_by(hook: Hook) -> list[tuple[str, list[str]]]:
                 out.append((spec.name, list(spec.sources)))
             continue
         sources = [m.source for m in spec.moves if m.target == hook.trigger and m.source != hook.trigger]
-        if hook.name == "hub_order_received" and spec.name == "clarified":
-            sources = list(spec.sources)
+        if (hook.name, spec.name) in (("hub_order_received", "clarified"), ("hub_order_shipped", "shipped")):
+            sources = list(spec.sources)  # received anew; a later (back-order) shipment
         if sources:
             out.append((spec.name, list(dict.fromkeys(sources))))
     if hook.trigger == lc.initial and hook.entity not in catalogue.HOOKED_BY_EVENT:
@@ -235,7 +235,8 @@ def domain_tables() -> str:
             "otherwise it breaches once (`hub_sla_breached`) or, for a window, sends its event.", "",
             "| Rule | Entity | Limit | Starts on | Ends on | Escalates to |", "|---|---|---|---|---|---|"]
     for rule in RULES:
-        out.append(f"| `{rule.name}` | {rule.entity} | {_limit(rule)} | {', '.join(sorted(rule.start_states)) or '—'} | "
+        starts = sorted(rule.start_states) + [f"event {e}" for e in sorted(rule.start_events)]
+        out.append(f"| `{rule.name}` | {rule.entity} | {_limit(rule)} | {', '.join(starts) or '—'} | "
                    f"{', '.join(sorted(set(rule.stop_states) | set(rule.stop_events))) or '—'}"
                    f"{' (then ' + rule.on_due + ')' if rule.on_due != 'breach' else ''} | {rule.escalate_to or '—'} |")
     return "\n".join(out).rstrip() + "\n"
@@ -249,6 +250,8 @@ def _duration(delta: Any) -> str:
 
 
 def _limit(rule: Any) -> str:
+    if rule.deadline is not None:
+        return "the date it carries (18:00 local)"
     try:
         text = _duration(rule.limit({}))
     except KeyError:  # depends on the entity: the claim's insured flag is the only such rule

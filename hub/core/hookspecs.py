@@ -165,8 +165,8 @@ def hub_order_released(order: OrderSnapshot, transition: Transition, ctx: HookCo
 def hub_order_shipped(order: OrderSnapshot, shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
     """Goods left: tell the customer with the shipment's carrier, tracking number and driver contact.
 
-    Fired by ``shipped`` (from released). Delivered from the outbox after commit, at least once per plugin;
-    implement as ``async def``.
+    Fired by ``shipped`` (from released, shipped). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,

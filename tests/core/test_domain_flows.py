@@ -126,6 +126,10 @@ async def test_back_orders_ship_later_and_the_order_waits_for_them(hub):
     await hub.apply("shipment", "SH-1", "delivered")
     # then the order is not delivered while the back order is owed
     assert (await view(hub))["state"] == "shipped"
+    # the back order leaves once planning has it, not before
+    with pytest.raises(InvalidInput, match="back_order_ready"):
+        await hub.create_shipment("SO-1", NewShipment(ref="SH-2", carrier="sandbox", tracking_number="T2"))
+    await hub.apply("order", "SO-1", "back_order_ready", {"lines": [{"line_no": 1, "available_qty": "2"}]})
     await hub.create_shipment("SO-1", NewShipment(ref="SH-2", carrier="sandbox", tracking_number="T2"))
     await hub.apply("shipment", "SH-2", "delivered")
     assert (await view(hub))["state"] == "delivered"

@@ -326,3 +326,37 @@ async def test_what_a_confirmation_promised_is_not_taken_by_a_later_higher_grade
     await post(client, "/api/orders/SO-C2/events", {"event": "cancelled", "data": {"reason": "customer withdrew"}})
     await _graded_order(client, "SO-B2", "B")
     assert (await _review(client, "SO-B2"))["available_qty"] == "5"
+
+
+async def test_a_back_order_ships_when_planning_has_it_and_the_customer_hears_of_it(client, runtime, hub):
+    # given 5 sofas ordered, 2 on hand, the other 3 due on 20 March (000: 欠货清单)
+    await post(client, "/api/orders", new_order("SO-API-BO", deposit_due="1000", lines=[
+        {"product_code": "SOFA-3", "spec": "3-seat", "qty": 5, "unit_price": "4200"}]))
+    await post(client, "/api/orders/SO-API-BO/events", {"event": "reviewed", "data": {"lines": [
+        {"line_no": 1, "available_qty": "2", "back_order_eta": "2026-03-20"}]}})
+    for event, data in (("confirmation_sent", {}), ("confirmation_received", {}),
+                        ("deposit_received", {"amount": "1000"}), ("finance_approved", {"erp_ref": "SO-9"})):
+        status, body = await post(client, "/api/orders/SO-API-BO/events", {"event": event, "data": data})
+        assert status == 200, body
+    status, order = await get(client, "/api/orders/SO-API-BO")
+    eta_timer = next(t for t in order["open_timers"] if t["rule"] == "back_order_eta")
+    assert eta_timer["due_at"].startswith("2026-03-20T10:00")  # 18:00 in Shanghai
+    # the first shipment carries what is on hand; the back order cannot leave before it exists
+    status, _ = await post(client, "/api/orders/SO-API-BO/shipments", {"ref": "SH-BO-1", "carrier": "sf",
+                                                                       "tracking_number": "SF-BO-1"})
+    assert status == 201
+    status, body = await post(client, "/api/orders/SO-API-BO/shipments", {"ref": "SH-BO-2", "carrier": "sf",
+                                                                          "tracking_number": "SF-BO-2"})
+    assert status == 422 and "back_order_ready" in body["error"]
+    # when planning has the 3, they ship, the timer ends and a second "shipped" notice goes out
+    status, _ = await post(client, "/api/orders/SO-API-BO/events", {"event": "back_order_ready", "data": {
+        "lines": [{"line_no": 1, "available_qty": "5"}]}})
+    assert status == 200
+    status, _ = await post(client, "/api/orders/SO-API-BO/shipments", {"ref": "SH-BO-2", "carrier": "sf",
+                                                                       "tracking_number": "SF-BO-2"})
+    assert status == 201
+    status, order = await get(client, "/api/orders/SO-API-BO")
+    assert [l["shipped_qty"] for l in order["lines"]] == ["5"] and order["lines"][0]["back_order_qty"] == "0"
+    assert "back_order_eta" not in [t["rule"] for t in order["open_timers"]]
+    shipped = [h for h in order["handoffs"] if h["hook"] == "hub_order_shipped"]
+    assert len(shipped) == 2  # one per shipment: the back order's too

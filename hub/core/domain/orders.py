@@ -132,6 +132,25 @@ def _clarify(row: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
             "missing_fields": missing_fields(lines, row["delivery_mode"], contact)}
 
 
+def _ready(row: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    by_no = {int(item["line_no"]): item for item in data["lines"]}
+    _known_lines(row, list(by_no), "data.lines")
+    lines = []
+    for line in row["lines"]:
+        line = dict(line)
+        ready = by_no.get(line["line_no"])
+        if ready is not None:
+            available = min(Decimal(ready["available_qty"]), Decimal(line["qty"]))
+            if available < Decimal(line["shipped_qty"]):
+                raise InvalidInput(f"line {line['line_no']}: {line['shipped_qty']} already shipped, more than "
+                                   f"{available}", field="data.lines")
+            line["available_qty"] = str(available)
+            line["back_order_qty"] = str(Decimal(line["qty"]) - available)
+            line["back_order_eta"] = ready.get("back_order_eta") if available < Decimal(line["qty"]) else None
+        lines.append(line)
+    return lines
+
+
 def _knows_prices(tx: Tx, lines: list[dict[str, Any]]) -> bool:
     """Whether the hub has a price list to check against: its own, or list prices the review gave."""
     return bool(tx.config.price_list) or any(line.get("list_price") is not None for line in lines)
@@ -166,6 +185,8 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
         lines = await stock.allocate(tx, row, lines, on_hand, grade)
         return {"lines": lines, "price_mismatches": list(price_mismatches(lines, tx.config.price_list,
                                                                           priced=_knows_prices(tx, lines)))}
+    if event == "back_order_ready":
+        return {"lines": _ready(row, data)}
     if event == "price_approved":
         return {"price_mismatches": []}
     if event == "confirmation_sent":
@@ -230,6 +251,8 @@ class OrderBehaviour:
         if transition.event == "clarified":
             # A clarified order is received anew: the ERP reviews it once it is complete.
             return "hub_order_received"
+        if transition.event == "shipped" and transition.previous == "shipped":
+            return "hub_order_shipped"  # a back order shipped later: the customer hears of it too
         return engine.state_hook("order", transition)
 
     async def after(self, tx: Tx, row: dict[str, Any], transition: Transition) -> None:

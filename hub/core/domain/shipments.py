@@ -25,16 +25,16 @@ SHIPPABLE_ORDER_STATES = ("released", "shipped")
 TRANSPORT_FIELDS = ("carrier", "tracking_number", "carrier_contact", "plate", "escort", "pickup_company")
 
 
+def shippable(line: dict[str, Any]) -> Decimal:
+    """What a line can ship now: what the review (or back_order_ready) made available, less what
+    already left. A back order ships when planning has it, not before (000: 欠货)."""
+    cap = Decimal(line["qty"]) if line["available_qty"] is None else min(Decimal(line["qty"]),
+                                                                          Decimal(line["available_qty"]))
+    return cap - Decimal(line["shipped_qty"])
+
+
 def _open_qty(order: dict[str, Any]) -> dict[int, Decimal]:
-    """What each line still owes: ordered minus shipped, and minus what review found short."""
-    owed = {}
-    for line in order["lines"]:
-        left = Decimal(line["qty"]) - Decimal(line["shipped_qty"])
-        if line["available_qty"] is not None and Decimal(line["shipped_qty"]) == 0:
-            left = min(left, Decimal(line["available_qty"]))  # back-order lines ship later
-        if left > 0:
-            owed[line["line_no"]] = left
-    return owed
+    return {line["line_no"]: left for line in order["lines"] if (left := shippable(line)) > 0}
 
 
 async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transition:
@@ -45,12 +45,15 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
     mode = _mode(order, new)
     open_qty = _open_qty(order) if new.lines is None else {int(k): Decimal(v) for k, v in new.lines.items()}
     if not open_qty:
-        raise InvalidInput("nothing left to ship on this order (back orders wait for stock)", field="lines")
+        raise InvalidInput("nothing left to ship on this order now: a back order ships once back_order_ready "
+                           "says planning has it", field="lines")
     known = {line["line_no"]: line for line in order["lines"]}
     for line_no, qty in open_qty.items():
         line = known.get(line_no)
-        if line is None or qty <= 0 or qty > Decimal(line["qty"]) - Decimal(line["shipped_qty"]):
-            raise InvalidInput(f"line {line_no}: cannot ship {qty}", field="lines")
+        if line is None or qty <= 0 or qty > shippable(line):
+            left = shippable(line) if line is not None else 0
+            raise InvalidInput(f"line {line_no}: cannot ship {qty}, {left} available now (a back order ships once "
+                               "back_order_ready says planning has it)", field="lines")
     ref = new.ref or new_ref("SH")
     row = {"ref": ref, "order_ref": order_ref, "state": SHIPMENT.initial, "substatus": None, "flags": [],
            "milestones": [SHIPMENT.initial], "carrier": new.carrier, "tracking_number": new.tracking_number,
@@ -141,7 +144,9 @@ class ShipmentBehaviour:
 
 async def _move_order(tx: Tx, shipment: dict[str, Any], state: str) -> None:
     order = await tx.fetch("order", shipment["order_ref"], lock=True)
-    if state in ("booked", "in_transit") and order["state"] == "released":
+    first_move = not {"booked", "in_transit"} & set(shipment["milestones"])  # milestones before this move
+    if state in ("booked", "in_transit") and first_move and order["state"] in ("released", "shipped"):
+        # the first shipment ships the order; a later one (a back order) is told as well
         await engine.apply(tx, "order", order["ref"], "shipped", {"shipment_ref": shipment["ref"]})
     elif state == "delivered" and shipment["mode"] == "pickup" and order["state"] == "released":
         await engine.apply(tx, "order", order["ref"], "shipped", {"shipment_ref": shipment["ref"]})

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from hub.core.business_days import DEFAULT_CALENDAR, BusinessCalendar
-from hub.core.domain.lines import undated_short_lines
+from hub.core.domain.lines import back_order_eta, undated_short_lines
 from hub.core.domain.tx import Tx
 from hub.core.store.tables import timers
 
@@ -34,6 +34,8 @@ class TimerRule:
     done_when: Callable[[dict[str, Any]], bool] | None = None
     recheck_events: frozenset[str] = frozenset()  # the events after which done_when is asked
     start_events: frozenset[str] = frozenset()  # events that start it without a state change
+    # A limit that is a date the entity carries (a back order's ETA), rather than a span from now.
+    deadline: Callable[[dict[str, Any]], date | None] | None = None
 
 
 def fixed(**delta: float) -> Callable[[dict[str, Any]], timedelta]:
@@ -54,6 +56,12 @@ RULES = (
     TimerRule("planning_date", "order", fixed(days=1), _fs(), _fs("price_escalated", "reviewed"),
               escalate_to="planning_supervisor", working_days=True, start_events=_fs("reviewed"),
               condition=lambda row: bool(undated_short_lines(row["lines"]))),
+    # 000: a back order is watched to its ETA: planning says it is ready (back_order_ready) by then
+    TimerRule("back_order_eta", "order", fixed(days=0), _fs("released"), _fs("delivered"),
+              escalate_to="planning_supervisor", start_events=_fs("back_order_ready"),
+              condition=lambda row: back_order_eta(row["lines"]) is not None,
+              done_when=lambda row: back_order_eta(row["lines"]) is None, recheck_events=_fs("back_order_ready"),
+              deadline=lambda row: back_order_eta(row["lines"])),
     # 000: the reviewed confirmation goes out within 1 working day of intake
     TimerRule("send_confirmation", "order", fixed(days=1), _fs("received"), _fs("awaiting_confirmation"),
               escalate_to="sales_supervisor", working_days=True),
@@ -104,6 +112,8 @@ WINDOW_EVENTS = {rule.on_due for rule in RULES if rule.on_due != "breach"}
 def due_at(rule: TimerRule, row: dict[str, Any], now: datetime,
            calendar: BusinessCalendar = DEFAULT_CALENDAR) -> datetime:
     """Working-day limits count the business's working days in its time zone (``[calendar]``)."""
+    if rule.deadline is not None and (day := rule.deadline(row)) is not None:
+        return calendar.end_of(day)
     limit = rule.limit(row)
     return calendar.add_working_days(now, limit.days) if rule.working_days else now + limit
 

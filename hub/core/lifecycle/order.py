@@ -190,6 +190,17 @@ class ErpRefs(EventData):
                                      description="The outbound note (成品出库表) number.")
 
 
+class ReadyLine(EventData):
+    line_no: PositiveInt
+    available_qty: Decimal = Field(ge=0, max_digits=14, decimal_places=3,
+                                   description="What is available for the line now, in all (shipped included).")
+    back_order_eta: date | None = Field(None, description="When the rest comes, if some is still short.")
+
+
+class BackOrderReady(EventData):
+    lines: list[ReadyLine] = Field(min_length=1, max_length=500)
+
+
 class ShipmentRef(EventData):
     shipment_ref: str = Field(min_length=1, max_length=64)
 
@@ -240,6 +251,9 @@ EVENTS = [
           {"approver": "gm-li", "terms": "30% now, the rest within 30 days of delivery"}),
     Event("finance_approved", "Finance approved the posted order; the outbound note goes to the warehouse.",
           (Move(S.POSTED, S.RELEASED),), ErpRefs, {"erp_ref": "SO-2026-0042"}, ("api", "plugin")),
+    Event("back_order_ready", "Planning has stock for back-ordered lines: they may ship now (000: 欠货清单).",
+          moves_from((S.RELEASED, S.SHIPPED)), BackOrderReady,
+          {"lines": [{"line_no": 1, "available_qty": "5"}]}, ("api", "plugin")),
     Event("shipped", "A shipment of the order was booked or picked up (sent by the hub: create a "
           "shipment with POST /api/orders/{ref}/shipments).",
           (Move(S.RELEASED, S.SHIPPED), Move(S.SHIPPED)), ShipmentRef, {"shipment_ref": "SH-1"}, ("hub",)),
