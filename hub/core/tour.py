@@ -6,6 +6,7 @@ building snapshots by hand (``hook_arguments``).
 """
 from __future__ import annotations
 
+import inspect
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,17 +38,17 @@ class Listener:
 
 
 def _listener() -> Listener:
+    """A Listener implementing every hookspec, each with the spec's own arguments (pluggy reads them)."""
     pm = pluggy.PluginManager("hub")
     pm.add_hookspecs(hookspecs)
     for name in (n for n in vars(pm.hook) if n.startswith("hub_")):
-        args = getattr(pm.hook, name).spec.argnames
+        params = [inspect.Parameter(arg, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                  for arg in ("self", *getattr(pm.hook, name).spec.argnames)]
 
         def impl(self: Any, **kwargs: Any) -> None:
             return None
 
-        impl.__signature__ = __import__("inspect").Signature(  # type: ignore[attr-defined]
-            [__import__("inspect").Parameter("self", __import__("inspect").Parameter.POSITIONAL_OR_KEYWORD)]
-            + [__import__("inspect").Parameter(a, __import__("inspect").Parameter.POSITIONAL_OR_KEYWORD) for a in args])
+        impl.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         setattr(Listener, name, hookspecs.hookimpl(specname=name)(impl))
     return Listener()
 
