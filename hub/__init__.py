@@ -4,7 +4,7 @@ This module is the face plugins import, and the only one: hook markers, errors, 
 base, the snapshots hooks receive, the context of a delivery, the tracking types and the
 lifecycle states. ``tests/core/test_plugin_face.py`` keeps plugins from reaching into ``hub.core``.
 """
-from hub.core.config import PluginSettings
+from hub.core.config import PluginSettings, TimeZoneName
 from hub.core.errors import (Deferred, PermanentError, PluginConfigurationError, PluginError, TransientError,
                              WebhookRejected)
 from hub.core.hookspecs import hookimpl
@@ -17,5 +17,5 @@ from hub.core.plugins import PluginSpec
 __all__ = ["CaseSnapshot", "ClaimSnapshot", "ClaimState", "CustomerSnapshot", "CustomerStanding", "Deferred",
            "HookContext", "OrderContact", "OrderLine", "OrderSnapshot", "OrderState", "PermanentError",
            "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "ReturnSnapshot",
-           "ReturnState", "ShipmentSnapshot", "ShipmentState", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
+           "ReturnState", "ShipmentSnapshot", "ShipmentState", "TimeZoneName", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
            "TransientError", "Transition", "WebhookReceipt", "WebhookRejected", "hookimpl"]

@@ -11,10 +11,10 @@ import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from hub.core.business_days import BusinessCalendar
 from hub.core.errors import ConfigError
@@ -79,22 +79,25 @@ class DispatchSettings(Strict):
         return self.timeouts.get(plugin, self.call_timeout_s)
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}") from exc
+    return value
+
+
+# An IANA time zone name, checked when the config is read (the hub's and the plugins' settings).
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+
+
 class CalendarSettings(Strict):
     """How the business counts working days: its time zone, and days that differ from the statutory
     calendar (chinese-calendar: holidays and make-up working days)."""
 
-    zone: str = Field("Asia/Shanghai", description="IANA time zone of the business.")
+    zone: TimeZoneName = Field("Asia/Shanghai", description="IANA time zone of the business.")
     holidays: list[date] = Field(default_factory=list, description="Extra local days off, e.g. a company day.")
     workdays: list[date] = Field(default_factory=list, description="Extra local working days.")
-
-    @field_validator("zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
     @functools.cached_property
     def business_calendar(self) -> BusinessCalendar:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import ClassVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
-from hub import PluginSettings
+from hub import PluginSettings, TimeZoneName
 
 from .milestones import ALL, CUSTOMER, CUSTOMER_TARGET, base_milestone
 
@@ -25,17 +25,8 @@ class NotifySettings(PluginSettings):
     templates_dir: Path | None = Field(None, description=(
         "Folder whose <language>/customer|internal/<milestone>.txt|.html, <language>/documents/*.html "
         "and layout.html override the shipped templates, without touching code."))
-    timezone: str = Field("Asia/Shanghai", description="Local time for dates in messages and quiet hours.")
+    timezone: TimeZoneName = Field("Asia/Shanghai", description="Local time for dates in messages and quiet hours.")
     internal_language: str = Field("zh-CN", description="Language of internal notices and escalations.")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
     @field_validator("templates_dir")
     @classmethod
