@@ -62,7 +62,7 @@ _HOOKS = [
          replies=("order.deposit_received", "order.payment_received")),
     Hook("hub_order_posted", "order", "posted",
          "Confirmed and paid (or grade A released early): post the order to the ERP for finance approval.",
-         replies=("order.finance_approved", "order.erp_recorded")),
+         replies=("order.finance_approved", "order.finance_rejected", "order.erp_recorded")),
     Hook("hub_order_released", "order", "released", "Finance approved; the outbound note goes to the warehouse.",
          replies=("order.erp_recorded",)),
     Hook("hub_order_shipped", "order", "shipped",

@@ -109,14 +109,14 @@ def hub_order_awaiting_confirmation(order: OrderSnapshot, transition: Transition
 def hub_order_awaiting_payment(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """The customer returned the confirmation; deposit or payment is requested.
 
-    Fired by ``confirmation_received`` (from awaiting_confirmation). Delivered from the outbox after
-    commit, at least once per plugin; implement as ``async def``.
+    Fired by ``confirmation_received`` (from awaiting_confirmation), ``finance_rejected`` (from posted).
+    Delivered from the outbox after commit, at least once per plugin; implement as ``async def``.
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
         missing_fields, erp_ref, open_claims, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note.
+        note, reason, erp_ref, payment_not_received.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: ``order.deposit_received``, ``order.payment_received``.
@@ -139,7 +139,7 @@ def hub_order_posted(order: OrderSnapshot, transition: Transition, ctx: HookCont
         note, approver, amount, reference, terms.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
-    May emit: ``order.finance_approved``, ``order.erp_recorded``.
+    May emit: ``order.finance_approved``, ``order.finance_rejected``, ``order.erp_recorded``.
     """
 
 

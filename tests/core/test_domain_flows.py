@@ -275,3 +275,21 @@ async def test_claim_branches_insured_to_the_insurer_and_approvals_go_in_order(h
         await hub.apply("claim", small.ref, "gm_approved")
     assert (await hub.apply("claim", small.ref, "rejected")).state == "negotiating"
     await Runtime(hub, inline_tries=1).settle()
+
+
+async def test_without_the_sandbox_playing_finance_a_posting_waits_for_a_finance_decision(make_hub, sqlite_engine):
+    # given the ERP sandbox recording postings but leaving the audit to finance (finance_audit = false)
+    erp = {"enabled": ["erp.sandbox"], "erp.sandbox": {"stock": {"SOFA-3": "5"}, "finance_audit": False}}
+    hub = await make_hub(sqlite_engine, plugins=erp)
+    await hub.create_customer(NewCustomer(code="CB", name="B", grade="B"))
+    await new_order(hub)
+    runtime = Runtime(hub, inline_tries=1)
+    await runtime.settle()  # the sandbox reviews
+    for event, data in [("confirmation_sent", {}), ("confirmation_received", {}), ("payment_received", {"amount": "8400"})]:
+        await hub.apply("order", "SO-1", event, data)
+    await runtime.settle()
+    # then the posting is recorded in the ERP, and the order waits for finance
+    order = await view(hub)
+    assert order["state"] == "posted" and order["erp_ref"]
+    transition = await hub.apply("order", "SO-1", "finance_approved", {"outbound_ref": "OUT-1"}, actor="finance:chen")
+    assert (transition.state, transition.actor) == ("released", "finance:chen")

@@ -360,3 +360,21 @@ async def test_a_back_order_ships_when_planning_has_it_and_the_customer_hears_of
     assert "back_order_eta" not in [t["rule"] for t in order["open_timers"]]
     shipped = [h for h in order["handoffs"] if h["hook"] == "hub_order_shipped"]
     assert len(shipped) == 2  # one per shipment: the back order's too
+
+
+async def test_finance_rejects_a_posting_back_to_the_order_desk_with_the_reason(client, runtime):
+    # given a posted order (the web tests' sandbox plays finance, so finance is asked directly here)
+    await post(client, "/api/orders", new_order("SO-API-F", deposit_due="1000"))
+    for event, data in (("reviewed", {}), ("confirmation_sent", {}), ("confirmation_received", {}),
+                        ("deposit_received", {"amount": "1000"})):
+        await post(client, "/api/orders/SO-API-F/events", {"event": event, "data": data})
+    # when finance finds no money on the account
+    status, body = await post(client, "/api/orders/SO-API-F/events", {"event": "finance_rejected"})
+    assert status == 422 and body["field"] == "data.reason"
+    status, moved = await post(client, "/api/orders/SO-API-F/events", {"event": "finance_rejected", "data": {
+        "reason": "deposit not on the account", "payment_not_received": True}})
+    # then the order desk has it back, awaiting payment, with the reason, and must collect again
+    assert (status, moved["previous"], moved["state"]) == (200, "posted", "awaiting_payment")
+    status, order = await get(client, "/api/orders/SO-API-F")
+    assert order["deposit_paid"] == "0" and order["timeline"][-1]["data"]["reason"] == "deposit not on the account"
+    assert order["allowed_events"][:3] == ["released", "deposit_received", "payment_received"]

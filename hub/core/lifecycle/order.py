@@ -201,6 +201,13 @@ class BackOrderReady(EventData):
     lines: list[ReadyLine] = Field(min_length=1, max_length=500)
 
 
+class FinanceRejection(EventData):
+    reason: str = Field(min_length=1, max_length=500, description="Why finance refused, for the order desk.")
+    erp_ref: str | None = Field(None, min_length=1, max_length=64, description="The ERP document refused.")
+    payment_not_received: bool = Field(False, description=(
+        "The money recorded as received is not on the account: the order's paid amounts go back to 0."))
+
+
 class ShipmentRef(EventData):
     shipment_ref: str = Field(min_length=1, max_length=64)
 
@@ -251,6 +258,10 @@ EVENTS = [
           {"approver": "gm-li", "terms": "30% now, the rest within 30 days of delivery"}),
     Event("finance_approved", "Finance approved the posted order; the outbound note goes to the warehouse.",
           (Move(S.POSTED, S.RELEASED),), ErpRefs, {"erp_ref": "SO-2026-0042"}, ("api", "plugin")),
+    Event("finance_rejected", "Finance refused the posting (payment not in, terms not met): the order goes "
+          "back to the order desk with the reason, awaiting payment.", (Move(S.POSTED, S.AWAITING_PAYMENT),),
+          FinanceRejection, {"reason": "deposit not received on the account", "erp_ref": "SO-2026-0042"},
+          ("api", "plugin")),
     Event("back_order_ready", "Planning has stock for back-ordered lines: they may ship now (000: 欠货清单).",
           moves_from((S.RELEASED, S.SHIPPED)), BackOrderReady,
           {"lines": [{"line_no": 1, "available_qty": "5"}]}, ("api", "plugin")),

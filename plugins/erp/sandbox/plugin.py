@@ -38,7 +38,10 @@ class ErpSandbox:
     async def hub_order_posted(self, order: OrderSnapshot, ctx: HookContext) -> None:
         posting = self.ledger(ctx).post(ctx.idempotency_key, "sale", order.ref, total=str(order.total),
                                         customer=order.customer.code)
-        # Finance audit is instant in the sandbox: the outbound note is released at once.
+        if not self.settings.finance_audit:  # finance decides, through the API (finance_approved/rejected)
+            ctx.emit("order", order.ref, "erp_recorded", erp_ref=posting["number"])
+            return
+        # The sandbox plays finance too: the audit is instant and the outbound note released at once.
         ctx.emit("order", order.ref, "finance_approved", erp_ref=posting["number"],
                  outbound_ref=f"OUT-{posting['number']}")
 
