@@ -1,7 +1,9 @@
-"""`hub demo`: one grade-B order from intake to a closed claim, on a temporary SQLite file."""
+"""`hub demo`: one grade-B order from intake to a closed claim, on a temporary SQLite file, with scarce
+stock going to a grade-A order first and the back order shipped when it arrives."""
 from __future__ import annotations
 
 import tempfile
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -47,15 +49,28 @@ async def run_demo(out: Any, data_dir: Path | None = None) -> dict[str, Any]:
 async def _walk(hub: Hub, runtime: Runtime, clock: FakeClock, out: Any) -> dict[str, Any]:
     say = lambda text: print(text, file=out)  # noqa: E731
     say("== hub demo: a grade-B customer's order, from intake to a closed claim ==")
+    say("   (its last oak table goes to a grade-A order first, so that line ships later as a back order)")
     await hub.create_customer(NewCustomer(code="C-ZHANG", name="Zhang Furniture Trading", grade="B",
                                           language="zh-CN", email="buyer@example.cn", phone="+86 138 0000 0000"))
+    await hub.create_customer(NewCustomer(code="C-QIAN", name="Qian Home Store", grade="A", language="zh-CN",
+                                          email="qian@example.cn"))
     order = await hub.create_order(NewOrder(
         ref="SO-DEMO-1", customer_code="C-ZHANG", deposit_due=Decimal("2520"),
-        lines=[{"product_code": "SOFA-3", "spec": "3-seat, grey fabric", "qty": 2, "unit_price": "4200"}],
+        lines=[{"product_code": "SOFA-3", "spec": "3-seat, grey fabric", "qty": 2, "unit_price": "4200"},
+               {"product_code": "TABLE-OAK", "spec": "oak, 1.6 m", "qty": 1, "unit_price": "1800"}],
         contact={"name": "Zhang Wei", "phone": "+86 138 0000 0000", "address": "88 Harbour Rd, Ningbo"}),
         actor="sales:li")
-    await runtime.settle()  # the ERP sandbox reviews stock and prices
-    clock.advance(hours=1)
+    await runtime.settle()  # the ERP sandbox reviews stock and prices: the one oak table is promised to Zhang
+    clock.advance(minutes=30)
+    # A grade-A customer orders the last table before Zhang's confirmation went out: scarce stock goes by
+    # grade, then order time (000), so Qian gets it and Zhang's table becomes a back order, recorded.
+    await hub.create_order(NewOrder(
+        ref="SO-DEMO-2", customer_code="C-QIAN",
+        lines=[{"product_code": "TABLE-OAK", "spec": "oak, 1.6 m", "qty": 1, "unit_price": "1800"}],
+        contact={"name": "Qian Li", "phone": "+86 139 0000 0000", "address": "5 Lake Rd, Hangzhou"}),
+        actor="sales:li")
+    await runtime.settle()
+    clock.advance(minutes=30)
     await hub.apply("order", order.ref, "confirmation_sent", actor="cs:wang")
     clock.advance(hours=3)
     await hub.apply("order", order.ref, "confirmation_received", actor="cs:wang")
@@ -65,10 +80,15 @@ async def _walk(hub: Hub, runtime: Runtime, clock: FakeClock, out: Any) -> dict[
     await hub.create_shipment(order.ref, NewShipment(
         ref="SH-DEMO-1", carrier="sandbox", tracking_number="SBX-0001", pieces=2,
         waybill_weight_kg=Decimal("96.5"), carrier_contact="driver Liu"), actor="warehouse:zhou")
-    await runtime.settle()
-    for hours in (3, 18, 6):  # the sandbox carrier's journey: in transit, out for delivery, delivered
-        clock.advance(hours=hours)
-        await runtime.settle()
+    await _journey(runtime, clock)
+    # The back-ordered table arrives at its ETA: planning says so, and it ships on its own.
+    clock.set(datetime(2026, 3, 20, 9, 0, tzinfo=UTC))
+    await hub.apply("order", order.ref, "back_order_ready", {"lines": [{"line_no": 2, "available_qty": "1"}]},
+                    actor="planning:he")
+    await hub.create_shipment(order.ref, NewShipment(
+        ref="SH-DEMO-2", carrier="sandbox", tracking_number="SBX-0002", pieces=1,
+        waybill_weight_kg=Decimal("38"), carrier_contact="driver Liu"), actor="warehouse:zhou")
+    await _journey(runtime, clock)
     clock.advance(hours=30)  # inside the 3-day inspection window: the customer reports damage
     claim = await hub.open_claim(NewClaim(ref="CL-DEMO-1", order_ref=order.ref, shipment_ref="SH-DEMO-1", kind="damage",
                                           amount_claimed=Decimal("800"), description="torn armrest, photos sent"),
@@ -85,13 +105,24 @@ async def _walk(hub: Hub, runtime: Runtime, clock: FakeClock, out: Any) -> dict[
     return await _report(hub, order.ref, claim.ref, say)
 
 
+async def _journey(runtime: Runtime, clock: FakeClock) -> None:
+    """The sandbox carrier's journey of a booked shipment: in transit, out for delivery, delivered."""
+    await runtime.settle()
+    for hours in (3, 18, 6):
+        clock.advance(hours=hours)
+        await runtime.settle()
+
+
 async def _report(hub: Hub, order_ref: str, claim_ref: str, say: Any) -> dict[str, Any]:
     async with hub.engine.connect() as conn:
         entries = await order_timeline(conn, order_ref)
         order_state = (await conn.execute(sa.select(orders.c.state).where(orders.c.ref == order_ref))).scalar_one()
     say("\n-- timeline --")
     for e in entries:
-        if e["state"] is None:
+        if e["event"] == "stock_reallocated":
+            d = e["data"]
+            move = f"line {d['line_no']} {d['from']} → {d['to']}, to {d['taken_by']}"
+        elif e["state"] is None:
             move = ", ".join(f"{k}={v}" for k, v in e["data"].items())
         elif e["state"] != e["previous"]:
             move = f"{e['previous'] or '·'} → {e['state']}"

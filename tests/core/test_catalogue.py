@@ -102,7 +102,7 @@ def test_the_payload_the_core_writes_is_what_the_hook_declares():
 def test_ctx_emit_accepts_only_declared_replies_with_valid_data():
     from hub.core.errors import PermanentError
     catalogue.check_reply("hub_order_posted", "order", "finance_approved", {"erp_ref": "SO-1"})
-    with pytest.raises(PermanentError, match="may emit only: order.finance_approved, order.erp_recorded"):
+    with pytest.raises(PermanentError, match="may emit only: order.finance_approved, order.finance_rejected, order.erp_recorded"):
         catalogue.check_reply("hub_order_posted", "order", "released", {})
     with pytest.raises(PermanentError, match="unknown key"):
         catalogue.check_reply("hub_order_posted", "order", "finance_approved", {"erp_number": "SO-1"})

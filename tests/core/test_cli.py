@@ -18,7 +18,8 @@ async def test_demo_walks_an_order_to_a_closed_claim(tmp_path):
     assert result["order"] == "closed" and result["claim"] == "closed"
     assert result["handoffs"] and all(h["state"] == "done" for h in result["handoffs"])
     for step in ("reviewed", "confirmation_received", "deposit_received", "finance_approved", "booked",
-                 "delivered", "opened", "negotiating", "gm_approved", "paid", "closed"):
+                 "delivered", "opened", "negotiating", "gm_approved", "paid", "closed", "back_order_ready",
+                 "line 2 1 → 0, to SO-DEMO-2"):
         assert step in text
     assert "all done: True" in text
 

@@ -22,7 +22,7 @@ from hub.core.lifecycle.order import (
 
 STATES = ("received", "price_escalated", "reviewed", "awaiting_confirmation", "awaiting_payment",
           "posted", "released", "shipped", "delivered", "closed", "cancelled", "rejected")
-EVENTS = ("erp_recorded", "back_order_ready", "clarified", "reviewed", "price_approved", "confirmation_sent", "confirmation_received",
+EVENTS = ("erp_recorded", "back_order_ready", "finance_rejected", "clarified", "reviewed", "price_approved", "confirmation_sent", "confirmation_received",
           "released", "deposit_received", "payment_received", "terms_approved", "finance_approved",
           "shipped", "delivered", "claim_opened", "claim_closed", "followed_up",
           "inspection_window_elapsed", "inspection_passed", "cancelled", "rejected")
@@ -88,6 +88,7 @@ EXPECTED = [
     *[(state, "erp_recorded", B, state) for state in STATES],  # notes the ERP's numbers, moves nothing
     ("released", "back_order_ready", B, "released"),  # planning has the back-ordered goods: they may ship
     ("shipped", "back_order_ready", B, "shipped"),
+    ("posted", "finance_rejected", B, "awaiting_payment"),  # back to the order desk with finance's reason
 ]
 LEGAL = {(state, event) for state, event, _, _ in EXPECTED}
 ILLEGAL = [(s, e) for s in STATES for e in EVENTS if (s, e) not in LEGAL]

@@ -167,7 +167,8 @@ def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dic
             line["available_qty"] = str(review["available_qty"])
             short = Decimal(line["qty"]) - Decimal(line["available_qty"])
             line["back_order_qty"] = str(max(short, Decimal(0)))
-            line["back_order_eta"] = review.get("back_order_eta") if short > 0 else None
+            # kept when given, short or not: an allocation may still leave the line short (stock.py)
+            line["back_order_eta"] = review.get("back_order_eta")
         listed = review.get("list_price", tx.config.price_list.get(line["product_code"]))
         line["list_price"] = None if listed is None else str(listed)
         lines.append(line)

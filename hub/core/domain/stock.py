@@ -43,8 +43,6 @@ async def allocate(tx: Tx, order: dict[str, Any], lines: list[dict[str, Any]], o
 def _back_order(line: dict[str, Any]) -> None:
     short = Decimal(line["qty"]) - Decimal(line["available_qty"])
     line["back_order_qty"] = str(max(short, Decimal(0)))
-    if short <= 0:
-        line["back_order_eta"] = None
 
 
 async def _share(tx: Tx, order: dict[str, Any], line: dict[str, Any], stock: Decimal, grade: str) -> Decimal:

@@ -29,7 +29,8 @@ class ErpSandbox:
             incoming = self.settings.incoming.get(line.product_code)
             # on_hand lets the hub allocate scarce stock across open orders (grade, then order time)
             lines.append({"line_no": line.line_no, "on_hand": str(on_hand), "available_qty": str(min(on_hand, line.qty)),
-                          "back_order_eta": incoming.eta.isoformat() if incoming and on_hand < line.qty else None,
+                          # when more comes: the hub needs it for any line its allocation leaves short
+                          "back_order_eta": incoming.eta.isoformat() if incoming else None,
                           "list_price": str(self.settings.prices[line.product_code])
                           if line.product_code in self.settings.prices else None})
         ctx.emit("order", order.ref, "reviewed", lines=lines)
