@@ -134,6 +134,9 @@ class HubConfig(Strict):
     tracking_poll_minutes: float = 60.0
     agents: tuple[str, ...] = Field(("agent-1",), description="After-sales agents, assigned round robin.")
     price_list: dict[str, Decimal] = Field({}, description="Product code → unit price, when the ERP gives none.")
+    special_review_departments: tuple[str, ...] = Field(
+        ("technical", "production", "planning"), min_length=1,
+        description="Departments whose heads sign a special order's review (000: 各相关部门负责人评审).")
     webhooks: WebhookSettings = WebhookSettings()
     dispatch: DispatchSettings = DispatchSettings()
     inbox: InboxSettings = InboxSettings()

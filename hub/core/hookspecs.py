@@ -61,7 +61,7 @@ def hub_order_price_escalated(order: OrderSnapshot, transition: Transition, ctx:
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
         missing_fields, erp_ref, open_claims, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, lines, special_approved.
+        note, lines, special_review.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -80,7 +80,7 @@ def hub_order_reviewed(order: OrderSnapshot, transition: Transition, ctx: HookCo
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
         missing_fields, erp_ref, open_claims, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, lines, special_approved, approver.
+        note, lines, special_review, approver.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).

@@ -108,7 +108,13 @@ async def test_a_special_order_in_range_needs_the_departments_review(hub):
     await new_order(hub, kind="special", special={"standard": {"width": "180"}, "requested": {"width": "240"}})
     with pytest.raises(IllegalTransition, match="special-order review"):
         await hub.apply("order", "SO-1", "reviewed", {})
-    assert (await hub.apply("order", "SO-1", "reviewed", {"special_approved": True})).state == "reviewed"
+    # the review form is signed per department (特殊产品合同评审表): two of three is not enough, and says who is missing
+    with pytest.raises(IllegalTransition, match="signed by: planning"):
+        await hub.apply("order", "SO-1", "reviewed", {"special_review": {"technical": "eng-zhou",
+                                                                          "production": "prod-wu"}})
+    moved = await hub.apply("order", "SO-1", "reviewed", {"special_review": {
+        "technical": "eng-zhou", "production": "prod-wu", "planning": "plan-he"}})
+    assert moved.state == "reviewed" and moved.data["special_review"]["planning"] == "plan-he"
 
 
 async def test_back_orders_ship_later_and_the_order_waits_for_them(hub):

@@ -179,12 +179,12 @@ async def test_every_bad_field_is_named_at_once(client):
     await client.post("/api/orders", json=ORDER, headers=AUTH)
     reply = await client.post("/api/orders/SO-DOC-1/events", headers=AUTH, json={
         "event": "reviewed", "data": {"lines": [{"line_no": "x", "available_qty": "-1", "eta": "soon"}],
-                                      "special_approved": "maybe"}})
+                                      "special_review": "maybe"}})
     body = await reply.json()
     assert reply.status == 422
     fields = {e["field"] for e in body["errors"]}
     assert fields == {"data.lines.0.line_no", "data.lines.0.available_qty", "data.lines.0.eta",
-                      "data.special_approved"}
+                      "data.special_review"}
     eta = next(e for e in body["errors"] if e["field"] == "data.lines.0.eta")
     assert eta["allowed"] == ["note", "line_no", "available_qty", "back_order_eta", "list_price", "on_hand"]
 

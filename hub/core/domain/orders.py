@@ -226,11 +226,12 @@ def _amount(data: dict[str, Any]) -> Decimal:
     return amount
 
 
-def _facts(row: dict[str, Any], grade: str, data: dict[str, Any]) -> OrderFacts:
+def _facts(row: dict[str, Any], grade: str, data: dict[str, Any], departments: tuple[str, ...]) -> OrderFacts:
+    pending = tuple(d for d in departments if d not in data.get("special_review", {}))
     return OrderFacts(
         grade=grade, kind=row["kind"], missing_fields=tuple(row["missing_fields"]),
         price_mismatches=tuple(row["price_mismatches"]),
-        special_approved=bool(data.get("special_approved")), deposit_due=row["deposit_due"],
+        special_approved=not pending, special_pending=pending, deposit_due=row["deposit_due"],
         deposit_paid=row["deposit_paid"], total=row["total"], amount_paid=row["amount_paid"],
         open_claims=row["open_claims"], inspection_window_elapsed=row["inspection_window_elapsed"],
         back_orders_outstanding=any(Decimal(line["shipped_qty"]) < Decimal(line["qty"] or 0)
@@ -249,7 +250,7 @@ class OrderBehaviour:
     async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> OrderFacts:
         # The gates depend on the customer's grade now, not when the order came in (002).
         grade = (await tx.fetch("customer", row["customer_code"]))["grade"]
-        return _facts(row, grade, data)
+        return _facts(row, grade, data, tx.config.special_review_departments)
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:
         if transition.event == "clarified":

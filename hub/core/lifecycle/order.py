@@ -39,6 +39,7 @@ class OrderFacts:
     missing_fields: tuple[str, ...] = ()
     price_mismatches: tuple[int, ...] = ()  # line numbers whose price differs from the list
     special_approved: bool = False
+    special_pending: tuple[str, ...] = ()  # departments whose heads have not signed the special review
     deposit_due: Decimal = Decimal(0)
     deposit_paid: Decimal = Decimal(0)
     total: Decimal = Decimal(0)
@@ -64,7 +65,8 @@ def _reviewable(f: OrderFacts) -> str | None:
     if reason := _complete(f):
         return reason
     if f.kind == "special" and not f.special_approved:
-        return "special order needs the departments' special-order review"
+        pending = ", ".join(f.special_pending) or "the departments"
+        return f"special order needs the special-order review signed by: {pending} (data.special_review)"
     return None
 
 
@@ -165,7 +167,11 @@ class ReviewLine(EventData):
 
 class Reviewed(EventData):
     lines: list[ReviewLine] = Field(default_factory=list, max_length=500)
-    special_approved: bool = Field(False, description="The departments passed the special-order review.")
+    special_review: dict[Annotated[str, Field(min_length=1, max_length=32)],
+                         Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=dict, max_length=20, description=(
+            "A special order's review (特殊产品合同评审表): department → the head who signed. Every department "
+            "of [orders] special_review_departments must sign before production."))
 
 
 class Approval(EventData):

@@ -23,6 +23,8 @@ class ErpSandbox:
     async def hub_order_received(self, order: OrderSnapshot, ctx: HookContext) -> None:
         if not self.settings.auto_review or order.missing_fields:
             return  # an incomplete order is clarified first; it comes back here when it is
+        if order.kind == "special":
+            return  # the departments review a special order (特殊产品合同评审表): a person sends that review
         lines = []
         for line in order.lines:
             on_hand = self.settings.stock.get(line.product_code, Decimal(0))
