@@ -16,6 +16,10 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 
+# The years chinese-calendar carries the State Council's arrangement for (it refuses the others).
+COVERED_YEARS = frozenset(day.year for day in (*chinese_calendar.holidays, *chinese_calendar.workdays))
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
@@ -27,10 +31,9 @@ class BusinessCalendar:
             return True
         if day in self.holidays:
             return False
-        try:
+        if day.year in COVERED_YEARS:
             return chinese_calendar.is_workday(day)
-        except NotImplementedError:  # a year the library does not cover yet
-            return day.weekday() < 5
+        return day.weekday() < 5  # a year the State Council has not published yet: weekends off
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """``days`` working days after ``start``, at the same local time of day, as UTC-aware."""

@@ -187,16 +187,12 @@ def check_reply(hook: str, entity: str, name: str, data: dict[str, Any]) -> None
         raise PermanentError(f"ctx.emit({entity}, {name}): {exc}") from exc
 
 
-def schema_of(spec: Event) -> dict[str, Any]:
-    return spec.data.model_json_schema()
-
-
 def describe_event(entity: str, spec: Event) -> dict[str, Any]:
     return {"entity": entity, "event": spec.name, "meaning": spec.meaning, "sent_by": list(spec.sent_by),
             "accepted_in": list(spec.sources),
             "leads_to": {state: list(spec.targets(state)) for state in spec.sources},
             "recorded_as": list(spec.records) or [spec.name], "hooks": list(hooks_of(entity, spec)),
-            "data_schema": schema_of(spec), "example": spec.example}
+            "data_schema": spec.data.model_json_schema(), "example": spec.example}
 
 
 def describe() -> dict[str, Any]:

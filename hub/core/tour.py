@@ -2,7 +2,7 @@
 
 What the core writes to its outbox on the way is what plugins receive: docs/hooks.md shows
 these payloads as examples, and plugin tests take their hook arguments from here instead of
-building snapshots by hand (``hook_arguments``).
+building snapshots by hand (``tests/support/core_payloads.py``).
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from hub.core.clock import FakeClock
 from hub.core.config import HubConfig
 from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
 from hub.core.models import TrackingEvent, TrackingUpdate
-from hub.core.outbox.payloads import rebuild
 from hub.core.plugins import build_plugin_manager
 from hub.core.service import Hub
 from hub.core.store.tables import outbox_events
@@ -188,8 +187,3 @@ async def tour_payloads() -> dict[str, dict[str, Any]]:
         out.setdefault(hook, payload)
     return out
 
-
-async def hook_arguments(hook: str) -> dict[str, Any]:
-    """The keyword arguments the dispatcher would pass to ``hook`` (ctx aside), rebuilt from the tour."""
-    payloads = await tour_payloads()
-    return rebuild(payloads[hook])

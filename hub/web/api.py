@@ -127,8 +127,7 @@ def mover(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def move(request: web.Request) -> web.Response:
         hub, ref, actor = request.app[keys.HUB], request.match_info[kind.key], domain_actor(request)
         body = validate(m.EventInput, await read_json(request))
-        catalogue.event(kind.entity, body.event)  # an unknown event is a 422 naming the known ones
-        try:
+        try:  # the engine checks the event and its data against the catalogue (422 / 409)
             transition = await hub.apply(kind.entity, ref, body.event, body.data, actor)
         except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
             # The catalogue validated the data; a value the domain still cannot use is the caller's 422,

@@ -11,7 +11,6 @@ from hub.core import catalogue
 from hub.core.domain import timers
 from hub.core.domain.snapshots import related_snapshots, snapshot
 from hub.core.domain.tx import Tx
-from hub.core.errors import InvalidInput
 from hub.core.lifecycle.table import Lifecycle
 from hub.core.models import Transition
 
@@ -42,14 +41,6 @@ def register(behaviour: Behaviour) -> Behaviour:
 
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return to_jsonable_python(data)
-
-
-def _erp_numbers(entity: str, data: dict[str, Any]) -> dict[str, Any]:
-    """``erp_recorded`` stores the ERP's numbers on the entity and moves nothing."""
-    values = {k: data[k] for k in ("erp_ref", "outbound_ref") if data.get(k)}
-    if not values:
-        raise InvalidInput(f"erp_recorded on a {entity} needs erp_ref or outbound_ref", field="data.erp_ref")
-    return values
 
 
 def order_ref_of(entity: str, row: dict[str, Any]) -> str | None:
@@ -83,10 +74,8 @@ async def apply(tx: Tx, entity: str, ref: str, event: str, data: dict[str, Any] 
     if spec.decide is not None:
         event = spec.decide(parsed)
     data = parsed.model_dump(mode="json", exclude_unset=True)
-    if event == "erp_recorded":
-        updates = _erp_numbers(entity, data)
-    else:
-        updates = await behaviour.updates(tx, row, event, data)
+    stored = {key: data[key] for key in spec.stores if data.get(key)}
+    updates = {**stored, **await behaviour.updates(tx, row, event, data)}
     merged = {**row, **updates}
     facts = await behaviour.facts(tx, merged, data)
     state = behaviour.lifecycle.next_state(ref, previous, event, facts)

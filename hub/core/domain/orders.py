@@ -202,11 +202,8 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
         amount = _amount(data)
         column = "deposit_paid" if event == "deposit_received" else "amount_paid"
         return {column: row[column] + amount}
-    if event in ("finance_approved", "finance_rejected"):
-        values = {k: data[k] for k in ("erp_ref", "outbound_ref") if data.get(k)}
-        if data.get("payment_not_received"):
-            values.update(deposit_paid=Decimal(0), amount_paid=Decimal(0))
-        return values
+    if event == "finance_rejected" and data.get("payment_not_received"):
+        return {"deposit_paid": Decimal(0), "amount_paid": Decimal(0)}  # the ERP's numbers: the catalogue stores
     if event == "claim_opened":
         return {"open_claims": row["open_claims"] + 1}
     if event == "claim_closed":

@@ -21,8 +21,6 @@ from hub.core.tracking import STICKY_FLAGS
 from hub.core.store.tables import shipments
 
 SHIPPABLE_ORDER_STATES = ("released", "shipped")
-# What a booking or a pickup may add to a shipment (the event data models declare the same keys).
-TRANSPORT_FIELDS = ("carrier", "tracking_number", "carrier_contact", "plate", "escort", "pickup_company")
 
 
 def shippable(line: dict[str, Any]) -> Decimal:
@@ -109,12 +107,8 @@ class ShipmentBehaviour:
                 raise InvalidInput(f"shipment {row['ref']} is a delivery: it is delivered, not picked up",
                                    field="event")
             values.update(_pickup_values(row, await tx.fetch("order", row["order_ref"]), data))
-        if event in ("booked", "picked_up"):
-            for key in TRANSPORT_FIELDS:
-                if data.get(key):
-                    values[key] = str(data[key])
-        if event == "booked":
-            merged = {**row, **values}
+        if event == "booked":  # the catalogue stores the booking's fields; both numbers must be known
+            merged = {**row, **{k: data[k] for k in ("carrier", "tracking_number") if data.get(k)}}
             if not (merged["carrier"] and merged["tracking_number"]):
                 raise InvalidInput("booking needs a carrier and a tracking number", field="tracking_number")
         if "substatus" in data or event in ShipmentState.__members__.values():

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hub.core.domain.tx import Tx
-from hub.core.store.tables import orders, stock_promises
+from hub.core.store.tables import stock_promises
 
 GRADE_RANK = {"A": 0, "B": 1, "C": 2}
 
@@ -68,7 +68,7 @@ async def _share(tx: Tx, order: dict[str, Any], line: dict[str, Any], stock: Dec
 
 async def _give_way(tx: Tx, promise: dict[str, Any], share: Decimal, *, taken_by: str, grade: str) -> None:
     """Shrink an unconfirmed promise to ``share``: its line becomes (more of) a back order, recorded."""
-    row = (await tx.conn.execute(sa.select(orders).where(orders.c.ref == promise["order_ref"]))).mappings().one()
+    row = await tx.fetch("order", promise["order_ref"])
     lines = []
     for line in row["lines"]:
         line = dict(line)

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from hub.core.lifecycle.table import Event, EventData, Lifecycle, Move, moves_from
+from hub.core.lifecycle.table import Approval, ErpRef, Event, EventData, Lifecycle, Move, Reason, moves_from
 
 
 class ClaimState(StrEnum):
@@ -57,20 +57,14 @@ class Amount(EventData):
     amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2, description="The settlement amount.")
 
 
-class Approval(EventData):
-    approver: str | None = Field(None, min_length=1, max_length=64, description="Who signed.")
 
 
-class Reason(EventData):
-    reason: str | None = Field(None, min_length=1, max_length=500)
 
 
 class Payment(EventData):
     reference: str | None = Field(None, max_length=64, description="The payment's bank reference.")
 
 
-class ErpRef(EventData):
-    erp_ref: str = Field(min_length=1, max_length=64, description="The ERP's credit note number.")
 
 
 EVENTS = [
@@ -102,7 +96,7 @@ EVENTS = [
           {"reason": "no agreement after two weeks"}),
     Event("withdrawn", "The customer withdrew the claim.", moves_from(OPEN, S.CLOSED), Reason),
     Event("erp_recorded", "The ERP recorded the claim (credit note); the state does not change.",
-          moves_from(S), ErpRef, {"erp_ref": "CN-2026-0007"}, ("api", "plugin")),
+          moves_from(S), ErpRef, {"erp_ref": "CN-2026-0007"}, ("api", "plugin"), stores=("erp_ref",)),
 ]
 CLAIM = Lifecycle("claim", [s.value for s in S], S.OPENED, (S.CLOSED,), EVENTS)
 

@@ -11,10 +11,10 @@ from enum import StrEnum
 
 from typing import Annotated
 
-from pydantic import Field, PositiveInt
+from pydantic import Field, PositiveInt, model_validator
 
 from hub.core.domain.inputs import Contact
-from hub.core.lifecycle.table import Event, EventData, Lifecycle, Move, moves_from
+from hub.core.lifecycle.table import Approval, Event, EventData, Lifecycle, Move, Reason, moves_from
 
 
 class OrderState(StrEnum):
@@ -84,8 +84,13 @@ def _dated(f: OrderFacts) -> str | None:
     return None
 
 
+def _review_complete(f: OrderFacts) -> str | None:
+    """Reviewable, and every short line dated: what both outcomes of a review need."""
+    return _reviewable(f) or _dated(f)
+
+
 def _review_clean(f: OrderFacts) -> str | None:
-    if reason := _reviewable(f) or _dated(f):
+    if reason := _review_complete(f):
         return reason
     if f.price_mismatches:
         return "lines " + ", ".join(map(str, f.price_mismatches)) + " need a price decision (off the list, unlisted or 0)"
@@ -93,9 +98,7 @@ def _review_clean(f: OrderFacts) -> str | None:
 
 
 def _review_mismatch(f: OrderFacts) -> str | None:
-    if reason := _reviewable(f) or _dated(f):
-        return reason
-    return None if f.price_mismatches else "no price mismatch"
+    return _review_complete(f) or (None if f.price_mismatches else "no price mismatch")
 
 
 def _grade_a(f: OrderFacts) -> str | None:
@@ -174,8 +177,6 @@ class Reviewed(EventData):
             "of [orders] special_review_departments must sign before production."))
 
 
-class Approval(EventData):
-    approver: str | None = Field(None, min_length=1, max_length=64, description="Who signed.")
 
 
 class SignedApproval(EventData):
@@ -194,6 +195,16 @@ class ErpRefs(EventData):
     erp_ref: str | None = Field(None, min_length=1, max_length=64, description="The ERP's document number.")
     outbound_ref: str | None = Field(None, min_length=1, max_length=64,
                                      description="The outbound note (成品出库表) number.")
+
+
+class ErpRecorded(ErpRefs):
+    """At least one of the ERP's numbers: recording nothing is a mistake, not a no-op."""
+
+    @model_validator(mode="after")
+    def _one_number(self) -> ErpRecorded:
+        if not (self.erp_ref or self.outbound_ref):
+            raise ValueError("erp_recorded needs erp_ref or outbound_ref")
+        return self
 
 
 class ReadyLine(EventData):
@@ -226,8 +237,6 @@ class WindowEnded(EventData):
     timer: str | None = Field(None, max_length=64, description="The time rule that ended.")
 
 
-class Reason(EventData):
-    reason: str | None = Field(None, min_length=1, max_length=500)
 
 
 class Cancelled(Reason):
@@ -263,11 +272,12 @@ EVENTS = [
           (Move(S.AWAITING_PAYMENT, S.POSTED),), SignedApproval,
           {"approver": "gm-li", "terms": "30% now, the rest within 30 days of delivery"}),
     Event("finance_approved", "Finance approved the posted order; the outbound note goes to the warehouse.",
-          (Move(S.POSTED, S.RELEASED),), ErpRefs, {"erp_ref": "SO-2026-0042"}, ("api", "plugin")),
+          (Move(S.POSTED, S.RELEASED),), ErpRefs, {"erp_ref": "SO-2026-0042"}, ("api", "plugin"),
+          stores=("erp_ref", "outbound_ref")),
     Event("finance_rejected", "Finance refused the posting (payment not in, terms not met): the order goes "
           "back to the order desk with the reason, awaiting payment.", (Move(S.POSTED, S.AWAITING_PAYMENT),),
           FinanceRejection, {"reason": "deposit not received on the account", "erp_ref": "SO-2026-0042"},
-          ("api", "plugin")),
+          ("api", "plugin"), stores=("erp_ref",)),
     Event("back_order_ready", "Planning has stock for back-ordered lines: they may ship now (000: 欠货清单).",
           moves_from((S.RELEASED, S.SHIPPED)), BackOrderReady,
           {"lines": [{"line_no": 1, "available_qty": "5"}]}, ("api", "plugin")),
@@ -294,7 +304,8 @@ EVENTS = [
           moves_from((S.RECEIVED, S.PRICE_ESCALATED, S.REVIEWED), S.REJECTED), Reason,
           {"reason": "production cannot make this size"}, ("api", "plugin", "hub")),
     Event("erp_recorded", "The ERP recorded the order under its own numbers; the state does not change.",
-          moves_from(S), ErpRefs, {"erp_ref": "SO-2026-0042", "outbound_ref": "OUT-7"}, ("api", "plugin")),
+          moves_from(S), ErpRecorded, {"erp_ref": "SO-2026-0042", "outbound_ref": "OUT-7"}, ("api", "plugin"),
+          stores=("erp_ref", "outbound_ref")),
 ]
 ORDER = Lifecycle("order", [s.value for s in S], S.RECEIVED, (S.CLOSED, S.CANCELLED, S.REJECTED), EVENTS)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from hub.core.lifecycle.table import Event, EventData, Lifecycle, Move, moves_from
+from hub.core.lifecycle.table import ErpRef, Event, EventData, Lifecycle, Move, Reason, moves_from
 
 
 class ReturnState(StrEnum):
@@ -58,8 +58,6 @@ def _ship_back(f: ReturnFacts) -> str | None:
     return None if f.type in (ReturnType.EXCHANGE, ReturnType.REPAIR) else "a refund ships nothing"
 
 
-class Reason(EventData):
-    reason: str | None = Field(None, min_length=1, max_length=500)
 
 
 class Parcel(EventData):
@@ -72,8 +70,6 @@ class Refund(EventData):
     reference: str | None = Field(None, max_length=64)
 
 
-class ErpRef(EventData):
-    erp_ref: str = Field(min_length=1, max_length=64, description="The ERP's return document number.")
 
 
 S = ReturnState
@@ -99,6 +95,6 @@ EVENTS = [
     Event("withdrawn", "The customer withdrew the request.",
           moves_from((S.PENDING_REVIEW, S.AWAITING_CUSTOMER_SHIPMENT), S.CLOSED), Reason),
     Event("erp_recorded", "The ERP recorded the return; the state does not change.", moves_from(S), ErpRef,
-          {"erp_ref": "RT-2026-0003"}, ("api", "plugin")),
+          {"erp_ref": "RT-2026-0003"}, ("api", "plugin"), stores=("erp_ref",)),
 ]
 RETURN = Lifecycle("return", [s.value for s in S], S.PENDING_REVIEW, (S.COMPLETED, S.CLOSED), EVENTS)

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from hub.core.lifecycle.table import Event, EventData, Lifecycle, Move, moves_from
+from hub.core.lifecycle.table import ErpRef, Event, EventData, Lifecycle, Move, Reason, moves_from
 
 
 class ShipmentState(StrEnum):
@@ -79,12 +79,8 @@ class Pickup(EventData):
     carrier_contact: str | None = Field(None, max_length=200, description="The collecting driver's phone.")
 
 
-class Reason(EventData):
-    reason: str | None = Field(None, min_length=1, max_length=500)
 
 
-class ErpRef(EventData):
-    erp_ref: str = Field(min_length=1, max_length=64, description="The ERP's delivery document number.")
 
 
 MEANINGS = {
@@ -109,7 +105,7 @@ def _carrier_moves(target: str) -> tuple[Move, ...]:
 def _events() -> list[Event]:
     booked = Event("booked", MEANINGS[S.BOOKED], _carrier_moves(S.BOOKED), Booking,
                    {"carrier": "dhl", "tracking_number": "00340434161094015902", "carrier_contact": "+86 138 0000 0000"},
-                   ("api", "carrier"))
+                   ("api", "carrier"), stores=("carrier", "tracking_number", "carrier_contact", "plate", "escort"))
     carrier = [Event(target.value, MEANINGS[target], _carrier_moves(target), CarrierReport,
                      {"substatus": "damaged"} if target == S.EXCEPTION else {}, ("carrier", "api"))
                for target in S if target not in (S.CREATED, S.BOOKED, S.CANCELLED)]
@@ -118,14 +114,15 @@ def _events() -> list[Event]:
         *carrier,
         # self-pickup (自提): the pickup company signs at the warehouse
         Event("picked_up", "The pickup company collected the goods at the warehouse (自提).",
-              (Move(S.CREATED, S.DELIVERED),), Pickup, {"pickup_company": "Anji Logistics", "plate": "沪A12345"}),
+              (Move(S.CREATED, S.DELIVERED),), Pickup, {"pickup_company": "Anji Logistics", "plate": "沪A12345"},
+              stores=("carrier_contact",)),  # pickup company and plate: checked and stored by the behaviour
         # the recipient confirmed the local agent's delivery (004)
         Event("pod_confirmed", "The recipient confirmed a local agent's delivery.",
               (Move(S.HANDED_OFF, S.DELIVERED),)),
         Event("cancelled", "The shipment was cancelled before the carrier had it.",
               moves_from((S.CREATED, S.BOOKED), S.CANCELLED), Reason, {"reason": "order cancelled"}),
         Event("erp_recorded", "The ERP recorded the delivery under its own number; the state does not change.",
-              moves_from(S), ErpRef, {"erp_ref": "DN-2026-0042"}, ("api", "plugin")),
+              moves_from(S), ErpRef, {"erp_ref": "DN-2026-0042"}, ("api", "plugin"), stores=("erp_ref",)),
     ]
 
 

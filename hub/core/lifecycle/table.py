@@ -36,6 +36,19 @@ class NoData(EventData):
     """The event carries nothing but an optional note."""
 
 
+# Data shapes several lifecycles share.
+class Reason(EventData):
+    reason: str | None = Field(None, min_length=1, max_length=500)
+
+
+class Approval(EventData):
+    approver: str | None = Field(None, min_length=1, max_length=64, description="Who signed.")
+
+
+class ErpRef(EventData):
+    erp_ref: str = Field(min_length=1, max_length=64, description="The ERP's document number.")
+
+
 @dataclass(frozen=True)
 class Move:
     """From ``source`` to ``target`` (``""``: stays) when ``guard`` passes; the first passing move wins."""
@@ -56,11 +69,15 @@ class Event:
     # Picks the recorded event from the data (vip_review → vip_reviewed | vip_revoked).
     decide: Callable[[EventData], str] | None = None
     records: tuple[str, ...] = ()  # the events ``decide`` may record
+    # Data fields stored as they are on the entity's columns of the same name (the ERP's numbers,
+    # a booking's carrier and plate); what an event does beyond that is its behaviour's.
+    stores: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         assert set(self.sent_by) <= set(SENDERS), self.sent_by
         assert (self.decide is None) == (not self.records), self.name
         self.data.model_validate(self.example)  # an example that does not validate is a bug
+        assert set(self.stores) <= set(self.data.model_fields), (self.name, self.stores)
 
     @property
     def sources(self) -> tuple[str, ...]:

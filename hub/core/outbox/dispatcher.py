@@ -33,7 +33,7 @@ from hub.core.outbox.circuit import Circuits
 from hub.core.outbox.claim import claim_batch
 from hub.core.outbox.outcomes import RELEASE, Attempt, Recorder
 from hub.core.outbox.payloads import rebuild
-from hub.core.plugin_host import call
+from hub.core.plugin_host import call, impl_of
 from hub.core.store.db import begin
 from hub.core.store.tables import ledger, outbox_events
 
@@ -73,8 +73,7 @@ class Dispatcher:
     def impl(self, hook: str, plugin: str) -> Any:
         key = (hook, plugin)
         if key not in self._impls:
-            impls = getattr(self.pm.hook, hook).get_hookimpls()
-            self._impls[key] = next((i for i in impls if i.plugin_name == plugin), None)
+            self._impls[key] = impl_of(self.pm, hook, plugin)
         return self._impls[key]
 
     def timeout_for(self, plugin: str) -> float:
