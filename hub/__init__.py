@@ -8,14 +8,22 @@ from hub.core.config import PluginSettings, TimeZoneName
 from hub.core.errors import (Deferred, PermanentError, PluginConfigurationError, PluginError, TransientError,
                              WebhookRejected)
 from hub.core.hookspecs import hookimpl
-from hub.core.lifecycle import ClaimState, CustomerStanding, OrderState, ReturnState, ShipmentState
+from hub.core.lifecycle import ClaimState, CustomerStanding, OrderState, ReturnState, ShipmentState, StoreState
 from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderContact, OrderLine,
                              OrderSnapshot, ReturnSnapshot, ShipmentSnapshot, TimerSnapshot, TrackingEvent,
                              TrackingUpdate, Transition, WebhookReceipt)
+from hub.core.models import StoreBackOrder, StoreLine, StoreSnapshot
+from hub.core.lifecycle import ComplaintState
+from hub.core.models import ComplaintResponsibility, ComplaintSnapshot
 from hub.core.plugins import PluginSpec
+from hub.core.reports import (BackOrder, ClaimFigures, LateConfirmation, NewStore, OrdersFinished, OrdersReceived,
+                              Report)
 
-__all__ = ["CaseSnapshot", "ClaimSnapshot", "ClaimState", "CustomerSnapshot", "CustomerStanding", "Deferred",
-           "HookContext", "OrderContact", "OrderLine", "OrderSnapshot", "OrderState", "PermanentError",
-           "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "ReturnSnapshot",
-           "ReturnState", "ShipmentSnapshot", "ShipmentState", "TimeZoneName", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
+__all__ = ["BackOrder", "CaseSnapshot", "ClaimFigures", "ClaimSnapshot", "ClaimState", "ComplaintResponsibility",
+           "ComplaintSnapshot", "ComplaintState", "CustomerSnapshot",
+           "CustomerStanding", "Deferred", "HookContext", "LateConfirmation", "NewStore", "OrderContact", "OrderLine",
+           "OrderSnapshot", "OrderState", "OrdersFinished", "OrdersReceived", "PermanentError",
+           "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "Report", "ReturnSnapshot",
+           "ReturnState", "ShipmentSnapshot", "ShipmentState", "StoreBackOrder", "StoreLine", "StoreSnapshot",
+           "StoreState", "TimeZoneName", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
            "TransientError", "Transition", "WebhookReceipt", "WebhookRejected", "hookimpl"]

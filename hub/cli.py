@@ -1,4 +1,5 @@
-"""The `hub` command: serve, worker, demo, plugins, events, config check, handoffs, inbound, db upgrade and prune."""
+"""The `hub` command: serve, worker, demo, plugins, events, config check, handoffs, inbound, report, db upgrade
+and prune."""
 from __future__ import annotations
 
 import argparse
@@ -238,6 +239,200 @@ def _actor(value: str) -> str:
     return value
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """A periodic report (000) of the period before ``--at`` (default: today): printed, and with
+    ``--send`` stored and handed to the notify plugins as the worker's schedule does, once."""
+    from hub.core import report_schedule
+    from hub.core.report_text import report_text
+    from hub.core.reports import period_for, previous_period
+    from hub.core.service import Hub
+
+    config = _config(args)
+    # Printing calls no plugin: only --send needs them (and their secrets) to route the handoff.
+    pm = build_plugin_manager(config if args.send else config.model_copy(update={"plugins": {"enabled": []}}))
+
+    async def run() -> tuple[Any, str | None]:
+        hub = Hub(config, pm)
+        await hub.start()
+        try:
+            period = previous_period(args.kind, args.at) if args.at else \
+                period_for(args.kind, hub.clock.now(), config.calendar.business_calendar)
+            report = await report_schedule.build(hub, args.kind, period)
+            if not args.send:
+                return report, None
+            if await report_schedule.store_and_send(hub, report, actor=f"cli:{args.actor}"):
+                return report, f"stored and queued {report_schedule.HOOK} for " \
+                               f"{', '.join(hub.router.implementers(report_schedule.HOOK)) or 'no plugin'}"
+            # Sent before (by the schedule or an earlier --send): show what its recipients got.
+            return await report_schedule.load(hub, args.kind, period[0]), "already stored: nothing queued"
+        finally:
+            await hub.close()
+
+    report, status = asyncio.run(run())
+    print(report.model_dump_json(indent=2) if args.json else report_text(report), end="\n" if args.json else "")
+    if status:
+        print(f"hub report {report.ref}: {status}", file=sys.stderr)
+    return 0
+
+
+def _day(value: str) -> Any:
+    from datetime import date
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a date, YYYY-MM-DD") from None
+
+
+def _report_parser(sub: Any) -> None:
+    report = sub.add_parser("report", help="the weekly or monthly report (000): print it, or --send it")
+    report.add_argument("kind", choices=["weekly", "monthly"])
+    report.add_argument("--at", type=_day, help="report of the week/month before this local date (default: today)")
+    report.add_argument("--json", action="store_true")
+    report.add_argument("--send", action="store_true", help="store it and hand it to the plugins (once per period)")
+    report.add_argument("--actor", type=_actor, default="ops")
+    report.set_defaults(func=cmd_report)
+
+
+async def _stores_action(engine: Any, args: argparse.Namespace) -> Any:
+    from hub.core import queries
+
+    async with engine.connect() as conn:
+        if args.action == "list":
+            return await queries.list_entities(conn, "store", state=args.state, customer=args.customer,
+                                               limit=args.limit)
+        return await queries.entity_view(conn, "store", args.ref)
+
+
+def _store_line(s: dict[str, Any]) -> str:
+    data = s["data"] or {}
+    owed = sum(1 for line in data.get("back_orders", ()) if not line.get("shipped_at"))
+    return (f"{s['ref']:<16} {s['state']:<17} customer {s['customer_code']:<12} order {s['order_ref'] or '-':<12} "
+            f"ship {data.get('shipping_date') or '-':<10} back orders owed {owed}")
+
+
+def _print_store(s: dict[str, Any]) -> None:
+    data = s["data"] or {}
+    print(_store_line(s))
+    intake = data.get("intake", {})
+    print(f"  {intake.get('name') or '-'}, {intake.get('address') or '-'} (from {intake.get('developer') or '-'})")
+    print(f"  documents sent: {', '.join(data.get('documents_sent', ())) or '-'}")
+    for title, key in (("products", "product_lines"), ("decor", "decor_items"), ("image items", "image_items")):
+        items = ", ".join(f"{i['code']} x {i['qty']}" for i in data.get(key, ()))
+        print(f"  {title}: {items or '-'}")
+    for line in data.get("back_orders", ()):
+        done = f"shipped {line['shipped_at'][:10]}" if line.get("shipped_at") else "owed"
+        print(f"  back order {line['line_no']}: {line['kind']} {line['code']} x {line['qty']} eta {line['eta']} ({done})")
+    for timer in s["open_timers"]:
+        print(f"  timer {timer['rule']} due {timer['due_at']:%Y-%m-%d %H:%M} UTC")
+    for entry in s["timeline"]:
+        print(f"  {entry['at']:%Y-%m-%d %H:%M} {entry['event']:<22} {entry['previous'] or '-'} -> {entry['state']}"
+              f"  by {entry['actor']}")
+
+
+def cmd_stores(args: argparse.Namespace) -> int:
+    """New stores being set up (000): ``list`` with filters, ``show REF`` with lists, timers and timeline."""
+    from hub.core.store.db import make_engine, upgrade
+
+    async def run() -> Any:
+        engine = make_engine(_config(args).db_url)
+        try:
+            await upgrade(engine)
+            return await _stores_action(engine, args)
+        finally:
+            await engine.dispose()
+
+    result = asyncio.run(run())
+    if args.json:
+        print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
+    elif args.action == "list":
+        for row in result:
+            print(_store_line(row))
+    else:
+        _print_store(result)
+    return 0
+
+
+def _stores_parser(sub: Any) -> None:
+    from hub.core.lifecycle.store import StoreState
+    stores = sub.add_parser("stores", help="new stores being set up (000): list them, show one")
+    stores.add_argument("action", choices=["list", "show"])
+    stores.add_argument("ref", nargs="?", help="show: the store's reference")
+    stores.add_argument("--state", choices=[s.value for s in StoreState])
+    stores.add_argument("--customer", help="customer code")
+    stores.add_argument("--limit", type=int, default=100)
+    stores.add_argument("--json", action="store_true")
+    stores.set_defaults(func=cmd_stores)
+
+
+def _complaint_line(c: dict[str, Any]) -> str:
+    late = " LATE" if c["late"] else ""
+    lines = ", ".join(f"line {k} x {v}" for k, v in (c["lines"] or {}).items())
+    return (f"{c['ref']:<16} {c['state']:<15} order {c['order_ref']:<14} {c['kind']:<12} via {c['channel']:<6} "
+            f"remedy {c['remedy'] or '-':<10} due {c['promised_date'] or '-'}{late}  {lines}")
+
+
+def _print_complaint(c: dict[str, Any]) -> None:
+    data = c["data"] or {}
+    print(_complaint_line(c))
+    print(f"  {c['description']}")
+    if c["shipment_ref"]:
+        print(f"  shipment complained of: {c['shipment_ref']}")
+    print(f"  inspection window ended: {data.get('window_ends_at') or '-'}")
+    if answer := data.get("answer"):
+        who = answer.get("responsibility") or {}
+        print(f"  cause: {answer.get('cause')}")
+        print(f"  responsibility: {who.get('party')} {who.get('department') or ''} {who.get('person') or ''}"
+              f"{'; sanction: ' + who['sanction'] if who.get('sanction') else ''}")
+        print(f"  remedy: {answer.get('remedy')}: {answer.get('plan')}")
+    if c["remedy_shipment_ref"]:
+        print(f"  remedy shipped in: {c['remedy_shipment_ref']}")
+    for timer in c["open_timers"]:
+        print(f"  timer {timer['rule']} due {timer['due_at']:%Y-%m-%d %H:%M} UTC")
+    for entry in c["timeline"]:
+        print(f"  {entry['at']:%Y-%m-%d %H:%M} {entry['event']:<22} {entry['previous'] or '-'} -> {entry['state']}"
+              f"  by {entry['actor']}")
+
+
+def cmd_complaints(args: argparse.Namespace) -> int:
+    """Complaints after delivery (000): ``list`` with filters, ``show REF`` with the answer, timers and timeline."""
+    from hub.core import queries
+    from hub.core.store.db import make_engine, upgrade
+
+    async def run() -> Any:
+        engine = make_engine(_config(args).db_url)
+        try:
+            await upgrade(engine)
+            async with engine.connect() as conn:
+                if args.action == "list":
+                    return await queries.list_entities(conn, "complaint", state=args.state, order_ref=args.order,
+                                                       limit=args.limit)
+                return await queries.entity_view(conn, "complaint", args.ref)
+        finally:
+            await engine.dispose()
+
+    result = asyncio.run(run())
+    if args.json:
+        print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
+    elif args.action == "list":
+        for row in result:
+            print(_complaint_line(row))
+    else:
+        _print_complaint(result)
+    return 0
+
+
+def _complaints_parser(sub: Any) -> None:
+    from hub.core.lifecycle.complaint import ComplaintState
+    complaints = sub.add_parser("complaints", help="complaints after delivery (000): list them, show one")
+    complaints.add_argument("action", choices=["list", "show"])
+    complaints.add_argument("ref", nargs="?", help="show: the complaint's reference")
+    complaints.add_argument("--state", choices=[s.value for s in ComplaintState])
+    complaints.add_argument("--order", help="only this order's complaints")
+    complaints.add_argument("--limit", type=int, default=100)
+    complaints.add_argument("--json", action="store_true")
+    complaints.set_defaults(func=cmd_complaints)
+
+
 def _inbound_parser(sub: Any) -> None:
     inbound = sub.add_parser("inbound", help="list, retry or discard stored webhooks")
     inbound.add_argument("action", choices=["list", "retry", "discard"])
@@ -268,7 +463,8 @@ def parser() -> argparse.ArgumentParser:
     plugins.add_argument("--json", action="store_true")
     plugins.set_defaults(func=cmd_plugins)
     events = sub.add_parser("events", help="the event catalogue: what each state accepts, with what data")
-    events.add_argument("entity", nargs="?", choices=["order", "shipment", "claim", "return", "customer"])
+    events.add_argument("entity", nargs="?", choices=["order", "shipment", "claim", "return", "customer", "store",
+                                                      "complaint"])
     events.add_argument("--json", action="store_true", help="everything GET /api/events answers")
     events.set_defaults(func=cmd_events)
     config = sub.add_parser("config", help="configuration")
@@ -288,6 +484,9 @@ def parser() -> argparse.ArgumentParser:
     handoffs.add_argument("--json", action="store_true")
     handoffs.set_defaults(func=cmd_handoffs)
     _inbound_parser(sub)
+    _report_parser(sub)
+    _stores_parser(sub)
+    _complaints_parser(sub)
     return top
 
 
@@ -297,6 +496,10 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("handoffs retry/discard need the handoff id")
     if args.command == "inbound" and (problem := _inbound_usage(args)):
         parser().error(problem)
+    if args.command == "stores" and args.action == "show" and not args.ref:
+        parser().error("stores show needs the store's reference")
+    if args.command == "complaints" and args.action == "show" and not args.ref:
+        parser().error("complaints show needs the complaint's reference")
     configure(args.log_level)
     try:
         return args.func(args)

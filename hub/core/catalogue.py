@@ -20,9 +20,10 @@ from hub.core.lifecycle.table import Event, EventData, Lifecycle
 
 # ``return`` is a keyword, so return hooks take ``return_request``.
 ENTITY_ARGUMENT = {"order": "order", "shipment": "shipment", "claim": "claim",
-                   "return": "return_request", "customer": "customer"}
+                   "return": "return_request", "customer": "customer", "store": "store", "complaint": "complaint"}
 SNAPSHOT_TYPE = {"order": "OrderSnapshot", "shipment": "ShipmentSnapshot", "claim": "ClaimSnapshot",
-                 "return": "ReturnSnapshot", "customer": "CustomerSnapshot"}
+                 "return": "ReturnSnapshot", "customer": "CustomerSnapshot", "store": "StoreSnapshot",
+                 "complaint": "ComplaintSnapshot"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Hook:
     # Snapshots the hook carries beside its entity's: argument name → entity (None when absent).
     related: tuple[str, ...] = ()
     replies: tuple[str, ...] = ()  # "entity.event" a plugin may ctx.emit back
+    timed: bool = False  # delivered by a timer (``trigger`` is its rule), with the timer instead of a transition
 
     @property
     def argument(self) -> str:
@@ -43,10 +45,11 @@ class Hook:
 
     @property
     def argnames(self) -> tuple[str, ...]:
-        return (self.argument, *self.related, "transition", "ctx")
+        return (self.argument, *self.related, "timer" if self.timed else "transition", "ctx")
 
 
 _CLAIM_RELATED = ("order", "shipment")
+_COMPLAINT_RELATED = ("order", "shipment")  # the shipment complained of, None when the complaint names none
 _HOOKS = [
     Hook("hub_order_received", "order", "received", "An order came in (API, shop webhook, CLI), or was clarified: "
          "review it (planning, the ERP).", replies=("order.reviewed", "order.rejected", "order.erp_recorded")),
@@ -54,7 +57,7 @@ _HOOKS = [
          "Review found prices off the price list; the salesperson and supervisor must decide."),
     Hook("hub_order_reviewed", "order", "reviewed",
          "Planning review passed: available quantities and back-order dates are on the lines; send the "
-         "order confirmation."),
+         "order confirmation (订单确认书) and reply ``confirmation_sent``.", replies=("order.confirmation_sent",)),
     Hook("hub_order_awaiting_confirmation", "order", "awaiting_confirmation",
          "The order confirmation went to the customer; its return is awaited."),
     Hook("hub_order_awaiting_payment", "order", "awaiting_payment",
@@ -128,8 +131,60 @@ _HOOKS = [
     Hook("hub_customer_vip_reviewed", "customer", "vip_reviewed", "The monthly review kept the VIP status."),
     Hook("hub_customer_vip_revoked", "customer", "vip_revoked", "The monthly review revoked VIP: cancellation notice."),
     Hook("hub_customer_grade_changed", "customer", "grade_changed", "The customer's grade (A/B/C) changed."),
+    Hook("hub_store_received", "store", "received",
+         "Store development passed a new store on and its customer record exists: tell finance of the new "
+         "customer; the start documents and the product list are due within 1 working day."),
+    Hook("hub_store_documents_sent", "store", "documents_sent",
+         "The start documents went to the customer: project brief, design plan and image-items list."),
+    Hook("hub_store_lists_prepared", "store", "lists_prepared",
+         "The product list is ready: store development prepares the decor list; both go to the customer "
+         "within 2 working days."),
+    Hook("hub_store_lists_sent", "store", "lists_sent",
+         "The product and decor lists went to the customer: they confirm, pay and agree the shipping date "
+         "(decor or image-item changes need the store-development manager's signature)."),
+    Hook("hub_store_confirmed", "store", "confirmed",
+         "Confirmed and paid, shipping date agreed: the warehouse prepares the goods for that date."),
+    Hook("hub_store_back_orders_open", "store", "back_orders_open",
+         "The first shipment left without everything: the back-order list (欠货清单) with planning's dates "
+         "goes to the customer and planning."),
+    Hook("hub_store_fully_shipped", "store", "fully_shipped",
+         "Everything the store needs has shipped: hand it over to normal ordering."),
+    Hook("hub_store_handed_over", "store", "handed_over",
+         "The store orders like any customer now; the project brief went back to store development."),
+    Hook("hub_store_cancelled", "store", "cancelled", "The store opening was called off before its first shipment."),
+    Hook("hub_complaint_received", "complaint", "received",
+         "A shortage, damage or wrong-goods complaint came in (``late`` when after the 3-day inspection window): "
+         "investigate at once; the customer's reply is due within 1 working day.", related=_COMPLAINT_RELATED),
+    Hook("hub_complaint_investigating", "complaint", "investigating",
+         "Someone is finding the cause of the complaint (查明原因).", related=_COMPLAINT_RELATED),
+    Hook("hub_complaint_answered", "complaint", "answered",
+         "The reply to the customer: the cause, the responsibility (and any sanction) and the remedy with its "
+         "plan and date (补货换货的回复); send the customer the reply letter.", related=_COMPLAINT_RELATED),
+    Hook("hub_complaint_remedy_shipped", "complaint", "remedy_shipped",
+         "The replenishment or exchange left (``complaint.remedy_shipment_ref``): the customer confirms once "
+         "it arrives.", related=_COMPLAINT_RELATED),
+    Hook("hub_complaint_resolved", "complaint", "resolved", "The customer confirmed the complaint is settled.",
+         related=_COMPLAINT_RELATED),
+    Hook("hub_complaint_withdrawn", "complaint", "withdrawn", "The customer withdrew the complaint.",
+         related=_COMPLAINT_RELATED),
 ]
 LIFECYCLE_HOOKS: dict[str, Hook] = {hook.name: hook for hook in _HOOKS}
+
+# Hooks a timer delivers (hub/core/domain/timers.py ``TIMED_RULES``): ``trigger`` is the rule. They
+# carry the entity as it is when the timer fires, its related snapshots and the timer.
+_TIMED = [
+    Hook("hub_order_finance_check", "order", "finance_check", timed=True,
+         when="The order awaits finance's approval in the ERP: read the ERP document's state and reply with "
+         "finance's decision, or nothing while it is pending (asked again every 10 minutes).",
+         replies=("order.finance_approved", "order.finance_rejected", "order.erp_recorded")),
+    Hook("hub_order_confirmation_overdue", "order", "confirmation_return", timed=True,
+         when="The signed confirmation is not back by the end of the business day it went out (002: the promised "
+         "date slips a day per day): remind the customer; again each day it stays out."),
+    Hook("hub_shipment_delivery_note_due", "shipment", "delivery_note", timed=True,
+         when="The day after the goods left (09:00 local, 000: 第二日): send the customer the delivery note (送货单) "
+         "of this shipment and check they know who collected it.", related=("order",)),
+]
+TIMED_HOOKS: dict[str, Hook] = {hook.name: hook for hook in _TIMED}
 # Customer hooks follow the event (every customer step is a letter or a notice); the others the state.
 HOOKED_BY_EVENT = frozenset({"customer"})
 
@@ -170,12 +225,14 @@ def hooks_of(entity: str, spec: Event) -> tuple[str, ...]:
         names = [f"hub_{entity}_{m.target}" for m in spec.moves if m.target and m.target != m.source]
         if entity == "order" and spec.name == "clarified":
             names.append("hub_order_received")  # a clarified order is received anew
+        if entity == "order" and spec.name == "special_warehoused":
+            names.append("hub_order_awaiting_payment")  # made: the customer is asked to pay now
     return tuple(n for n in dict.fromkeys(names) if n in LIFECYCLE_HOOKS)
 
 
 def check_reply(hook: str, entity: str, name: str, data: dict[str, Any]) -> None:
     """What ``ctx.emit`` accepts: an event the hook declares as a reply, with valid data."""
-    declared = LIFECYCLE_HOOKS.get(hook)
+    declared = LIFECYCLE_HOOKS.get(hook) or TIMED_HOOKS.get(hook)
     if declared is None:
         raise PermanentError(f"{hook} takes no replies: ctx.emit is for lifecycle hooks")
     if f"{entity}.{name}" not in declared.replies:

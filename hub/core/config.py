@@ -8,13 +8,13 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from hub.core.business_days import BusinessCalendar
 from hub.core.errors import ConfigError
@@ -122,6 +122,54 @@ class RetentionSettings(Strict):
     batch_size: int = Field(1000, gt=0, le=50_000, description="Rows deleted per statement: short transactions.")
 
 
+ReportKind = Literal["weekly", "monthly"]
+
+
+class ReportRecipients(Strict):
+    """Who receives each report: role names (each notify plugin maps a role to its own addresses,
+    e.g. notify.smtp ``roles``) or e-mail addresses."""
+
+    weekly: tuple[str, ...] = Field(("planning_statistician",), description="计划部统计员 (000).")
+    monthly: tuple[str, ...] = Field(
+        ("planning_statistician", "sales_head", "marketing_head", "marketing_centre_head"),
+        description="The statistician and the heads of sales, marketing and the marketing centre (000).")
+
+
+class ReportSettings(Strict):
+    """The periodic reports of seed 000: the new customers of last week to planning's statistician
+    before Monday 09:00, last month's before the 2nd; the statistician reports on to the heads of
+    sales, marketing and the marketing centre. Times are local (``[calendar] zone``)."""
+
+    enabled: bool = Field(True, description="Generate and send the weekly and monthly reports.")
+    weekly_at: time = Field(time(8, 0), description="Monday, local time: last week's report (due by 09:00).")
+    monthly_day: int = Field(1, ge=1, le=28, description="Day of the month of last month's report (due before "
+                                                          "the 2nd); 28 at most, so every month has it.")
+    monthly_at: time = Field(time(8, 0), description="Local time on monthly_day.")
+    recipients: ReportRecipients = ReportRecipients()
+    interval_s: float = Field(60.0, gt=0, description="How often the worker checks whether a report is due.")
+
+    @field_validator("weekly_at", "monthly_at")
+    @classmethod
+    def _local(cls, value: time) -> time:
+        if value.tzinfo is not None:  # "08:00+08:00": the zone is [calendar] zone's, never the time's
+            raise ValueError("a local time without an offset, e.g. 08:00 ([calendar] zone is the zone)")
+        return value
+
+    @model_validator(mode="after")
+    def _someone_receives_each(self) -> ReportSettings:
+        # A report generated for nobody is a rule silently not kept: say so at start-up.
+        if self.enabled:
+            for kind in ("weekly", "monthly"):
+                names = getattr(self.recipients, kind)
+                if not names or any(not name.strip() for name in names):
+                    raise ValueError(f"recipients.{kind}: name who receives the {kind} report "
+                                     "(or set enabled = false)")
+        return self
+
+    def recipients_of(self, kind: ReportKind) -> tuple[str, ...]:
+        return getattr(self.recipients, kind)
+
+
 class HubConfig(Strict):
     data_dir: Path = Field(Path("data"), description="SQLite file, admin token, sandbox outputs.")
     database_url: str | None = Field(None, description="Default: a SQLite file in data_dir.")
@@ -144,6 +192,7 @@ class HubConfig(Strict):
     returns: ReturnPolicy = ReturnPolicy()
     claims: ClaimPolicy = ClaimPolicy()
     calendar: CalendarSettings = CalendarSettings()
+    reports: ReportSettings = ReportSettings()
     plugins: dict[str, Any] = Field(default_factory=lambda: {"enabled": list(DEFAULT_PLUGINS)})
 
     @property

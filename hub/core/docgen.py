@@ -19,7 +19,9 @@ from pydantic import BaseModel
 from hub.core import catalogue
 from hub.core.catalogue import LIFECYCLE_HOOKS, SNAPSHOT_TYPE, Hook
 from hub.core.lifecycle import LIFECYCLES
-from hub.core.models import (ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot, ShipmentSnapshot)
+from hub.core.models import (ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot, ShipmentSnapshot,
+                             StoreSnapshot)
+from hub.core.models import ComplaintSnapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKSPECS = ROOT / "hub" / "core" / "hookspecs.py"
@@ -29,13 +31,17 @@ BEGIN = "# --- generated from hub/core/catalogue.py by `python -m hub.core.docge
 END = "# --- end of generated lifecycle hooks ---\n"
 MODELS: dict[str, type[BaseModel]] = {"OrderSnapshot": OrderSnapshot, "ShipmentSnapshot": ShipmentSnapshot,
                                       "ClaimSnapshot": ClaimSnapshot, "ReturnSnapshot": ReturnSnapshot,
-                                      "CustomerSnapshot": CustomerSnapshot}
+                                      "CustomerSnapshot": CustomerSnapshot, "StoreSnapshot": StoreSnapshot,
+                                      "ComplaintSnapshot": ComplaintSnapshot}
 RELATED_TEXT = {
     ("order", "shipment"): "the shipment whose booking (or pickup) shipped the order",
     ("claim", "order"): "the claim's order",
     ("claim", "shipment"): "the claimed shipment, or None when the claim names none",
     ("return", "order"): "the request's order",
+    ("complaint", "order"): "the complaint's order",
+    ("complaint", "shipment"): "the shipment complained of, or None when the complaint names none",
 }
+OPTIONAL_RELATED = {("claim", "shipment"), ("complaint", "shipment")}  # None when the entity names none
 RELATED_TYPE = {"order": "OrderSnapshot", "shipment": "ShipmentSnapshot"}
 CTX = "Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit()."
 
@@ -50,7 +56,8 @@ def fired_by(hook: Hook) -> list[tuple[str, list[str]]]:
                 out.append((spec.name, list(spec.sources)))
             continue
         sources = [m.source for m in spec.moves if m.target == hook.trigger and m.source != hook.trigger]
-        if (hook.name, spec.name) in (("hub_order_received", "clarified"), ("hub_order_shipped", "shipped")):
+        if (hook.name, spec.name) in (("hub_order_received", "clarified"), ("hub_order_shipped", "shipped"),
+                                      ("hub_order_awaiting_payment", "special_warehoused")):
             sources = list(spec.sources)  # received anew; a later (back-order) shipment
         if sources:
             out.append((spec.name, list(dict.fromkeys(sources))))
@@ -92,7 +99,7 @@ def hookspec_source() -> str:
     for hook in LIFECYCLE_HOOKS.values():
         snapshot = SNAPSHOT_TYPE[hook.entity]
         args = [f"{hook.argument}: {snapshot}"]
-        args += [f"{name}: {RELATED_TYPE[name]}" + (" | None" if (hook.entity, name) == ("claim", "shipment") else "")
+        args += [f"{name}: {RELATED_TYPE[name]}" + (" | None" if (hook.entity, name) in OPTIONAL_RELATED else "")
                  for name in hook.related]
         args += ["transition: Transition", "ctx: HookContext"]
         params = [f":param {hook.argument}: The {hook.entity} as committed: {_fields(MODELS[snapshot])}."]
@@ -171,7 +178,8 @@ def hooks_markdown(payloads: dict[str, dict[str, Any]], other_hooks: list[tuple[
            "checked against the event's model at once, and they are applied in the transaction that ends the",
            "delivery. Plugins import everything they need from `hub` (see `hub/__init__.py`).", ""]
     sections = {"order": "Orders", "shipment": "Shipments", "claim": "Claims", "return": "Returns",
-                "customer": "Customers"}
+                "customer": "Customers", "store": "Stores",
+                "complaint": "Complaints"}
     for entity, title in sections.items():
         out += [f"## {title}", ""]
         for hook in (h for h in LIFECYCLE_HOOKS.values() if h.entity == entity):
@@ -238,8 +246,17 @@ def domain_tables() -> str:
         starts = sorted(rule.start_states) + [f"event {e}" for e in sorted(rule.start_events)]
         out.append(f"| `{rule.name}` | {rule.entity} | {_limit(rule)} | {', '.join(starts) or '—'} | "
                    f"{', '.join(sorted(set(rule.stop_states) | set(rule.stop_events))) or '—'}"
-                   f"{' (then ' + rule.on_due + ')' if rule.on_due != 'breach' else ''} | {rule.escalate_to or '—'} |")
+                   f"{_then(rule)} | {rule.escalate_to or '—'} |")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _then(rule: Any) -> str:
+    if rule.on_due == "breach":
+        return ""
+    if rule.on_due == "hook":
+        again = f", again every {_duration(rule.every)}" if rule.every else ""
+        return f" (then `{rule.hook}`{again})"
+    return f" (then {rule.on_due})"
 
 
 def _duration(delta: Any) -> str:
@@ -250,6 +267,8 @@ def _duration(delta: Any) -> str:
 
 
 def _limit(rule: Any) -> str:
+    if rule.next_day_at is not None:
+        return f"the next day, {rule.next_day_at:%H:%M} local"
     if rule.deadline is not None:
         return "the date it carries (18:00 local)"
     try:

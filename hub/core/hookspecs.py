@@ -16,8 +16,10 @@ import pluggy
 
 if TYPE_CHECKING:
     from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot,
-                                 ReturnSnapshot, ShipmentSnapshot, TimerSnapshot, TrackingUpdate, Transition,
-                                 WebhookReceipt)
+                                 ReturnSnapshot, ShipmentSnapshot, StoreSnapshot, TimerSnapshot, TrackingUpdate,
+                                 Transition, WebhookReceipt)
+    from hub.core.models import ComplaintSnapshot
+    from hub.core.reports import Report
 
 hookspec = pluggy.HookspecMarker("hub")
 hookimpl = pluggy.HookimplMarker("hub")
@@ -41,7 +43,7 @@ def hub_order_received(order: OrderSnapshot, transition: Transition, ctx: HookCo
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, contact, specs, quantities, prices.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -59,7 +61,7 @@ def hub_order_price_escalated(order: OrderSnapshot, transition: Transition, ctx:
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, lines, special_review.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -71,19 +73,19 @@ def hub_order_price_escalated(order: OrderSnapshot, transition: Transition, ctx:
 @hookspec
 def hub_order_reviewed(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """Planning review passed: available quantities and back-order dates are on the lines; send the order
-    confirmation.
+    confirmation (订单确认书) and reply ``confirmation_sent``.
 
     Fired by ``reviewed`` (from received), ``price_approved`` (from price_escalated). Delivered from the
     outbox after commit, at least once per plugin; implement as ``async def``.
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, lines, special_review, approver.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
-    May emit: nothing (``ctx.emit`` raises PermanentError).
+    May emit: ``order.confirmation_sent``.
     """
 
 
@@ -96,7 +98,7 @@ def hub_order_awaiting_confirmation(order: OrderSnapshot, transition: Transition
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -109,14 +111,15 @@ def hub_order_awaiting_confirmation(order: OrderSnapshot, transition: Transition
 def hub_order_awaiting_payment(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """The customer returned the confirmation; deposit or payment is requested.
 
-    Fired by ``confirmation_received`` (from awaiting_confirmation), ``finance_rejected`` (from posted).
-    Delivered from the outbox after commit, at least once per plugin; implement as ``async def``.
+    Fired by ``confirmation_received`` (from awaiting_confirmation), ``special_warehoused`` (from
+    awaiting_payment), ``finance_rejected`` (from posted). Delivered from the outbox after commit, at least
+    once per plugin; implement as ``async def``.
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, reason, erp_ref, payment_not_received.
+        note, receipt_ref, reason, erp_ref, payment_not_received.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: ``order.deposit_received``, ``order.payment_received``.
@@ -128,15 +131,15 @@ def hub_order_posted(order: OrderSnapshot, transition: Transition, ctx: HookCont
     """Confirmed and paid (or grade A released early): post the order to the ERP for finance approval.
 
     Fired by ``released`` (from awaiting_confirmation, awaiting_payment), ``deposit_received`` (from
-    awaiting_payment), ``payment_received`` (from awaiting_payment), ``terms_approved`` (from
-    awaiting_payment). Delivered from the outbox after commit, at least once per plugin; implement as
-    ``async def``.
+    awaiting_payment), ``payment_received`` (from awaiting_payment), ``special_warehoused`` (from
+    awaiting_payment), ``terms_approved`` (from awaiting_payment). Delivered from the outbox after commit,
+    at least once per plugin; implement as ``async def``.
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, approver, amount, reference, terms.
+        note, approver, amount, reference, receipt_ref, terms.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: ``order.finance_approved``, ``order.finance_rejected``, ``order.erp_recorded``.
@@ -152,7 +155,7 @@ def hub_order_released(order: OrderSnapshot, transition: Transition, ctx: HookCo
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, erp_ref, outbound_ref.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -170,7 +173,7 @@ def hub_order_shipped(order: OrderSnapshot, shipment: ShipmentSnapshot, transiti
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param shipment: The shipment whose booking (or pickup) shipped the order.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, shipment_ref.
@@ -189,7 +192,7 @@ def hub_order_delivered(order: OrderSnapshot, transition: Transition, ctx: HookC
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -202,15 +205,15 @@ def hub_order_delivered(order: OrderSnapshot, transition: Transition, ctx: HookC
 def hub_order_closed(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """The inspection window passed and every claim ended.
 
-    Fired by ``claim_closed`` (from delivered), ``inspection_window_elapsed`` (from delivered),
-    ``inspection_passed`` (from delivered). Delivered from the outbox after commit, at least once per
-    plugin; implement as ``async def``.
+    Fired by ``claim_closed`` (from delivered), ``complaint_closed`` (from delivered),
+    ``inspection_window_elapsed`` (from delivered), ``inspection_passed`` (from delivered). Delivered from
+    the outbox after commit, at least once per plugin; implement as ``async def``.
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, claim_ref, timer.
+        note, claim_ref, complaint_ref, timer.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -227,7 +230,7 @@ def hub_order_cancelled(order: OrderSnapshot, transition: Transition, ctx: HookC
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, reason, return_ref.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -245,7 +248,7 @@ def hub_order_rejected(order: OrderSnapshot, transition: Transition, ctx: HookCo
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
-        missing_fields, erp_ref, open_claims, created_at.
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, reason.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -263,7 +266,7 @@ def hub_shipment_created(shipment: ShipmentSnapshot, transition: Transition, ctx
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -281,9 +284,9 @@ def hub_shipment_booked(shipment: ShipmentSnapshot, transition: Transition, ctx:
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier, tracking_number, carrier_contact, plate, escort.
+        note, substatus, flags, carrier, occurred_at, tracking_number, carrier_contact, plate, escort.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -299,9 +302,9 @@ def hub_shipment_in_transit(shipment: ShipmentSnapshot, transition: Transition, 
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -317,9 +320,9 @@ def hub_shipment_customs(shipment: ShipmentSnapshot, transition: Transition, ctx
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -335,9 +338,9 @@ def hub_shipment_handed_off(shipment: ShipmentSnapshot, transition: Transition, 
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -354,9 +357,9 @@ def hub_shipment_out_for_delivery(shipment: ShipmentSnapshot, transition: Transi
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -373,9 +376,9 @@ def hub_shipment_available_for_pickup(shipment: ShipmentSnapshot, transition: Tr
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -392,9 +395,9 @@ def hub_shipment_attempt_failed(shipment: ShipmentSnapshot, transition: Transiti
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -411,9 +414,9 @@ def hub_shipment_exception(shipment: ShipmentSnapshot, transition: Transition, c
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -430,9 +433,9 @@ def hub_shipment_returning_to_sender(shipment: ShipmentSnapshot, transition: Tra
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -449,9 +452,9 @@ def hub_shipment_returned_to_sender(shipment: ShipmentSnapshot, transition: Tran
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier.
+        note, substatus, flags, carrier, occurred_at.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -469,9 +472,9 @@ def hub_shipment_delivered(shipment: ShipmentSnapshot, transition: Transition, c
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, substatus, flags, carrier, pickup_company, plate, carrier_contact.
+        note, substatus, flags, carrier, occurred_at, pickup_company, plate, carrier_contact.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -487,7 +490,7 @@ def hub_shipment_cancelled(shipment: ShipmentSnapshot, transition: Transition, c
 
     :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
         tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
-        carrier_contact, plate, escort, pickup_company, lines, erp_ref, customer.
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, reason.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
@@ -885,6 +888,295 @@ def hub_customer_grade_changed(customer: CustomerSnapshot, transition: Transitio
     """
 
 
+@hookspec
+def hub_store_received(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Store development passed a new store on and its customer record exists: tell finance of the new customer;
+    the start documents and the product list are due within 1 working day.
+
+    Fired by its creation. Delivered from the outbox after commit, at least once per plugin; implement as
+    ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_store_documents_sent(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The start documents went to the customer: project brief, design plan and image-items list.
+
+    Fired by ``documents_sent`` (from received). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, documents, image_items.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_store_lists_prepared(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The product list is ready: store development prepares the decor list; both go to the customer within 2
+    working days.
+
+    Fired by ``product_list_prepared`` (from documents_sent). Delivered from the outbox after commit, at
+    least once per plugin; implement as ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, lines.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_store_lists_sent(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The product and decor lists went to the customer: they confirm, pay and agree the shipping date (decor or
+    image-item changes need the store-development manager's signature).
+
+    Fired by ``lists_sent`` (from lists_prepared). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, decor_items, channel.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_store_confirmed(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Confirmed and paid, shipping date agreed: the warehouse prepares the goods for that date.
+
+    Fired by ``confirmed`` (from lists_sent). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, amount, reference, shipping_date.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_store_back_orders_open(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The first shipment left without everything: the back-order list (欠货清单) with planning's dates goes to the
+    customer and planning.
+
+    Fired by ``first_shipped`` (from confirmed). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, shipment_ref, order_ref, back_orders.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_store_fully_shipped(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Everything the store needs has shipped: hand it over to normal ordering.
+
+    Fired by ``first_shipped`` (from confirmed), ``back_orders_shipped`` (from back_orders_open). Delivered
+    from the outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, shipment_ref, order_ref, back_orders, line_nos, express, express_reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_store_handed_over(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The store orders like any customer now; the project brief went back to store development.
+
+    Fired by ``handed_over`` (from fully_shipped, back_orders_open). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, brief_returned_to, kept.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_store_cancelled(store: StoreSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The store opening was called off before its first shipment.
+
+    Fired by ``cancelled`` (from received, documents_sent, lists_prepared, lists_sent, confirmed).
+    Delivered from the outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param store: The store as committed: ref, state, customer, order_ref, name, address, developer,
+        documents_sent, product_lines, decor_items, image_items, amount_paid, shipping_date, shipment_refs,
+        back_orders, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_complaint_received(complaint: ComplaintSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """A shortage, damage or wrong-goods complaint came in (``late`` when after the 3-day inspection window):
+    investigate at once; the customer's reply is due within 1 working day.
+
+    Fired by its creation. Delivered from the outbox after commit, at least once per plugin; implement as
+    ``async def``.
+
+    :param complaint: The complaint as committed: ref, order_ref, shipment_ref, kind, state, channel, late,
+        window_ends_at, lines, description, investigator, cause, responsibility, remedy, plan,
+        promised_date, remedy_shipment_ref, customer, created_at.
+    :param order: The complaint's order.
+    :param shipment: The shipment complained of, or none when the complaint names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_complaint_investigating(complaint: ComplaintSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """Someone is finding the cause of the complaint (查明原因).
+
+    Fired by ``investigation_started`` (from received). Delivered from the outbox after commit, at least
+    once per plugin; implement as ``async def``.
+
+    :param complaint: The complaint as committed: ref, order_ref, shipment_ref, kind, state, channel, late,
+        window_ends_at, lines, description, investigator, cause, responsibility, remedy, plan,
+        promised_date, remedy_shipment_ref, customer, created_at.
+    :param order: The complaint's order.
+    :param shipment: The shipment complained of, or none when the complaint names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, investigator, department.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_complaint_answered(complaint: ComplaintSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The reply to the customer: the cause, the responsibility (and any sanction) and the remedy with its plan
+    and date (补货换货的回复); send the customer the reply letter.
+
+    Fired by ``answered`` (from investigating). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param complaint: The complaint as committed: ref, order_ref, shipment_ref, kind, state, channel, late,
+        window_ends_at, lines, description, investigator, cause, responsibility, remedy, plan,
+        promised_date, remedy_shipment_ref, customer, created_at.
+    :param order: The complaint's order.
+    :param shipment: The shipment complained of, or none when the complaint names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, cause, responsibility, remedy, plan, promised_date.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_complaint_remedy_shipped(complaint: ComplaintSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The replenishment or exchange left (``complaint.remedy_shipment_ref``): the customer confirms once it
+    arrives.
+
+    Fired by ``remedy_shipped`` (from answered). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
+
+    :param complaint: The complaint as committed: ref, order_ref, shipment_ref, kind, state, channel, late,
+        window_ends_at, lines, description, investigator, cause, responsibility, remedy, plan,
+        promised_date, remedy_shipment_ref, customer, created_at.
+    :param order: The complaint's order.
+    :param shipment: The shipment complained of, or none when the complaint names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, shipment_ref.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_complaint_resolved(complaint: ComplaintSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The customer confirmed the complaint is settled.
+
+    Fired by ``resolved`` (from remedy_shipped, answered). Delivered from the outbox after commit, at least
+    once per plugin; implement as ``async def``.
+
+    :param complaint: The complaint as committed: ref, order_ref, shipment_ref, kind, state, channel, late,
+        window_ends_at, lines, description, investigator, cause, responsibility, remedy, plan,
+        promised_date, remedy_shipment_ref, customer, created_at.
+    :param order: The complaint's order.
+    :param shipment: The shipment complained of, or none when the complaint names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, confirmed_by.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_complaint_withdrawn(complaint: ComplaintSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The customer withdrew the complaint.
+
+    Fired by ``withdrawn`` (from received, investigating, answered). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param complaint: The complaint as committed: ref, order_ref, shipment_ref, kind, state, channel, late,
+        window_ends_at, lines, description, investigator, cause, responsibility, remedy, plan,
+        promised_date, remedy_shipment_ref, customer, created_at.
+    :param order: The complaint's order.
+    :param shipment: The shipment complained of, or none when the complaint names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
 # --- end of generated lifecycle hooks ---
 
 
@@ -918,6 +1210,70 @@ def hub_sla_breached(timer: TimerSnapshot, ctx: HookContext) -> None:
     """A time rule (docs/domain.md) passed its limit; fired once per timer. Escalate to the owner.
 
     :param timer: The rule, the entity and reference, when it was due and when it breached.
+    :param ctx: Per-delivery context.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Periodic reports (outbox, after commit, at least once per plugin)
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def hub_report_ready(report: Report, ctx: HookContext) -> None:
+    """A weekly or monthly report of seed 000 was made (once per period): send it to its recipients.
+
+    The weekly one goes to planning's statistician before Monday 09:00, the monthly one before the 2nd
+    and on to the heads of sales, marketing and the marketing centre (``[reports]`` in hub.toml).
+
+    :param report: ``Report``: kind, period_start and period_end (local dates), zone, generated_at,
+        recipients (role names or e-mail addresses), orders_received, late_confirmations,
+        open_back_orders, claims, breaches_by_rule, orders_finished, new_stores.
+    :param ctx: Per-delivery context.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Timed hooks (outbox, after commit, at least once per plugin): a timer of hub/core/domain/timers.py
+# came due and hands the entity, as it is now, to the plugins. hub/core/catalogue.py TIMED_HOOKS
+# declares what each may reply; tests/core/test_catalogue.py checks the two agree.
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def hub_order_finance_check(order: OrderSnapshot, timer: TimerSnapshot, ctx: HookContext) -> None:
+    """The order is posted and awaits finance's approval in the ERP (000: 交财务审核); asked every
+    10 minutes while it stays posted. Read the ERP document's state and reply with finance's decision.
+
+    :param order: The order as it is now (``erp_ref`` is the document the plugin posted).
+    :param timer: The ``finance_check`` timer that came due.
+    :param ctx: Per-delivery context.
+
+    May emit: ``order.finance_approved``, ``order.finance_rejected``, ``order.erp_recorded``; nothing
+    while finance has not decided.
+    """
+
+
+@hookspec
+def hub_order_confirmation_overdue(order: OrderSnapshot, timer: TimerSnapshot, ctx: HookContext) -> None:
+    """The signed order confirmation is not back by the end of the business day it went out (002: the
+    promised date then slips a day per day late); fired again each day it stays out. Remind the customer.
+
+    :param order: The order, still awaiting its confirmation.
+    :param timer: The ``confirmation_return`` timer that came due.
+    :param ctx: Per-delivery context.
+    """
+
+
+@hookspec
+def hub_shipment_delivery_note_due(shipment: ShipmentSnapshot, order: OrderSnapshot, timer: TimerSnapshot,
+                                   ctx: HookContext) -> None:
+    """The day after the shipment left, 09:00 business time (000: 在货物发出的第二日): send the customer
+    the delivery note (送货单) of this shipment and make sure they know who collects or delivers it.
+
+    :param shipment: The shipment as it is now (its lines say what it carries).
+    :param order: The shipment's order.
+    :param timer: The ``delivery_note`` timer that came due.
     :param ctx: Per-delivery context.
     """
 

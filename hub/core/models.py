@@ -71,6 +71,8 @@ class OrderSnapshot(Snapshot):
     missing_fields: tuple[str, ...] = ()
     erp_ref: str | None = None
     open_claims: int = 0
+    open_complaints: int = 0  # complaints not yet resolved or withdrawn: the order cannot close
+    delivered_at: datetime | None = None  # the carrier's time of the last delivery
     created_at: datetime
 
 
@@ -93,6 +95,7 @@ class ShipmentSnapshot(Snapshot):
     pickup_company: str | None = None
     lines: dict[int, Decimal] = {}  # line_no → qty carried
     erp_ref: str | None = None
+    delivered_at: datetime | None = None  # when the carrier says it was delivered
     customer: CustomerSnapshot
 
 
@@ -122,6 +125,83 @@ class ReturnSnapshot(Snapshot):
     agent: str | None = None
     erp_ref: str | None = None
     customer: CustomerSnapshot
+
+
+class StoreLine(Snapshot):
+    """One line of a new store's lists: products, decor (饰品) or image items (形象品)."""
+
+    code: str
+    description: str = ""
+    qty: Decimal
+
+
+class StoreBackOrder(Snapshot):
+    """What the first shipment could not carry (欠货清单), with planning's date."""
+
+    line_no: int
+    kind: str = "product"  # product | decor | image
+    code: str
+    description: str = ""
+    qty: Decimal
+    eta: date
+    shipped_at: datetime | None = None
+    shipment_ref: str | None = None
+    express: bool = False
+
+
+class StoreSnapshot(Snapshot):
+    """A new store's opening (000, 新开店备发货流程), from store development's data to the handover."""
+
+    ref: str
+    state: str
+    customer: CustomerSnapshot
+    order_ref: str | None = None
+    name: str = ""
+    address: str | None = None
+    developer: str | None = None  # who in store development passed the store on
+    documents_sent: tuple[str, ...] = ()  # project_brief, design_plan, image_items_list
+    product_lines: tuple[StoreLine, ...] = ()
+    decor_items: tuple[StoreLine, ...] = ()
+    image_items: tuple[StoreLine, ...] = ()
+    amount_paid: Decimal | None = None
+    shipping_date: date | None = None
+    shipment_refs: tuple[str, ...] = ()
+    back_orders: tuple[StoreBackOrder, ...] = ()
+    created_at: datetime
+
+
+class ComplaintResponsibility(Snapshot):
+    """Who is responsible for a complaint (落实责任), and the sanction decided (处分)."""
+
+    party: str  # carrier | warehouse | production | sales | customer | other
+    person: str | None = None
+    department: str | None = None
+    sanction: str | None = None
+
+
+class ComplaintSnapshot(Snapshot):
+    """A shortage, damage or wrong-goods complaint after delivery (000), from receipt to the customer's
+    confirmation: the reply's cause, responsibility and remedy once answered."""
+
+    ref: str
+    order_ref: str
+    shipment_ref: str | None = None  # the shipment complained of, when named
+    kind: str  # shortage | damage | wrong_goods
+    state: str
+    channel: str  # phone | fax | visit | email
+    late: bool = False  # received after the 3-day inspection window
+    window_ends_at: datetime | None = None
+    lines: dict[int, Decimal] = {}  # line_no → quantity concerned
+    description: str = ""
+    investigator: str | None = None
+    cause: str | None = None
+    responsibility: ComplaintResponsibility | None = None
+    remedy: str | None = None  # replenish | exchange | credit | none
+    plan: str | None = None
+    promised_date: date | None = None
+    remedy_shipment_ref: str | None = None
+    customer: CustomerSnapshot
+    created_at: datetime
 
 
 class CaseSnapshot(Snapshot):

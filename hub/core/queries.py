@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.core.errors import NotFound
-from hub.core.store.tables import (ENTITY_TABLES, cases, claims, customers, deliveries, delivery_actions,
-                                   orders, outbox_events, returns, shipments, timeline, timers)
+from hub.core.store.tables import (ENTITY_TABLES, cases, claims, complaints, customers, deliveries,
+                                   delivery_actions, orders, outbox_events, returns, shipments, timeline, timers)
 
 
 def _rows(result: Any) -> list[dict[str, Any]]:
@@ -49,7 +49,8 @@ async def timers_of(conn: AsyncConnection, order_ref: str | None = None, entity:
 async def order_view(conn: AsyncConnection, ref: str) -> dict[str, Any]:
     order = await one(conn, orders, ref)
     related = {}
-    for name, table in (("shipments", shipments), ("claims", claims), ("returns", returns), ("cases", cases)):
+    for name, table in (("shipments", shipments), ("claims", claims), ("returns", returns), ("cases", cases),
+                        ("complaints", complaints)):
         related[name] = _rows(await conn.execute(sa.select(table).where(table.c.order_ref == ref)
                                                  .order_by(table.c.id)))
     customer = await one(conn, customers, order["customer_code"], key="code")
@@ -79,7 +80,7 @@ async def list_orders(conn: AsyncConnection, *, state: str | None = None, custom
 
 
 async def entity_view(conn: AsyncConnection, entity: str, ref: str) -> dict[str, Any]:
-    """A shipment, claim, return or customer with its open timers and its timeline."""
+    """A shipment, claim, return, customer or store opening with its open timers and its timeline."""
     table = ENTITY_TABLES[entity]
     row = await one(conn, table, ref, key="code" if entity == "customer" else "ref")
     return {**row, "open_timers": await timers_of(conn, entity=entity, ref=ref, only_open=True),
@@ -87,8 +88,8 @@ async def entity_view(conn: AsyncConnection, entity: str, ref: str) -> dict[str,
 
 
 async def list_entities(conn: AsyncConnection, entity: str, *, state: str | None = None,
-                        order_ref: str | None = None, grade: str | None = None, limit: int = 100,
-                        offset: int = 0) -> list[dict[str, Any]]:
+                        order_ref: str | None = None, grade: str | None = None, customer: str | None = None,
+                        limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     table = ENTITY_TABLES[entity]
     query = sa.select(table).order_by(table.c.id).limit(limit).offset(offset)
     if state:
@@ -97,6 +98,8 @@ async def list_entities(conn: AsyncConnection, entity: str, *, state: str | None
         query = query.where(table.c.order_ref == order_ref)
     if grade and entity == "customer":
         query = query.where(table.c.grade == grade)
+    if customer and "customer_code" in table.c:
+        query = query.where(table.c.customer_code == customer)
     return _rows(await conn.execute(query))
 
 

@@ -1,4 +1,4 @@
-"""The background work of a hub process: inbox, timers, tracking polls, the dispatcher, pruning.
+"""The background work of a hub process: inbox, timers, tracking polls, the dispatcher, pruning, reports.
 
 Each kind of work runs in a loop of its own, so a slow one (a plugin call that hangs, a long
 poll) never holds up the others; ``tick`` runs one round of each, for tests and the demo.
@@ -19,6 +19,7 @@ from hub.core.logging import get_logger
 from hub.core.models import HookContext
 from hub.core.outbox.dispatcher import Dispatcher
 from hub.core.plugin_host import PluginHost, call, call_sync, impl_of
+from hub.core.report_schedule import ReportSchedule
 from hub.core.service import Hub
 from hub.core.store.tables import shipments
 
@@ -44,6 +45,7 @@ class Runtime:
         self.carriers = registered_carriers(hub)
         self.inbox = Inbox(hub, on_applied=self.dispatcher.nudge)
         self.inbox_nudge = asyncio.Event()
+        self.reports = ReportSchedule(hub)
 
     def nudge_inbox(self) -> None:
         """New inbound events are stored (this process's webhooks): apply them now, not after
@@ -75,6 +77,9 @@ class Runtime:
             _loop("timers", self.hub.fire_due_timers, stop, idle_seconds),
             _loop("tracking", self.poll_tracking, stop, max(idle_seconds, 1.0)),
             _loop("retention", self.prune, stop, retention.interval_s),
+            # The periodic reports of 000, like pruning only in the long-running loop (``tick``
+            # leaves both out): ``hub report … --send`` makes one from cron.
+            _loop("reports", self.reports.run_due, stop, self.hub.config.reports.interval_s),
             self.dispatcher.run(stop, idle_seconds),
         ]
         await asyncio.gather(*loops)

@@ -17,20 +17,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from hub.core.clock import Clock, SystemClock
 from hub.core.config import HubConfig
 from hub.core.domain import claims as _claims
+from hub.core.domain import complaints as _complaints
 from hub.core.domain import customers as _customers
 from hub.core.domain import engine as _engine
 from hub.core.domain import orders as _orders
 from hub.core.domain import returns as _returns
 from hub.core.domain import shipments as _shipments
+from hub.core.domain import stores as _stores
 from hub.core.domain import sweeps, tracking
-from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
+from hub.core.domain.inputs import NewClaim, NewComplaint, NewCustomer, NewOrder, NewReturn, NewShipment, NewStore
 from hub.core.domain.tx import Tx
 from hub.core.models import FollowUp, Transition, TrackingUpdate
 from hub.core.outbox.writer import HookRouter
 from hub.core.store.db import begin, make_engine, upgrade
 
 CREATORS = {"customer": _customers, "order": _orders, "shipment": _shipments, "claim": _claims,
-            "return": _returns}
+            "return": _returns, "store": _stores, "complaint": _complaints}
 
 
 class Hub:
@@ -83,6 +85,18 @@ class Hub:
     async def request_return(self, new: NewReturn, actor: str = "api") -> Transition:
         async with self.unit(actor) as tx:
             return await _returns.request_return(tx, new)
+
+    async def open_store(self, new: NewStore, actor: str = "api") -> Transition:
+        async with self.unit(actor) as tx:
+            return await _stores.open_store(tx, new)
+
+    async def record_complaint(self, order_ref: str, new: NewComplaint, actor: str = "api") -> Transition:
+        async with self.unit(actor) as tx:
+            return await _complaints.record_complaint(tx, order_ref, new)
+
+    async def ship_remedy(self, complaint_ref: str, new: NewShipment, actor: str = "api") -> Transition:
+        async with self.unit(actor) as tx:
+            return await _complaints.ship_remedy(tx, complaint_ref, new)
 
     async def apply(self, entity: str, ref: str, event: str, data: dict[str, Any] | None = None,
                     actor: str = "api") -> Transition:

@@ -10,7 +10,7 @@ import inspect
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from hub.core import hookspecs
 from hub.core.clock import FakeClock
 from hub.core.config import HubConfig
-from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
+from hub.core.domain.inputs import NewClaim, NewComplaint, NewCustomer, NewOrder, NewReturn, NewShipment, NewStore
 from hub.core.models import TrackingEvent, TrackingUpdate
 from hub.core.plugins import build_plugin_manager
 from hub.core.service import Hub
@@ -78,6 +78,12 @@ async def _orders(hub: Hub, clock: FakeClock) -> None:
              ("finance_approved", {"erp_ref": "SO-2026-0042", "outbound_ref": "OUT-0042"})]
     for event, data in steps:
         clock.advance(hours=2)
+        if event == "confirmation_received":  # back a day late: the reminder went out (002)
+            clock.advance(days=1)
+            await hub.fire_due_timers()
+        if event == "finance_approved":  # finance decides in the ERP: the plugin is asked first
+            clock.advance(minutes=11)
+            await hub.fire_due_timers()
         await hub.apply("order", "SO-TOUR-1", event, data, actor="cs-wang")
     clock.advance(hours=2)
     await hub.create_shipment("SO-TOUR-1", NewShipment(
@@ -156,6 +162,30 @@ async def _returns(hub: Hub, clock: FakeClock) -> None:
     await hub.apply("return", "RT-TOUR-3", "rejected", {"reason": "outside the return period"}, actor="agent-1")
 
 
+async def _complaints(hub: Hub, clock: FakeClock) -> None:
+    """A shortage after delivery answered with a replenishment that ships, then confirmed (000); one withdrawn."""
+    await hub.record_complaint("SO-TOUR-1", NewComplaint(
+        ref="CP-TOUR-1", kind="shortage", lines={1: Decimal(1)}, shipment_ref="SH-TOUR-1", channel="phone",
+        description="one of the two sofas missing on unloading"), actor="cs-wang")
+    promised = (clock.now() + timedelta(days=2)).date().isoformat()
+    for event, data in [("investigation_started", {"investigator": "cs-wang", "department": "customer_service"}),
+                        ("answered", {"cause": "one carton left on the dock at loading",
+                                      "responsibility": {"party": "warehouse", "person": "loader-zhou",
+                                                         "department": "warehouse", "sanction": "written warning"},
+                                      "remedy": "replenish", "plan": "the missing sofa ships with the next truck",
+                                      "promised_date": promised})]:
+        clock.advance(hours=2)
+        await hub.apply("complaint", "CP-TOUR-1", event, data, actor="cs-wang")
+    clock.advance(hours=4)
+    await hub.ship_remedy("CP-TOUR-1", NewShipment(ref="SH-TOUR-5", carrier="dhl", tracking_number="JD0005",
+                                                   pieces=1), actor="warehouse-zhou")
+    clock.advance(hours=20)
+    await hub.apply("complaint", "CP-TOUR-1", "resolved", {"confirmed_by": "Zhang Wei"}, actor="cs-wang")
+    await hub.record_complaint("SO-TOUR-1", NewComplaint(
+        ref="CP-TOUR-2", kind="damage", lines={1: Decimal(1)}, channel="fax", description="scratched armrest"))
+    await hub.apply("complaint", "CP-TOUR-2", "withdrawn", {"reason": "the scratch polished out"}, actor="cs-wang")
+
+
 async def _customers_and_time(hub: Hub, clock: FakeClock) -> None:
     for event, data in [("grade_changed", {"grade": "A"}), ("vip_granted", {}),
                         ("vip_review", {"monthly_volume": "125000", "threshold": "100000"}),
@@ -167,12 +197,44 @@ async def _customers_and_time(hub: Hub, clock: FakeClock) -> None:
     await hub.fire_due_timers()
 
 
+async def _stores(hub: Hub, clock: FakeClock) -> None:
+    """A new store from store development's data to the handover (000), and one called off."""
+    await hub.open_store(NewStore(
+        ref="ST-TOUR-1", customer=NewCustomer(code="C-SUN", name="Sun Home Store", grade="B", email="sun@example.cn"),
+        name="Sun Home Ningbo Tianyi", address="12 Tianyi Square, Ningbo", developer="sd-zhou",
+        allocation="60 m², living-room line"), actor="sd-zhou")
+
+    def day(n: int) -> str:
+        return (clock.now() + timedelta(days=n)).date().isoformat()
+
+    vases = {"code": "VASE-2", "description": "floor vase"}
+    steps = [("documents_sent", {"documents": ["project_brief", "design_plan", "image_items_list"],
+                                 "image_items": [{"code": "SIGN-1", "description": "shop sign", "qty": "1"}]}),
+             ("product_list_prepared", {"lines": [{"code": "SOFA-3", "description": "3-seat sofa, grey", "qty": "4"},
+                                                  {"code": "TABLE-OAK", "description": "oak table", "qty": "2"}]}),
+             ("lists_sent", {"decor_items": [{**vases, "qty": "2"}]}),
+             ("lists_changed", {"signed_by": "sd-manager-wu", "decor_items": [{**vases, "qty": "3"}]}),
+             ("confirmed", {"amount": "21000.00", "reference": "BANK-0312-04", "shipping_date": day(7)}),
+             ("first_shipped", {"shipment_ref": "SH-ST-1", "order_ref": "SO-ST-1",
+                                "back_orders": [{"kind": "decor", **vases, "qty": "1", "eta": day(14)}]}),
+             ("back_orders_shipped", {"line_nos": [1], "shipment_ref": "SF-ST-2", "express": True,
+                                      "express_reason": "the store opens on Saturday"}),
+             ("handed_over", {"brief_returned_to": "sd-archive-lin"})]
+    for event, data in steps:
+        clock.advance(hours=3)
+        await hub.apply("store", "ST-TOUR-1", event, data, actor="cs-wang")
+    await hub.open_store(NewStore(ref="ST-TOUR-2", customer_code="C-QIAN", name="Qian Home Outlet"))
+    await hub.apply("store", "ST-TOUR-2", "cancelled", {"reason": "the landlord withdrew the lease"}, actor="cs-wang")
+
+
 async def run_tour(hub: Hub, clock: FakeClock) -> None:
     await _orders(hub, clock)
     await _second_order(hub, clock)
     await _claims(hub, clock)
     await _returns(hub, clock)
+    await _complaints(hub, clock)
     await _customers_and_time(hub, clock)
+    await _stores(hub, clock)
 
 
 async def tour_payloads() -> dict[str, dict[str, Any]]:

@@ -7,6 +7,7 @@ shipment lifecycle's rank guards allow (reference/carriers.md §5.2).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from hub.core.lifecycle.shipment import RANK, ShipmentState, may_move
@@ -24,6 +25,7 @@ class MergeResult:
     new_events: list[TrackingEvent] = field(default_factory=list)
     claims: list[str] = field(default_factory=list)  # claim kinds raised by NEW events only
     changed: bool = False
+    occurred_at: datetime | None = None  # the carrier's time of the event that set the state
 
 
 def event_identity(event: TrackingEvent) -> tuple:
@@ -55,7 +57,7 @@ def merge(current_state: str, known: list[TrackingEvent], incoming: list[Trackin
     newest = max(merged, key=lambda e: (e.occurred_at, _rank(e)))
     target = newest.state
     if target != current_state and may_move(current_state, target):
-        return MergeResult(target, newest.substatus, flags, new_events, claims, True)
+        return MergeResult(target, newest.substatus, flags, new_events, claims, True, newest.occurred_at)
     substatus = newest.substatus if target == current_state else None
     return MergeResult(current_state, substatus, flags, new_events, claims, False)
 

@@ -13,8 +13,8 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hub.core import catalogue, queries
-from hub.core.domain import claims, customers, orders, returns, shipments
-from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
+from hub.core.domain import claims, customers, orders, returns, shipments, stores
+from hub.core.domain.inputs import NewClaim, NewComplaint, NewCustomer, NewOrder, NewReturn, NewShipment, NewStore
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.logging import get_logger
@@ -52,6 +52,8 @@ KINDS = {k.plural: k for k in (
     Kind("claim", "claims", NewClaim, m.ClaimFilter, claims.open_claim),
     Kind("return", "returns", NewReturn, m.ReturnFilter, returns.request_return),
     Kind("customer", "customers", NewCustomer, m.CustomerFilter, customers.create_customer),
+    Kind("store", "stores", NewStore, m.StoreFilter, stores.open_store),
+    Kind("complaint", "complaints", NewComplaint, m.ComplaintFilter),  # recorded under its order (api_complaints)
 )}
 
 
@@ -101,7 +103,9 @@ def lister(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
             else:
                 rows = await queries.list_entities(conn, kind.entity, state=getattr(f, "state", None),
                                                    order_ref=getattr(f, "order_ref", None),
-                                                   grade=getattr(f, "grade", None), limit=f.limit, offset=f.offset)
+                                                   grade=getattr(f, "grade", None),
+                                                   customer=getattr(f, "customer", None), limit=f.limit,
+                                                   offset=f.offset)
         return json_response({"items": rows, "limit": f.limit, "offset": f.offset})
     return list_
 
@@ -115,8 +119,9 @@ def shower(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
                 view["handoffs"] = await queries.handoffs_of(conn, order_ref=ref)
             else:
                 view = await queries.entity_view(conn, kind.entity, ref)
-                view["handoffs"] = await queries.handoffs_of(conn, order_ref=view.get("order_ref"),
-                                                             entity=kind.entity, ref=ref)
+                # A store's handoffs are its own: its first order's are not the store's (engine.order_ref_of).
+                order_ref = None if kind.entity == "store" else view.get("order_ref")
+                view["handoffs"] = await queries.handoffs_of(conn, order_ref=order_ref, entity=kind.entity, ref=ref)
         # What the caller may send next, from the catalogue (guards aside: a guard may still say no).
         view["allowed_events"] = list(catalogue.lifecycle(kind.entity).accepted(view[kind.state_key]))
         return json_response(view)

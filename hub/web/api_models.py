@@ -6,10 +6,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub.core.lifecycle.claim import ClaimState
+from hub.core.lifecycle.complaint import ComplaintState
 from hub.core.lifecycle.customer import CustomerStanding
 from hub.core.lifecycle.order import OrderState
 from hub.core.lifecycle.returns import ReturnState
 from hub.core.lifecycle.shipment import ShipmentState
+from hub.core.lifecycle.store import StoreState
 
 MAX_LIMIT = 1000
 
@@ -29,7 +31,7 @@ class EventInput(Body):
 class EventCatalogueFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    entity: Literal["order", "shipment", "claim", "return", "customer"] | None = Field(
+    entity: Literal["order", "shipment", "claim", "return", "customer", "store", "complaint"] | None = Field(
         None, description="Only this entity's lifecycle.")
 
 
@@ -65,6 +67,17 @@ class ReturnFilter(Query):
 class CustomerFilter(Query):
     state: CustomerStanding | None = Field(None, description="Standing: regular or vip.")
     grade: Literal["A", "B", "C"] | None = None
+
+
+class StoreFilter(Query):
+    state: StoreState | None = Field(None, description="Only store openings in this state.")
+    customer: str | None = Field(None, min_length=1, max_length=64, description="Customer code.")
+    order_ref: str | None = Field(None, min_length=1, max_length=64, description="The store's first order.")
+
+
+class ComplaintFilter(Query):
+    state: ComplaintState | None = Field(None, description="Only complaints in this state.")
+    order_ref: str | None = Field(None, min_length=1, max_length=64, description="Only this order's complaints.")
 
 
 class HandoffFilter(Query):

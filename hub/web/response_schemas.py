@@ -42,6 +42,14 @@ JSON_SHAPES: dict[tuple[str, str], dict[str, Any]] = {
     ("shipments", "lines"): {"type": "object", "additionalProperties": {"type": "string"},
                              "description": "line_no → quantity carried."},
     ("returns", "details"): {"type": "object"}, ("cases", "facts"): STRINGS, ("timeline", "data"): {"type": "object"},
+    ("complaints", "lines"): {"type": "object", "additionalProperties": {"type": "string"},
+                              "description": "line_no → the quantity short, damaged or wrong."},
+    ("complaints", "data"): {"type": "object", "description": "What each step recorded: window_ends_at, "
+                             "investigation, answer (cause, responsibility, remedy, plan, promised_date), "
+                             "remedy_shipment, resolution, withdrawal."},
+    ("store_openings", "data"): {"type": "object", "description": "What the opening collected: intake, "
+                                 "documents_sent, product_lines, decor_items, image_items, changes, payment, "
+                                 "shipping_date, shipment_refs, back_orders, handover."},
 }
 
 
@@ -163,16 +171,20 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                        "properties": {"retried": {"type": "integer", "minimum": 0}}},
     "Customer": row(t.customers),
     "Order": row(t.orders), "Shipment": row(t.shipments), "Claim": row(t.claims), "Return": row(t.returns),
-    "Case": row(t.cases),
+    "Case": row(t.cases), "Store": row(t.store_openings),
+    "Complaint": row(t.complaints),
     "OrderView": _view(t.orders, "order", customer={"$ref": "#/components/schemas/Customer"},
                        shipments=_rows_of("Shipment"), claims=_rows_of("Claim"), returns=_rows_of("Return"),
-                       cases=_rows_of("Case")),
+                       cases=_rows_of("Case"), complaints=_rows_of("Complaint")),
     "ShipmentView": _view(t.shipments, "shipment"),
     "ClaimView": _view(t.claims, "claim"),
     "ReturnView": _view(t.returns, "return"),
     "CustomerView": _view(t.customers, "customer"),
+    "StoreView": _view(t.store_openings, "store"),
+    "ComplaintView": _view(t.complaints, "complaint"),
     "OrderPage": _page("Order"), "ShipmentPage": _page("Shipment"), "ClaimPage": _page("Claim"),
-    "ReturnPage": _page("Return"), "CustomerPage": _page("Customer"),
+    "ReturnPage": _page("Return"), "CustomerPage": _page("Customer"), "StorePage": _page("Store"),
+    "ComplaintPage": _page("Complaint"),
     "Catalogue": {"type": "object", "description": "Per entity: states (what each accepts, the hook entering "
                   "it) and events (meaning, senders, moves, data schema, example).",
                   "additionalProperties": {"type": "object", "required": ["initial", "terminal", "states", "events"],

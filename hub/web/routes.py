@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from aiohttp import web
 from pydantic import BaseModel
 
-from hub.core.domain.inputs import NewShipment
-from hub.web import api, api_events, api_handoffs, api_inbound, api_plugins, health, webhooks
+from hub.core.domain.inputs import NewComplaint, NewShipment
+from hub.web import api, api_complaints, api_events, api_handoffs, api_inbound, api_plugins, health, webhooks
 from hub.web import api_models as m
 from hub.web.event_schemas import event_body
 
@@ -70,6 +70,16 @@ def route_table() -> list[Route]:
     rows.append(Route("POST", "/api/orders/{ref}/shipments", api.create_shipment, "Create a shipment for an "
                       "order", {201: "Transition", 404: "Error", 409: "Error"}, "shipments", body=NewShipment,
                       headers=("Idempotency-Key", "X-Actor")))
+    rows += [
+        Route("POST", "/api/orders/{ref}/complaints", api_complaints.record_complaint, "Record a complaint of "
+              "shortage, damage or wrong goods on a shipped or delivered order (flagged late after the 3-day "
+              "inspection window)", {201: "Transition", 404: "Error", 409: "Error"}, "complaints",
+              body=NewComplaint, headers=("Idempotency-Key", "X-Actor")),
+        Route("POST", "/api/complaints/{ref}/shipments", api_complaints.ship_remedy, "Ship an answered "
+              "complaint's replenishment or exchange in a shipment of its order; the complaint moves to "
+              "remedy_shipped", {201: "Transition", 404: "Error", 409: "Error"}, "complaints", body=NewShipment,
+              headers=("Idempotency-Key", "X-Actor")),
+    ]
     rows += [
         Route("GET", "/api/handoffs", api_handoffs.list_handoffs, "List handoffs", {200: "Page"}, "handoffs",
               query=m.HandoffFilter),

@@ -37,6 +37,18 @@ def test_each_lifecycle_hook_takes_the_arguments_the_catalogue_declares(name):
     assert tuple(getattr(PM.hook, name).spec.argnames) == catalogue.LIFECYCLE_HOOKS[name].argnames
 
 
+def test_each_timed_hook_is_declared_where_its_timer_delivers_it():
+    from hub.core.domain.timers import RULES
+    delivered = {rule.hook: rule for rule in RULES if rule.on_due == "hook"}
+    assert set(delivered) == set(catalogue.TIMED_HOOKS)
+    for name, hook in catalogue.TIMED_HOOKS.items():
+        assert tuple(getattr(PM.hook, name).spec.argnames) == hook.argnames
+        assert (delivered[name].entity, delivered[name].name) == (hook.entity, hook.trigger)
+        for reply in hook.replies:  # replies name real events
+            entity, event = reply.split(".")
+            assert event in LIFECYCLES[entity].declared, reply
+
+
 @pytest.mark.parametrize("name", HOOKS)
 def test_every_hook_is_documented_with_its_exact_signature_and_params(name):
     docs = (ROOT / "docs" / "hooks.md").read_text()

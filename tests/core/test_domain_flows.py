@@ -299,3 +299,43 @@ async def test_without_the_sandbox_playing_finance_a_posting_waits_for_a_finance
     assert order["state"] == "posted" and order["erp_ref"]
     transition = await hub.apply("order", "SO-1", "finance_approved", {"outbound_ref": "OUT-1"}, actor="finance:chen")
     assert (transition.state, transition.actor) == ("released", "finance:chen")
+
+
+async def test_a_special_order_is_paid_once_its_product_is_made_and_warehoused(hub):
+    # given a reviewed, confirmed special order (000: 特殊订做产品入库后,跟单员需通知客户打款)
+    await new_order(hub, kind="special", special={"standard": {"width": "180"}, "requested": {"width": "200"}})
+    await hub.apply("order", "SO-1", "reviewed", {"special_review": {
+        "technical": "eng-zhou", "production": "prod-wu", "planning": "plan-he"}})
+    await hub.apply("order", "SO-1", "confirmation_sent")
+    await hub.apply("order", "SO-1", "confirmation_received")
+    total = (await view(hub))["total"]
+    # a payment before the product exists is recorded, and the order waits for production
+    moved = await hub.apply("order", "SO-1", "payment_received", {"amount": total})
+    assert moved.state == "awaiting_payment"
+    # when the product is warehoused, the paid order is posted
+    moved = await hub.apply("order", "SO-1", "special_warehoused", {"receipt_ref": "IN-7"})
+    assert moved.state == "posted"
+    assert (await view(hub))["special"]["receipt_ref"] == "IN-7"
+
+
+async def test_a_warehoused_special_order_asks_the_customer_to_pay(make_hub, sqlite_engine):
+    hub = await make_hub(sqlite_engine, plugins={"enabled": ["hub_milestone_plugin:MILESTONES"]})
+    await hub.create_customer(NewCustomer(code="CB", name="B", grade="B"))
+    await new_order(hub, kind="special", special={"standard": {"width": "180"}, "requested": {"width": "200"}})
+    await hub.apply("order", "SO-1", "reviewed", {"special_review": {
+        "technical": "eng-zhou", "production": "prod-wu", "planning": "plan-he"}})
+    await hub.apply("order", "SO-1", "confirmation_sent")
+    await hub.apply("order", "SO-1", "confirmation_received")
+    before = (await hooks(hub)).count("hub_order_awaiting_payment")
+    moved = await hub.apply("order", "SO-1", "special_warehoused", {})
+    assert moved.state == "awaiting_payment"
+    assert (await hooks(hub)).count("hub_order_awaiting_payment") == before + 1
+
+
+async def test_only_a_special_order_is_warehoused_before_payment(hub):
+    await new_order(hub)
+    await hub.apply("order", "SO-1", "reviewed", {})
+    await hub.apply("order", "SO-1", "confirmation_sent")
+    await hub.apply("order", "SO-1", "confirmation_received")
+    with pytest.raises(InvalidInput, match="only special orders"):
+        await hub.apply("order", "SO-1", "special_warehoused", {})

@@ -25,7 +25,8 @@ STATES = ("received", "price_escalated", "reviewed", "awaiting_confirmation", "a
 EVENTS = ("erp_recorded", "back_order_ready", "finance_rejected", "clarified", "reviewed", "price_approved", "confirmation_sent", "confirmation_received",
           "released", "deposit_received", "payment_received", "terms_approved", "finance_approved",
           "shipped", "delivered", "claim_opened", "claim_closed", "followed_up",
-          "inspection_window_elapsed", "inspection_passed", "cancelled", "rejected")
+          "inspection_window_elapsed", "inspection_passed", "cancelled", "rejected", "special_warehoused",
+          "complaint_opened", "complaint_closed")
 TERMINAL = {"closed", "cancelled", "rejected"}
 
 # A grade-B order of 1000 with a deposit of 300 due, nothing paid yet.
@@ -38,6 +39,9 @@ PAID_IN_FULL = replace(B, amount_paid=Decimal(1000))
 WINDOW_OVER = replace(B, inspection_window_elapsed=True)
 CLAIM_OPEN = replace(B, open_claims=1)
 WINDOW_OVER_CLAIM_OPEN = replace(WINDOW_OVER, open_claims=1)
+WINDOW_OVER_COMPLAINT_OPEN = replace(WINDOW_OVER, open_complaints=1)
+SPECIAL_PAID_NOT_MADE = replace(PAID_IN_FULL, kind="special")
+SPECIAL_MADE_PAID = replace(SPECIAL_PAID_NOT_MADE, special_made=True)
 
 # (state, event, facts that satisfy the guard, expected target)
 EXPECTED = [
@@ -50,6 +54,8 @@ EXPECTED = [
     ("price_escalated", "cancelled", B, "cancelled"),
     ("price_escalated", "rejected", B, "rejected"),
     ("reviewed", "confirmation_sent", B, "awaiting_confirmation"),
+    *[(state, "confirmation_sent", B, state)  # a second channel, or a reply later than a person
+      for state in ("awaiting_confirmation", "awaiting_payment", "posted", "released", "shipped", "delivered")],
     ("reviewed", "cancelled", B, "cancelled"),
     ("reviewed", "rejected", B, "rejected"),
     ("awaiting_confirmation", "confirmation_received", B, "awaiting_payment"),
@@ -89,6 +95,20 @@ EXPECTED = [
     ("released", "back_order_ready", B, "released"),  # planning has the back-ordered goods: they may ship
     ("shipped", "back_order_ready", B, "shipped"),
     ("posted", "finance_rejected", B, "awaiting_payment"),  # back to the order desk with finance's reason
+    # 000: a special order is paid once made and warehoused; paid earlier, it is posted when it is
+    ("awaiting_payment", "special_warehoused", SPECIAL_MADE_PAID, "posted"),
+    ("awaiting_payment", "special_warehoused", replace(SPECIAL_MADE_PAID, amount_paid=Decimal(0)), "awaiting_payment"),
+    ("awaiting_payment", "payment_received", SPECIAL_PAID_NOT_MADE, "awaiting_payment"),
+    # 000: a complaint of shortage or damage holds the order like a claim; the last one to end after the window
+    # closes it
+    ("shipped", "complaint_opened", B, "shipped"),
+    ("delivered", "complaint_opened", B, "delivered"),
+    ("shipped", "complaint_closed", B, "shipped"),
+    ("delivered", "complaint_closed", WINDOW_OVER, "closed"),
+    ("delivered", "complaint_closed", B, "delivered"),  # the inspection window is still open
+    ("delivered", "complaint_closed", WINDOW_OVER_COMPLAINT_OPEN, "delivered"),  # another complaint is open
+    ("delivered", "complaint_closed", WINDOW_OVER_CLAIM_OPEN, "delivered"),  # a claim is still open
+    ("delivered", "inspection_window_elapsed", WINDOW_OVER_COMPLAINT_OPEN, "delivered"),
 ]
 LEGAL = {(state, event) for state, event, _, _ in EXPECTED}
 ILLEGAL = [(s, e) for s in STATES for e in EVENTS if (s, e) not in LEGAL]
@@ -194,6 +214,16 @@ def test_a_passed_inspection_does_not_close_an_order_with_an_open_claim():
     with pytest.raises(IllegalTransition) as caught:
         ORDER.next_state("ORD-1", "delivered", "inspection_passed", CLAIM_OPEN)
     assert "claim" in caught.value.reason
+
+
+def test_an_open_complaint_keeps_the_order_from_closing_and_says_so():
+    # the window ends with a complaint open: the order stays delivered, waiting for it
+    state = ORDER.next_state("ORD-1", "delivered", "inspection_window_elapsed", WINDOW_OVER_COMPLAINT_OPEN)
+    assert state == "delivered"
+    # and the customer's "all fine" cannot close it either, naming what is open
+    with pytest.raises(IllegalTransition) as caught:
+        ORDER.next_state("ORD-1", "delivered", "inspection_passed", replace(B, open_complaints=2))
+    assert "2 complaint(s) still open" in caught.value.reason
 
 
 def _walk(steps: list[tuple[str, OrderFacts]], state: str = "received") -> list[str]:

@@ -14,7 +14,7 @@ from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, N
 from hub.core.domain.timers import RULES
 from hub.core.queries import timers_of
 from hub.core.runtime import Runtime
-from hub.core.store.tables import outbox_events, timers
+from hub.core.store.tables import outbox_events, shipments, timers
 
 NOTIFY = {"enabled": ["notify.sandbox"]}
 
@@ -201,3 +201,35 @@ async def test_repair_turnaround_and_first_reply_timers(make_hub, engine, clock)
     fired = await breaches(hub)
     assert {"after_sales_first_reply", "on_site_visit", "repair_turnaround"} <= set(fired)
     assert fired.count("after_sales_first_reply") == 1
+
+
+async def _inspection_due(hub) -> datetime:
+    async with hub.engine.connect() as conn:
+        due = (await conn.execute(sa.select(timers.c.due_at).where(timers.c.rule == "inspection_window"))).scalar_one()
+    return as_utc(due)
+
+
+@pytest.mark.parametrize(("carrier_hours_ago", "window_from_hours_ago"), [
+    (30, 30),  # the carrier delivered yesterday; the hub hears of it today: the window runs from yesterday
+    (-5, 0),  # a carrier clock 5 hours ahead is not believed: the hub's own time
+    (24 * 40, 0),  # a time long before the shipment existed: the hub's own time
+])
+async def test_the_inspection_window_runs_from_the_carriers_delivery_time(
+        make_hub, engine, clock, carrier_hours_ago, window_from_hours_ago):
+    from datetime import timedelta
+
+    from hub.core.models import TrackingEvent, TrackingUpdate
+    hub = await make_hub(engine, plugins=NOTIFY)
+    await released_order(hub)
+    await hub.create_shipment("SO-1", NewShipment(ref="SH-1", carrier="sandbox", tracking_number="T1"))
+    clock.advance(days=2)
+    now = clock.now()
+    at = now - timedelta(hours=carrier_hours_ago)
+    await hub.record_tracking(TrackingUpdate(carrier="sandbox", tracking_number="T1", events=(
+        TrackingEvent(occurred_at=min(at, now - timedelta(hours=40)) - timedelta(hours=1), state="in_transit",
+                      description="picked up"),
+        TrackingEvent(occurred_at=at, state="delivered", description="signed by consignee"))))
+    assert await _inspection_due(hub) == now - timedelta(hours=window_from_hours_ago) + timedelta(days=3)
+    async with hub.engine.connect() as conn:
+        delivered = (await conn.execute(sa.select(shipments.c.delivered_at))).scalar_one()
+    assert as_utc(delivered) == now - timedelta(hours=window_from_hours_ago)

@@ -45,7 +45,8 @@ async def test_an_order_moves_through_the_api_and_shows_its_timeline_timers_and_
     assert order["lines"][0]["product_code"] == "SOFA-3" and order["state"] == "awaiting_confirmation"
     assert [e["event"] for e in order["timeline"]] == ["received", "reviewed", "confirmation_sent"]
     assert order["timeline"][-1]["actor"] == "cs.wang"
-    assert order["open_timers"] == []  # the confirmation went out in time
+    # the confirmation went out in time; now its signed return is watched (002: back the same day)
+    assert [t["rule"] for t in order["open_timers"]] == ["confirmation_return"]
     assert [(h["plugin"], h["hook"], h["state"]) for h in order["handoffs"]][0] == (
         "erp.sandbox", "hub_order_received", "done")
 
@@ -322,10 +323,12 @@ async def test_what_a_confirmation_promised_is_not_taken_by_a_later_higher_grade
     assert (a_line["available_qty"], a_line["back_order_qty"]) == ("0", "5")
     status, c_order = await get(client, "/api/orders/SO-C2")
     assert c_order["lines"][0]["available_qty"] == "5"
-    # a cancelled order frees what it held for the next review
+    # a cancelled order frees what it held: the waiting A order has it first, not the next review
     await post(client, "/api/orders/SO-C2/events", {"event": "cancelled", "data": {"reason": "customer withdrew"}})
+    status, a_order = await get(client, "/api/orders/SO-A2")
+    assert (a_order["lines"][0]["available_qty"], a_order["lines"][0]["back_order_qty"]) == ("5", "0")
     await _graded_order(client, "SO-B2", "B")
-    assert (await _review(client, "SO-B2"))["available_qty"] == "5"
+    assert (await _review(client, "SO-B2"))["available_qty"] == "0"
 
 
 async def test_a_back_order_ships_when_planning_has_it_and_the_customer_hears_of_it(client, runtime, hub):
@@ -378,3 +381,77 @@ async def test_finance_rejects_a_posting_back_to_the_order_desk_with_the_reason(
     status, order = await get(client, "/api/orders/SO-API-F")
     assert order["deposit_paid"] == "0" and order["timeline"][-1]["data"]["reason"] == "deposit not on the account"
     assert order["allowed_events"][:3] == ["released", "deposit_received", "payment_received"]
+
+
+async def test_a_cancelled_orders_stock_goes_to_the_waiting_back_orders_by_grade_then_time(client, runtime):
+    # given 5 sofas promised to a confirmed grade B order, and a C then an A order left waiting
+    await _graded_order(client, "SO-FB", "B")
+    assert (await _review(client, "SO-FB"))["available_qty"] == "5"
+    await post(client, "/api/orders/SO-FB/events", {"event": "confirmation_sent"})
+    await _graded_order(client, "SO-FC", "C", qty=3)
+    await _graded_order(client, "SO-FA", "A", qty=4)
+    assert (await _review(client, "SO-FC"))["back_order_qty"] == "3"
+    assert (await _review(client, "SO-FA"))["back_order_qty"] == "4"
+    # when the B order is cancelled
+    status, _ = await post(client, "/api/orders/SO-FB/events", {"event": "cancelled", "data": {"reason": "withdrew"}})
+    assert status == 200
+    # then the A order gets its 4 first, the C order the 1 left, each recorded with the order that freed it
+    status, a_order = await get(client, "/api/orders/SO-FA")
+    status, c_order = await get(client, "/api/orders/SO-FC")
+    assert (a_order["lines"][0]["available_qty"], a_order["lines"][0]["back_order_qty"]) == ("4", "0")
+    assert a_order["lines"][0]["back_order_eta"] is None
+    assert (c_order["lines"][0]["available_qty"], c_order["lines"][0]["back_order_qty"]) == ("1", "2")
+    reoffered = [e["data"] for e in c_order["timeline"] if e["event"] == "stock_reoffered"]
+    assert [(d["qty"], d["freed_by"]) for d in reoffered] == [("1", "SO-FB")]
+    # and the stock is promised once: a new review of 5 on hand finds nothing left for a newcomer
+    await _graded_order(client, "SO-FN", "C", qty=1)
+    assert (await _review(client, "SO-FN"))["available_qty"] == "0"
+
+
+async def test_a_released_back_order_is_told_it_may_ship_when_stock_is_freed(client, runtime):
+    await _graded_order(client, "SO-RB", "A", qty=5)
+    await _review(client, "SO-RB", on_hand="5")
+    await _graded_order(client, "SO-RW", "A", qty=2)
+    assert (await _review(client, "SO-RW", on_hand="5"))["back_order_qty"] == "2"
+    for event, data in (("confirmation_sent", {}), ("released", {"approver": "sales"}),
+                        ("finance_approved", {"erp_ref": "E-RW"})):
+        status, body = await post(client, "/api/orders/SO-RW/events", {"event": event, "data": data})
+        assert status == 200, body
+    status, body = await post(client, "/api/orders/SO-RW/shipments", {"carrier": "sf", "tracking_number": "SF-RW"})
+    assert status == 422  # nothing available yet
+    await post(client, "/api/orders/SO-RB/events", {"event": "cancelled", "data": {"reason": "withdrew"}})
+    status, order = await get(client, "/api/orders/SO-RW")
+    ready = [e for e in order["timeline"] if e["event"] == "back_order_ready"]
+    assert len(ready) == 1 and ready[0]["actor"] is not None
+    status, body = await post(client, "/api/orders/SO-RW/shipments", {"carrier": "sf", "tracking_number": "SF-RW"})
+    assert status == 201, body
+
+
+async def test_a_back_order_may_go_by_express_as_a_recorded_choice(client, runtime):
+    await post(client, "/api/orders", new_order("SO-EX", deposit_due="1000", lines=[
+        {"product_code": "SOFA-3", "spec": "3-seat", "qty": 5, "unit_price": "4200"}]))
+    await post(client, "/api/orders/SO-EX/events", {"event": "reviewed", "data": {"lines": [
+        {"line_no": 1, "available_qty": "2", "back_order_eta": "2026-03-20"}]}})
+    for event, data in (("confirmation_sent", {}), ("confirmation_received", {}),
+                        ("deposit_received", {"amount": "1000"}), ("finance_approved", {"erp_ref": "SO-EX9"})):
+        await post(client, "/api/orders/SO-EX/events", {"event": event, "data": data})
+    # the first shipment cannot go by express without a reason: it goes as the order says
+    status, body = await post(client, "/api/orders/SO-EX/shipments", {"mode": "express", "carrier": "sf",
+                                                                      "tracking_number": "SF-EX-1"})
+    assert status == 422 and body["field"] == "mode"
+    status, _ = await post(client, "/api/orders/SO-EX/shipments", {"ref": "SH-EX-1", "carrier": "sf",
+                                                                   "tracking_number": "SF-EX-1"})
+    assert status == 201
+    await post(client, "/api/orders/SO-EX/events", {"event": "back_order_ready", "data": {
+        "lines": [{"line_no": 1, "available_qty": "5"}]}})
+    status, body = await post(client, "/api/orders/SO-EX/shipments", {"mode": "express", "carrier": "sf",
+                                                                      "tracking_number": "SF-EX-2"})
+    assert status == 422 and body["field"] == "express_reason"
+    status, body = await post(client, "/api/orders/SO-EX/shipments", {
+        "ref": "SH-EX-2", "mode": "express", "carrier": "sf", "tracking_number": "SF-EX-2",
+        "express_reason": "the store opens on Saturday"})
+    assert status == 201, body
+    status, shipment = await get(client, "/api/shipments/SH-EX-2")
+    assert shipment["mode"] == "express"
+    created = next(e for e in shipment["timeline"] if e["event"] == "created")
+    assert created["data"]["express_reason"] == "the store opens on Saturday"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,8 +64,11 @@ class NewOrder(Input):
 
 class NewShipment(Input):
     ref: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
-    mode: Literal["delivery", "pickup"] | None = Field(
-        None, description="Default: the order's delivery mode. Another one needs mode_change_reason.")
+    mode: Literal["delivery", "pickup", "express"] | None = Field(
+        None, description="Default: the order's delivery mode. Another one needs mode_change_reason; a back order "
+                          "sent by express parcel (000: 特殊情况可快递发出) needs express_reason.")
+    express_reason: str | None = Field(None, min_length=1, max_length=500, description=(
+        "Why a back order goes by express parcel instead of the order's delivery mode: the recorded choice."))
     mode_change_reason: str | None = Field(None, min_length=1, max_length=500,
                                            description="Why this shipment differs from the order's delivery mode.")
     carrier: str | None = Field(None, max_length=32)
@@ -120,3 +123,37 @@ class NewReturn(Input):
     same_fault_repairs: int = Field(0, ge=0)
     on_site: bool = False
     checklist: RepairChecklist | None = None
+
+
+class NewStore(Input):
+    """A new store passed on by store development (000, 新开店备发货流程): the order desk takes it from here."""
+
+    ref: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$",
+                     description="The store opening's reference, e.g. ST-2026-014.")
+    customer_code: str | None = Field(None, min_length=1, max_length=64,
+                                      description="An existing customer; or give customer to create it.")
+    customer: NewCustomer | None = Field(None, description="The new customer's record (reused if the code exists).")
+    order_ref: str | None = Field(None, min_length=1, max_length=64, description="The store's first order, if known.")
+    name: str = Field("", max_length=200, description="The store's name.")
+    address: str | None = Field(None, max_length=500)
+    developer: str | None = Field(None, max_length=64, description="Who in store development passed it on.")
+    allocation: str = Field("", max_length=4000, description="Store development's allocation requirements (配货要求).")
+
+
+_LineNo = Annotated[int, Field(ge=1, le=10**6)]
+_Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=3)]
+
+
+class NewComplaint(Input):
+    """A complaint taken after delivery (000: 三日内点清数量和检验): what is short, damaged or wrong, on which lines,
+    and how it came in. The order is the one in the path (POST /api/orders/{ref}/complaints)."""
+
+    ref: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$",
+                            description="The complaint's reference; default: CP- and a generated number.")
+    kind: Literal["shortage", "damage", "wrong_goods"]
+    lines: dict[_LineNo, _Quantity] = Field(min_length=1, max_length=500, description=(
+        "line_no → the quantity short, damaged or wrong; at most what the order (or the named shipment) carried."))
+    shipment_ref: str | None = Field(None, min_length=1, max_length=64,
+                                     description="The shipment complained of: one of the order's.")
+    description: str = Field(min_length=1, max_length=4000, description="What the customer reported.")
+    channel: Literal["phone", "fax", "visit", "email"] = Field(description="How the complaint was received.")

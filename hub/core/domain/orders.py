@@ -68,6 +68,8 @@ def order_row(new: NewOrder, ref: str, customer_code: str, now: Any) -> dict[str
             "missing_fields": missing_fields(lines, new.delivery_mode, contact), "price_mismatches": [],
             "promised_date": new.promised_date, "confirmation_due_at": None, "confirmation_received_at": None,
             "inspection_window_elapsed": False, "open_claims": 0, "erp_ref": None, "outbound_ref": None,
+            "open_complaints": 0,
+            "delivered_at": None,
             "source": new.source, "created_at": now, "updated_at": now}
 
 
@@ -167,6 +169,7 @@ def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dic
             line["available_qty"] = str(review["available_qty"])
             short = Decimal(line["qty"]) - Decimal(line["available_qty"])
             line["back_order_qty"] = str(max(short, Decimal(0)))
+        if review.get("available_qty") is not None or review.get("on_hand") is not None:
             # kept when given, short or not: an allocation may still leave the line short (stock.py)
             line["back_order_eta"] = review.get("back_order_eta")
         listed = review.get("list_price", tx.config.price_list.get(line["product_code"]))
@@ -191,6 +194,8 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
     if event == "price_approved":
         return {"price_mismatches": []}
     if event == "confirmation_sent":
+        if row["state"] != "reviewed":
+            return {}  # sent again, on another channel: the day it first went out counts (002)
         await stock.confirm(tx, row["ref"])
         return {"confirmation_due_at": tx.now}
     if event == "confirmation_received":
@@ -202,12 +207,22 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
         amount = _amount(data)
         column = "deposit_paid" if event == "deposit_received" else "amount_paid"
         return {column: row[column] + amount}
+    if event == "special_warehoused":
+        if row["kind"] != "special":
+            raise InvalidInput(f"order {row['ref']} is a {row['kind']} order: only special orders wait for "
+                               "their product to be made", field="event")
+        return {"special": {**(row["special"] or {}), "warehoused_at": tx.now.isoformat(),
+                            "receipt_ref": data.get("receipt_ref")}}
     if event == "finance_rejected" and data.get("payment_not_received"):
         return {"deposit_paid": Decimal(0), "amount_paid": Decimal(0)}  # the ERP's numbers: the catalogue stores
     if event == "claim_opened":
         return {"open_claims": row["open_claims"] + 1}
     if event == "claim_closed":
         return {"open_claims": max(0, row["open_claims"] - 1)}
+    if event == "complaint_opened":
+        return {"open_complaints": (row.get("open_complaints") or 0) + 1}
+    if event == "complaint_closed":
+        return {"open_complaints": max(0, (row.get("open_complaints") or 0) - 1)}
     if event == "inspection_window_elapsed":
         return {"inspection_window_elapsed": True}
     return {}
@@ -230,10 +245,12 @@ def _facts(row: dict[str, Any], grade: str, data: dict[str, Any], departments: t
         price_mismatches=tuple(row["price_mismatches"]),
         special_approved=not pending, special_pending=pending, deposit_due=row["deposit_due"],
         deposit_paid=row["deposit_paid"], total=row["total"], amount_paid=row["amount_paid"],
-        open_claims=row["open_claims"], inspection_window_elapsed=row["inspection_window_elapsed"],
+        open_claims=row["open_claims"], open_complaints=row.get("open_complaints") or 0,
+        inspection_window_elapsed=row["inspection_window_elapsed"],
         back_orders_outstanding=any(Decimal(line["shipped_qty"]) < Decimal(line["qty"] or 0)
                                     for line in row["lines"]),
-        undated_short_lines=undated_short_lines(row["lines"]))
+        undated_short_lines=undated_short_lines(row["lines"]),
+        special_made=bool((row["special"] or {}).get("warehoused_at")))
 
 
 class OrderBehaviour:
@@ -255,6 +272,8 @@ class OrderBehaviour:
             return "hub_order_received"
         if transition.event == "shipped" and transition.previous == "shipped":
             return "hub_order_shipped"  # a back order shipped later: the customer hears of it too
+        if transition.event == "special_warehoused" and transition.state == "awaiting_payment":
+            return "hub_order_awaiting_payment"  # made and warehoused: now the customer is asked to pay
         return engine.state_hook("order", transition)
 
     async def after(self, tx: Tx, row: dict[str, Any], transition: Transition) -> None:

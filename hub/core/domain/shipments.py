@@ -5,11 +5,13 @@ order follows: booked → the order is shipped; all delivered and nothing owed �
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
+from hub.core.clock import as_utc
 from hub.core.domain import engine, stock
 from hub.core.domain.inputs import NewShipment
 from hub.core.domain.orders import new_ref, shipments_of
@@ -40,7 +42,7 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
     if order["state"] not in SHIPPABLE_ORDER_STATES:
         raise InvalidInput(f"order {order_ref} is {order['state']}: only released orders ship",
                            field="order_ref")
-    mode = _mode(order, new)
+    mode = _mode(order, new, later=bool(await shipments_of(tx, order_ref)))
     open_qty = _open_qty(order) if new.lines is None else {int(k): Decimal(v) for k, v in new.lines.items()}
     if not open_qty:
         raise InvalidInput("nothing left to ship on this order now: a back order ships once back_order_ready "
@@ -59,24 +61,45 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
            "waybill_weight_kg": new.waybill_weight_kg, "reported_weight_kg": None,
            "carrier_contact": new.carrier_contact, "plate": new.plate, "escort": new.escort,
            "pickup_company": new.pickup_company, "lines": {str(k): str(v) for k, v in open_qty.items()},
-           "erp_ref": None, "created_at": tx.now, "updated_at": tx.now}
+           "erp_ref": None, "delivered_at": None, "created_at": tx.now, "updated_at": tx.now}
     await tx.conn.execute(shipments.insert().values(**row))
     row = await tx.fetch("shipment", row["ref"])  # complete, with column defaults
-    lines = [{**line, "shipped_qty": str(Decimal(line["shipped_qty"]) + open_qty.get(line["line_no"], 0))}
+    lines = [owed({**line, "shipped_qty": str(Decimal(line["shipped_qty"]) + open_qty.get(line["line_no"], 0))})
              for line in order["lines"]]
     await tx.update("order", order["id"], {"lines": lines})
     await stock.shipped(tx, order_ref, open_qty)
     created = {"lines": row["lines"], "mode": mode,
-               **({"mode_change_reason": new.mode_change_reason} if new.mode_change_reason else {})}
+               **({"mode_change_reason": new.mode_change_reason} if new.mode_change_reason else {}),
+               **({"express_reason": new.express_reason} if new.express_reason else {})}
     transition = await engine.entered(tx, BEHAVIOUR, row, "created", None, created, row_before={"milestones": []})
     if new.carrier and new.tracking_number:
         transition = await engine.apply(tx, "shipment", ref, "booked", {})
     return transition
 
 
-def _mode(order: dict[str, Any], new: NewShipment) -> str:
-    """The order's delivery mode (000: 自提 or 送货); another one only with the reason recorded."""
+def owed(line: dict[str, Any]) -> dict[str, Any]:
+    """The line's back order after a shipment: what is neither available nor shipped; its ETA goes
+    with it, so an order delivered in full lists no back order."""
+    qty = Decimal(line["qty"] or 0)
+    covered = max(Decimal(line["shipped_qty"]), Decimal(line["available_qty"] if line["available_qty"] is not None
+                                                        else qty))
+    left = max(qty - covered, Decimal(0))
+    return {**line, "back_order_qty": str(left), "back_order_eta": line.get("back_order_eta") if left else None}
+
+
+def _mode(order: dict[str, Any], new: NewShipment, later: bool) -> str:
+    """The order's delivery mode (000: 自提 or 送货); another one only with the reason recorded. A later
+    shipment (a back order) may go by express parcel, a choice recorded with its reason (特殊情况可快递发出)."""
     mode = new.mode or order["delivery_mode"]
+    if new.express_reason and mode != "express":
+        raise InvalidInput("express_reason is for a shipment with mode express", field="express_reason")
+    if mode == "express" and not new.mode_change_reason:
+        if not later:
+            raise InvalidInput("express is for a back order (a later shipment) with express_reason; the first "
+                               "shipment goes as the order says, or with mode_change_reason", field="mode")
+        if not new.express_reason:
+            raise InvalidInput("a back order sent by express records why: express_reason", field="express_reason")
+        return mode
     if mode != order["delivery_mode"] and not new.mode_change_reason:
         raise InvalidInput(f"order {order['ref']} is for {order['delivery_mode']}: a {mode} shipment needs "
                            "mode_change_reason (or clarify the order's delivery mode first)", field="mode")
@@ -95,6 +118,24 @@ def _pickup_values(row: dict[str, Any], order: dict[str, Any], data: dict[str, A
     return values
 
 
+# How far before the shipment existed a carrier clock may be and still be believed (time zones).
+CLOCK_SLACK = timedelta(hours=14)
+
+
+def carrier_time(occurred_at: Any, row: dict[str, Any], now: datetime) -> datetime:
+    """The carrier's event time, or the hub's own when the carrier's cannot be true: in the future
+    (a clock ahead, a wrong zone) or before the shipment existed."""
+    if occurred_at is None:
+        return now
+    at = occurred_at if isinstance(occurred_at, datetime) else datetime.fromisoformat(str(occurred_at))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    created = row.get("created_at")
+    if at > now or (created is not None and at < as_utc(created) - CLOCK_SLACK):
+        return now
+    return at
+
+
 class ShipmentBehaviour:
     entity = "shipment"
     lifecycle = SHIPMENT
@@ -111,6 +152,8 @@ class ShipmentBehaviour:
             merged = {**row, **{k: data[k] for k in ("carrier", "tracking_number") if data.get(k)}}
             if not (merged["carrier"] and merged["tracking_number"]):
                 raise InvalidInput("booking needs a carrier and a tracking number", field="tracking_number")
+        if event in ("delivered", "picked_up", "pod_confirmed") and row["state"] != "delivered":
+            values["delivered_at"] = carrier_time(data.get("occurred_at"), row, tx.now)
         if "substatus" in data or event in ShipmentState.__members__.values():
             values["substatus"] = data.get("substatus")
         if "flags" in data:  # a carrier update states the current flags; parcel facts stay
@@ -155,8 +198,12 @@ async def _deliver_if_complete(tx: Tx, order_ref: str) -> None:
         return
     if any(Decimal(line["shipped_qty"]) < Decimal(line["qty"]) for line in order["lines"]):
         return  # back-order lines still to ship
-    states = {s["state"] for s in await shipments_of(tx, order_ref)}
+    all_shipments = await shipments_of(tx, order_ref)
+    states = {s["state"] for s in all_shipments}
     if states <= {"delivered", "cancelled"} and "delivered" in states:
+        # the inspection window runs from the carrier's time of the last delivery (000: 三日内点清)
+        times = [as_utc(s["delivered_at"]) for s in all_shipments if s["delivered_at"] is not None]
+        await tx.update("order", order["id"], {"delivered_at": max(times, default=tx.now)})
         await engine.apply(tx, "order", order_ref, "delivered", {})
 
 

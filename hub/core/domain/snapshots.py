@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from hub.core.domain.tx import Tx
 from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, OrderContact, OrderLine, OrderSnapshot,
-                             ReturnSnapshot, ShipmentSnapshot)
+                             ReturnSnapshot, ShipmentSnapshot, StoreBackOrder, StoreLine, StoreSnapshot)
+from hub.core.models import ComplaintResponsibility, ComplaintSnapshot
 from hub.core.store.tables import orders
 
 
@@ -40,7 +41,8 @@ def order_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> OrderSnap
         promised_date=row["promised_date"],
         confirmation_received=row["confirmation_received_at"] is not None,
         missing_fields=tuple(row["missing_fields"]), erp_ref=row["erp_ref"],
-        open_claims=row["open_claims"], created_at=row["created_at"])
+        open_claims=row["open_claims"], open_complaints=row.get("open_complaints") or 0,
+        delivered_at=row.get("delivered_at"), created_at=row["created_at"])
 
 
 def shipment_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ShipmentSnapshot:
@@ -51,7 +53,7 @@ def shipment_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> Shipme
         mode=row["mode"], pieces=row["pieces"], waybill_weight_kg=row["waybill_weight_kg"],
         reported_weight_kg=row["reported_weight_kg"], carrier_contact=row["carrier_contact"], plate=row["plate"],
         escort=row["escort"], pickup_company=row["pickup_company"], lines=row["lines"] or {},
-        erp_ref=row["erp_ref"], customer=customer)
+        erp_ref=row["erp_ref"], delivered_at=row.get("delivered_at"), customer=customer)
 
 
 def claim_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ClaimSnapshot:
@@ -69,6 +71,36 @@ def return_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ReturnSn
         erp_ref=row["erp_ref"], customer=customer)
 
 
+def store_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> StoreSnapshot:
+    data = row["data"] or {}
+    intake = data.get("intake", {})
+    return StoreSnapshot(
+        ref=row["ref"], state=row["state"], customer=customer, order_ref=row["order_ref"],
+        name=intake.get("name") or "", address=intake.get("address"), developer=intake.get("developer"),
+        documents_sent=tuple(data.get("documents_sent", ())),
+        product_lines=tuple(StoreLine.model_validate(x) for x in data.get("product_lines", ())),
+        decor_items=tuple(StoreLine.model_validate(x) for x in data.get("decor_items", ())),
+        image_items=tuple(StoreLine.model_validate(x) for x in data.get("image_items", ())),
+        amount_paid=(data.get("payment") or {}).get("amount"), shipping_date=data.get("shipping_date"),
+        shipment_refs=tuple(data.get("shipment_refs", ())),
+        back_orders=tuple(StoreBackOrder.model_validate(x) for x in data.get("back_orders", ())),
+        created_at=row["created_at"])
+
+
+def complaint_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ComplaintSnapshot:
+    data = row["data"] or {}
+    answer = data.get("answer") or {}
+    responsibility = answer.get("responsibility")
+    return ComplaintSnapshot(
+        ref=row["ref"], order_ref=row["order_ref"], shipment_ref=row["shipment_ref"], kind=row["kind"],
+        state=row["state"], channel=row["channel"], late=row["late"], window_ends_at=data.get("window_ends_at"),
+        lines=row["lines"] or {}, description=row["description"],
+        investigator=(data.get("investigation") or {}).get("investigator"), cause=answer.get("cause"),
+        responsibility=ComplaintResponsibility.model_validate(responsibility) if responsibility else None,
+        remedy=row["remedy"], plan=answer.get("plan"), promised_date=row["promised_date"],
+        remedy_shipment_ref=row["remedy_shipment_ref"], customer=customer, created_at=row["created_at"])
+
+
 def case_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> CaseSnapshot:
     return CaseSnapshot(ref=row["ref"], shipment_ref=row["shipment_ref"], order_ref=row["order_ref"],
                         anomaly=row["anomaly"], facts_to_collect=tuple(row["facts"]), customer=customer)
@@ -77,10 +109,10 @@ def case_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> CaseSnapsh
 async def snapshot(tx: Tx, entity: str, row: dict[str, Any]) -> Any:
     if entity == "customer":
         return customer_snapshot(row)
-    customer = (await customer_of(tx, row["customer_code"]) if entity == "order"
+    customer = (await customer_of(tx, row["customer_code"]) if entity in ("order", "store")
                 else await customer_of_order(tx, row["order_ref"]))
     build = {"order": order_snapshot, "shipment": shipment_snapshot, "claim": claim_snapshot,
-             "return": return_snapshot}[entity]
+             "return": return_snapshot, "store": store_snapshot, "complaint": complaint_snapshot}[entity]
     return build(row, customer)
 
 

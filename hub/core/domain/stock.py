@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hub.core.domain.tx import Tx
-from hub.core.store.tables import stock_promises
+from hub.core.store.tables import customers, orders, stock_promises
 
 GRADE_RANK = {"A": 0, "B": 1, "C": 2}
 
@@ -93,8 +93,95 @@ async def confirm(tx: Tx, order_ref: str) -> None:
 
 
 async def release(tx: Tx, order_ref: str) -> None:
-    """The order ended (cancelled, rejected, closed): what it held is free again."""
+    """The order ended (cancelled, rejected, closed): what it held is free again, and goes first to
+    the orders waiting for that product (their back orders), by grade, then order time."""
+    held = (await tx.conn.execute(sa.select(stock_promises.c.product_code, stock_promises.c.qty)
+                                  .where(stock_promises.c.order_ref == order_ref))).all()
     await tx.conn.execute(stock_promises.delete().where(stock_promises.c.order_ref == order_ref))
+    freed: dict[str, Decimal] = {}
+    for product_code, qty in held:
+        freed[product_code] = freed.get(product_code, Decimal(0)) + Decimal(qty)
+    for product_code, qty in sorted(freed.items()):
+        if qty > 0:
+            await reoffer(tx, product_code, qty, freed_by=order_ref)
+
+
+# Orders whose back orders may take freed stock: reviewed (a line with its available quantity; a
+# received order may be one waiting for planning's date), and not ended or delivered.
+WAITING_STATES = ("received", "price_escalated", "reviewed", "awaiting_confirmation", "awaiting_payment", "posted",
+                  "released", "shipped")
+UNCONFIRMED_STATES = ("received", "price_escalated", "reviewed")
+
+
+async def reoffer(tx: Tx, product_code: str, qty: Decimal, *, freed_by: str) -> None:
+    """Freed stock of ``product_code`` to the waiting back orders, grade first, then order time.
+
+    A released or shipped order is told as planning would tell it (``back_order_ready``, sent by the
+    hub): its back order may ship now. An order still in its confirmation steps gets the line's
+    available quantity raised; every share is on the timeline of the order that got it."""
+    from hub.core.domain import engine  # the engine imports the order behaviour, which imports this
+    waiting = []
+    query = sa.select(orders.c.ref, orders.c.created_at, orders.c.state, customers.c.grade).join(
+        customers, customers.c.code == orders.c.customer_code).where(orders.c.state.in_(WAITING_STATES))
+    for ref, created_at, _state, grade in (await tx.conn.execute(query)).all():
+        waiting.append((GRADE_RANK.get(grade, 9), created_at, ref))
+    for _rank, _at, ref in sorted(waiting):
+        if qty <= 0:
+            return
+        row = await tx.fetch("order", ref, lock=True)
+        lines = [line for line in row["lines"] if line["product_code"] == product_code
+                 and line.get("available_qty") is not None and Decimal(line.get("back_order_qty") or 0) > 0]
+        if not lines or row["state"] not in WAITING_STATES:
+            continue
+        shares: dict[int, Decimal] = {}
+        for line in lines:
+            give = min(Decimal(line["back_order_qty"]), qty)
+            shares[line["line_no"]], qty = give, qty - give
+            if qty <= 0:
+                break
+        await _take(tx, engine, row, shares, product_code, freed_by)
+
+
+async def _take(tx: Tx, engine: Any, row: dict[str, Any], shares: dict[int, Decimal], product_code: str,
+                freed_by: str) -> None:
+    new_available = {no: Decimal(line["available_qty"]) + shares[no] for line in row["lines"]
+                     if (no := line["line_no"]) in shares}
+    reason = f"order {freed_by} ended: its {product_code} goes to the waiting back orders by grade, then order time"
+    for line_no, give in shares.items():
+        await tx.record(entity="order", ref=row["ref"], order_ref=row["ref"], event="stock_reoffered",
+                        previous=row["state"], state=row["state"],
+                        data={"line_no": line_no, "product_code": product_code, "qty": str(give),
+                              "freed_by": freed_by, "reason": reason})
+        await _hold(tx, row, line_no, product_code, give)
+    if row["state"] in ("released", "shipped"):
+        etas = {line["line_no"]: line.get("back_order_eta") for line in row["lines"]}
+        await engine.apply(tx, "order", row["ref"], "back_order_ready", {"lines": [
+            {"line_no": no, "available_qty": str(qty), **({"back_order_eta": etas[no]} if etas.get(no) else {})}
+            for no, qty in new_available.items()]})
+        return
+    lines = []
+    for line in row["lines"]:
+        line = dict(line)
+        if line["line_no"] in new_available:
+            line["available_qty"] = str(new_available[line["line_no"]])
+            _back_order(line)
+            if Decimal(line["back_order_qty"]) == 0:
+                line["back_order_eta"] = None
+        lines.append(line)
+    await tx.update("order", row["id"], {"lines": lines})
+
+
+async def _hold(tx: Tx, row: dict[str, Any], line_no: int, product_code: str, qty: Decimal) -> None:
+    """The share is this order's promise now (the customer's, once its confirmation went out)."""
+    cond = (stock_promises.c.order_ref == row["ref"], stock_promises.c.line_no == line_no)
+    held = (await tx.conn.execute(sa.select(stock_promises.c.qty).where(*cond))).scalar()
+    if held is not None:
+        await tx.conn.execute(stock_promises.update().where(*cond).values(qty=Decimal(held) + qty))
+        return
+    grade = (await tx.fetch("customer", row["customer_code"]))["grade"]
+    await tx.conn.execute(stock_promises.insert().values(
+        product_code=product_code, order_ref=row["ref"], line_no=line_no, qty=qty, grade=grade,
+        ordered_at=row["created_at"], confirmed=row["state"] not in UNCONFIRMED_STATES))
 
 
 async def shipped(tx: Tx, order_ref: str, quantities: dict[int, Decimal]) -> None:

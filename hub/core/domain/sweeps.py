@@ -5,7 +5,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hub.core.domain import engine
+from hub.core import catalogue
+from hub.core.domain import engine, timers as timer_rules
+from hub.core.domain.snapshots import related_snapshots, snapshot
 from hub.core.domain.timers import RULES_BY_NAME
 from hub.core.domain.tx import Tx
 from hub.core.errors import HubError
@@ -25,11 +27,15 @@ async def fire(tx: Tx, timer_id: int) -> str | None:
     if row is None or row["state"] != "open":
         return None
     rule = RULES_BY_NAME.get(row["rule"])
-    outcome = "breached" if rule is None or rule.on_due == "breach" else "elapsed"
+    outcome = ("breached" if rule is None or rule.on_due == "breach"
+               else "fired" if rule.on_due == "hook" else "elapsed")
     claimed = await tx.conn.execute(timers.update().where(timers.c.id == timer_id, timers.c.state == "open")
                                     .values(state=outcome, closed_at=tx.now))
     if claimed.rowcount != 1:
         return None
+    if outcome == "fired":
+        await _deliver(tx, rule, row)
+        return outcome
     if outcome == "elapsed":
         try:
             await engine.apply(tx, row["entity"], row["ref"], rule.on_due, {"timer": row["rule"]})
@@ -44,3 +50,18 @@ async def fire(tx: Tx, timer_id: int) -> str | None:
     await tx.hook("hub_sla_breached", entity=row["entity"], ref=row["ref"], order_ref=row["order_ref"],
                   payload={"timer": snap.model_dump(mode="json")})
     return outcome
+
+
+async def _deliver(tx: Tx, rule: timer_rules.TimerRule, timer: Any) -> None:
+    """A hook timer: the entity as it is now and the timer go to the plugins; a repeating rule asks
+    again after ``every`` while the entity still is what the rule watches."""
+    entity, ref = timer["entity"], timer["ref"]
+    row = await tx.fetch(entity, ref)
+    hook = catalogue.TIMED_HOOKS[rule.hook]
+    snap = TimerSnapshot(id=timer["id"], rule=timer["rule"], entity=entity, ref=ref, due_at=timer["due_at"],
+                         breached_at=tx.now, escalate_to=rule.escalate_to)
+    payload = {hook.argument: (await snapshot(tx, entity, row)).model_dump(mode="json"),
+               **await related_snapshots(tx, hook, row, None), "timer": snap.model_dump(mode="json")}
+    await tx.hook(hook.name, entity=entity, ref=ref, order_ref=timer["order_ref"], payload=payload)
+    if rule.every is not None and rule.qualifies(row, row["state"]):
+        await timer_rules.start(tx, rule, entity, ref, row, timer["order_ref"], due=tx.now + rule.every)

@@ -52,8 +52,10 @@ async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | No
         await tx.update("shipment", shipment["id"], values)
     outcome: dict[str, Any] = {"shipment": shipment["ref"], "new_events": len(result.new_events)}
     if result.state != shipment["state"]:
-        await engine.apply(tx, "shipment", shipment["ref"], result.state,
-                           {"substatus": result.substatus, "flags": list(result.flags), "carrier": update.carrier})
+        data = {"substatus": result.substatus, "flags": list(result.flags), "carrier": update.carrier}
+        if result.occurred_at is not None:
+            data["occurred_at"] = result.occurred_at.isoformat()
+        await engine.apply(tx, "shipment", shipment["ref"], result.state, data)
         outcome["state"] = result.state
     elif set(result.flags) != set(shipment["flags"]):
         await _set_flags(tx, shipment, set(result.flags))

@@ -45,8 +45,10 @@ class OrderFacts:
     total: Decimal = Decimal(0)
     amount_paid: Decimal = Decimal(0)
     open_claims: int = 0
+    open_complaints: int = 0  # complaints (shortage, damage) not yet resolved or withdrawn hold the order too
     inspection_window_elapsed: bool = False
     back_orders_outstanding: bool = False
+    special_made: bool = False  # a special order's product is made and in the warehouse (入库)
     undated_short_lines: tuple[int, ...] = ()  # short lines the review gave no supply date for
 
 
@@ -112,6 +114,9 @@ def due_before_release(f: OrderFacts) -> Decimal:
 
 
 def _deposit_covered(f: OrderFacts) -> str | None:
+    if f.kind == "special" and not f.special_made:
+        return ("a special order is paid and shipped once the product is made and warehoused "
+                "(000: 特殊订做产品入库后…通知客户打款): special_warehoused first")
     due, paid = due_before_release(f), f.deposit_paid + f.amount_paid
     if paid >= due:
         return None
@@ -130,6 +135,8 @@ def _no_back_orders(f: OrderFacts) -> str | None:
 def _can_close(f: OrderFacts) -> str | None:
     if f.open_claims:
         return f"{f.open_claims} claim(s) still open"
+    if f.open_complaints:
+        return f"{f.open_complaints} complaint(s) still open"
     return None
 
 
@@ -140,7 +147,7 @@ def _window_and_claims(f: OrderFacts) -> str | None:
 
 
 def _claims_open(f: OrderFacts) -> str | None:
-    return None if f.open_claims else "no open claim"
+    return None if f.open_claims or f.open_complaints else "no open claim or complaint"
 
 
 # --- event data -----------------------------------------------------------------------------
@@ -191,6 +198,11 @@ class Payment(EventData):
     reference: str | None = Field(None, max_length=64, description="The bank or payment reference.")
 
 
+class Warehoused(EventData):
+    receipt_ref: str | None = Field(None, min_length=1, max_length=64,
+                                    description="The warehouse receipt (入库单) of the special product.")
+
+
 class ErpRefs(EventData):
     erp_ref: str | None = Field(None, min_length=1, max_length=64, description="The ERP's document number.")
     outbound_ref: str | None = Field(None, min_length=1, max_length=64,
@@ -233,6 +245,10 @@ class ClaimRef(EventData):
     claim_ref: str = Field(min_length=1, max_length=64)
 
 
+class ComplaintRef(EventData):
+    complaint_ref: str = Field(min_length=1, max_length=64)
+
+
 class WindowEnded(EventData):
     timer: str | None = Field(None, max_length=64, description="The time rule that ended.")
 
@@ -254,8 +270,12 @@ EVENTS = [
           Reviewed, {"lines": [{"line_no": 1, "available_qty": "2"}]}, ("api", "plugin")),
     Event("price_approved", "The salesperson and supervisor accepted the off-list prices.",
           (Move(S.PRICE_ESCALATED, S.REVIEWED),), Approval, {"approver": "sales-supervisor"}),
-    Event("confirmation_sent", "The order confirmation (订单确认书) went to the customer.",
-          (Move(S.REVIEWED, S.AWAITING_CONFIRMATION),)),
+    Event("confirmation_sent", "The order confirmation (订单确认书) went to the customer (the notify plugin "
+          "that sent it replies; a second channel sending it too changes nothing).",
+          (Move(S.REVIEWED, S.AWAITING_CONFIRMATION),
+           # a channel's reply arriving after a person recorded it, or after the customer returned it
+           *moves_from((S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT, S.POSTED, S.RELEASED, S.SHIPPED, S.DELIVERED))),
+          sent_by=("api", "plugin")),
     Event("confirmation_received", "The customer returned the confirmation, signed and stamped; a late "
           "return moves the promised date.",
           (Move(S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT),
@@ -268,6 +288,10 @@ EVENTS = [
     Event("payment_received", "A payment was received; once it covers the deposit due the order is posted.",
           (Move(S.AWAITING_PAYMENT, S.POSTED, _deposit_covered), Move(S.AWAITING_PAYMENT, "", _deposit_short)),
           Payment, {"amount": "4200.00"}, ("api", "plugin")),
+    Event("special_warehoused", "The special product was made and is in the warehouse: the customer is asked "
+          "to pay (000: 特殊订做产品入库后,跟单员需通知客户打款及安排货运); paid already, the order is posted.",
+          (Move(S.AWAITING_PAYMENT, S.POSTED, _deposit_covered), Move(S.AWAITING_PAYMENT, "", _deposit_short)),
+          Warehoused, {"receipt_ref": "IN-2026-0301"}, ("api", "plugin")),
     Event("terms_approved", "A named manager approved payment terms outside policy; the order is posted.",
           (Move(S.AWAITING_PAYMENT, S.POSTED),), SignedApproval,
           {"approver": "gm-li", "terms": "30% now, the rest within 30 days of delivery"}),
@@ -278,9 +302,10 @@ EVENTS = [
           "back to the order desk with the reason, awaiting payment.", (Move(S.POSTED, S.AWAITING_PAYMENT),),
           FinanceRejection, {"reason": "deposit not received on the account", "erp_ref": "SO-2026-0042"},
           ("api", "plugin"), stores=("erp_ref",)),
-    Event("back_order_ready", "Planning has stock for back-ordered lines: they may ship now (000: 欠货清单).",
+    Event("back_order_ready", "Planning has stock for back-ordered lines: they may ship now (000: 欠货清单); the hub "
+          "sends it too when a cancelled order's stock goes to a waiting back order.",
           moves_from((S.RELEASED, S.SHIPPED)), BackOrderReady,
-          {"lines": [{"line_no": 1, "available_qty": "5"}]}, ("api", "plugin")),
+          {"lines": [{"line_no": 1, "available_qty": "5"}]}, ("api", "plugin", "hub")),
     Event("shipped", "A shipment of the order was booked or picked up (sent by the hub: create a "
           "shipment with POST /api/orders/{ref}/shipments).",
           (Move(S.RELEASED, S.SHIPPED), Move(S.SHIPPED)), ShipmentRef, {"shipment_ref": "SH-1"}, ("hub",)),
@@ -291,6 +316,12 @@ EVENTS = [
     Event("claim_closed", "A claim of the order ended; a delivered order whose window passed closes.",
           (Move(S.SHIPPED), Move(S.DELIVERED, S.CLOSED, _window_and_claims), Move(S.DELIVERED)),
           ClaimRef, {"claim_ref": "CL-1"}, ("hub",)),
+    Event("complaint_opened", "A complaint of shortage, damage or wrong goods was recorded on the order (sent by "
+          "the hub: record one with POST /api/orders/{ref}/complaints).",
+          moves_from((S.SHIPPED, S.DELIVERED)), ComplaintRef, {"complaint_ref": "CP-1"}, ("hub",)),
+    Event("complaint_closed", "A complaint of the order was resolved or withdrawn; a delivered order whose window "
+          "passed closes.", (Move(S.SHIPPED), Move(S.DELIVERED, S.CLOSED, _window_and_claims), Move(S.DELIVERED)),
+          ComplaintRef, {"complaint_ref": "CP-1"}, ("hub",)),
     Event("followed_up", "Customer service called the customer after shipping (001).",
           moves_from((S.SHIPPED, S.DELIVERED))),
     Event("inspection_window_elapsed", "The 3-day inspection window after delivery passed (sent by its timer).",

@@ -5,6 +5,7 @@ forward in rank, except for the few moves the carriers really make backwards.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import Field
@@ -64,6 +65,9 @@ class CarrierReport(EventData):
     substatus: str | None = Field(None, max_length=64, description="e.g. damaged, refused, shortage.")
     flags: list[str] = Field(default_factory=list, max_length=20, description="The carrier's current flags.")
     carrier: str | None = Field(None, max_length=32, description="The carrier that reported it.")
+    occurred_at: datetime | None = Field(None, description=(
+        "When the carrier says it happened (its event time). A delivery's time starts the 3-day inspection "
+        "window; a time in the future or before the shipment existed is replaced by the hub's own."))
 
 
 class Booking(CarrierReport):
@@ -74,6 +78,7 @@ class Booking(CarrierReport):
 
 
 class Pickup(EventData):
+    occurred_at: datetime | None = Field(None, description="When the goods were collected, if not now.")
     pickup_company: str | None = Field(None, max_length=200, description="Who collected at the warehouse.")
     plate: str | None = Field(None, max_length=32, description="The collecting vehicle's plate.")
     carrier_contact: str | None = Field(None, max_length=200, description="The collecting driver's phone.")

@@ -4,11 +4,14 @@ from __future__ import annotations
 from typing import Any
 
 from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot,
-                             ShipmentSnapshot, TimerSnapshot, Transition)
+                             ShipmentSnapshot, StoreSnapshot, TimerSnapshot, Transition)
+from hub.core.models import ComplaintSnapshot
+from hub.core.reports import Report
 
 ARGUMENT_TYPES = {"order": OrderSnapshot, "shipment": ShipmentSnapshot, "claim": ClaimSnapshot,
                   "return_request": ReturnSnapshot, "customer": CustomerSnapshot, "case": CaseSnapshot,
-                  "timer": TimerSnapshot, "transition": Transition}
+                  "timer": TimerSnapshot, "transition": Transition, "store": StoreSnapshot, "complaint": ComplaintSnapshot,
+                  "report": Report}
 
 
 def rebuild(payload: dict[str, Any]) -> dict[str, Any]:

@@ -59,6 +59,8 @@ orders = sa.Table(
     sa.Column("confirmation_received_at", UTCDateTime),
     sa.Column("inspection_window_elapsed", sa.Boolean, nullable=False, default=False),
     sa.Column("open_claims", sa.Integer, nullable=False, default=0),
+    sa.Column("open_complaints", sa.Integer, nullable=False, default=0),  # complaints not yet resolved/withdrawn
+    sa.Column("delivered_at", UTCDateTime),  # the carrier's time of the last delivery: the inspection window
     sa.Column("erp_ref", sa.String(64)),
     sa.Column("outbound_ref", sa.String(64)),
     sa.Column("source", sa.String(32), nullable=False),
@@ -87,6 +89,7 @@ shipments = sa.Table(
     sa.Column("pickup_company", sa.String(200)),  # self-pickup: who collects
     sa.Column("lines", sa.JSON, nullable=False),  # line_no → qty carried
     sa.Column("erp_ref", sa.String(64)),
+    sa.Column("delivered_at", UTCDateTime),  # when the carrier says it was delivered, not when we heard
     sa.Column("last_polled_at", UTCDateTime),
     *_stamps(),
     sa.UniqueConstraint("carrier", "tracking_number"),
@@ -316,5 +319,55 @@ api_idempotency = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 
+# One row per generated periodic report (000: weekly to planning, monthly to the heads of sales).
+# The unique (kind, period_start) makes the insert the claim: one report per period, whatever
+# the number of workers.
+reports = sa.Table(
+    "reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # weekly | monthly
+    sa.Column("period_start", sa.Date, nullable=False),  # business-time dates, both inclusive
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("generated_at", UTCDateTime, nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),  # the Report model dumped to JSON
+    sa.UniqueConstraint("kind", "period_start"),
+)
+
+# New stores being set up (000, 新开店备发货流程): the documents sent, the product, decor and image
+# lists, the payment and agreed shipping date, the shipments and the back orders live in ``data``.
+store_openings = sa.Table(
+    "store_openings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    sa.Column("customer_code", sa.String(64), nullable=False, index=True),
+    sa.Column("order_ref", sa.String(64), index=True),  # the store's first order, once known
+    sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("data", sa.JSON, nullable=False),
+    *_stamps(),
+)
+
+# Complaints after delivery (000: 三日内点清数量和检验): shortage, damage or wrong goods, investigated, answered
+# with cause, responsibility and remedy, tracked until the customer confirms. What each step recorded
+# (the investigation, the answer, the confirmation or withdrawal, the window's end) lives in ``data``.
+complaints = sa.Table(
+    "complaints", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    sa.Column("order_ref", sa.String(64), nullable=False, index=True),
+    sa.Column("shipment_ref", sa.String(64)),  # the shipment complained of, when named
+    sa.Column("kind", sa.String(16), nullable=False),  # shortage | damage | wrong_goods
+    sa.Column("state", sa.String(32), nullable=False, index=True),
+    sa.Column("channel", sa.String(16), nullable=False),  # phone | fax | visit | email
+    sa.Column("late", sa.Boolean, nullable=False),  # received after the 3-day inspection window
+    sa.Column("lines", sa.JSON, nullable=False),  # line_no → quantity concerned
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("responsible_party", sa.String(16)),  # from the answer
+    sa.Column("remedy", sa.String(16)),  # replenish | exchange | credit | none, from the answer
+    sa.Column("promised_date", sa.Date),  # when the remedy is due, from the answer
+    sa.Column("remedy_shipment_ref", sa.String(64)),  # the shipment that carried the replenishment or exchange
+    sa.Column("data", sa.JSON, nullable=False),
+    *_stamps(),
+)
+
 ENTITY_TABLES = {"order": orders, "shipment": shipments, "claim": claims, "return": returns,
-                 "customer": customers}
+                 "customer": customers, "store": store_openings, "complaint": complaints}
