@@ -47,17 +47,49 @@ class KingdeeDocuments:
         log.info("kingdee.document_saved", form_id=form_id, bill_no=bill_no)
         return bill_no, "A"
 
+    async def _submit(self, http: aiohttp.ClientSession, form_id: str, bill_no: str, status: str,
+                      log: FilteringBoundLogger) -> None:
+        """Submit for finance's audit unless it is under audit or audited already; a bill finance
+        returned (D, or A again) is submitted anew: the order desk posted the order again."""
+        if status in units.NEEDS_SUBMIT:
+            await self._client.submit(http, form_id, bill_no, log)
+            log.info("kingdee.document_submitted", form_id=form_id, bill_no=bill_no, status=status)
+        elif status not in (units.UNDER_AUDIT, units.AUDITED):
+            raise PermanentError(f"kingdee: {form_id} {bill_no} is in status {status!r}, cannot submit")
+
     async def post_order(self, http: aiohttp.ClientSession, order: OrderSnapshot,
                          log: FilteringBoundLogger) -> str:
-        """The audited sales order of ``order``; returns its bill number."""
+        """The sales order of ``order``, submitted for finance's audit (``finance_audit``) or audited
+        by the adapter; returns its bill number."""
         found = await self._find(http, units.SALE_ORDER, self._settings.reference_field, order.ref, log)
         if found:
             bill_no, status = str(found[1]), str(found[2])
         else:
             model = mapping.sale_order_model(order, self._settings)
             bill_no, status = await self._save_new(http, units.SALE_ORDER, model, log)
-        await self._approve(http, units.SALE_ORDER, bill_no, status, log)
+        if self._settings.finance_audit:
+            await self._submit(http, units.SALE_ORDER, bill_no, status, log)
+        else:
+            await self._approve(http, units.SALE_ORDER, bill_no, status, log)
         return bill_no
+
+    async def finance_check(self, http: aiohttp.ClientSession, order: OrderSnapshot,
+                            log: FilteringBoundLogger) -> tuple[str, dict[str, Any]] | None:
+        """Finance's decision on the order's sales order, read off its FDocumentStatus (None: pending)."""
+        note_field = self._settings.finance_note_field
+        fields = [*FIELDS, note_field] if note_field else FIELDS
+        rows = await self._client.query(http, units.SALE_ORDER, fields,
+                                        mapping.equals_filter(self._settings.reference_field, order.ref), log)
+        if not rows:
+            log.info("kingdee.finance_checked", decision="pending", status=None)
+            return None  # the posting has not saved it yet: it is retried before this check
+        row = rows[0]
+        bill_no, status = str(row[1]), str(row[2])
+        decision = mapping.finance_decision(bill_no, status, row[3] if note_field else None,
+                                            submitted=order.erp_ref is not None)
+        log.info("kingdee.finance_checked", bill_no=bill_no, status=status,
+                 decision=decision[0] if decision else "pending")
+        return decision
 
     async def record_claim(self, http: aiohttp.ClientSession, claim: ClaimSnapshot, on: date,
                            log: FilteringBoundLogger) -> str:

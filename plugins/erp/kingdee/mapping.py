@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from hub import ClaimSnapshot, OrderSnapshot, PermanentError
+from plugins.erp.kingdee import units
 from plugins.erp.kingdee.settings import KingdeeSettings
 
 
@@ -88,3 +89,32 @@ def outbound_reference(order_ref: str, idempotency_key: str) -> str:
     """One outbound document per shipped delivery: stable across retries, distinct per event."""
     digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:10].upper()
     return f"{order_ref}/{digest}"
+
+
+REASON_MAX = 500  # the hub's finance_rejected reason is at most this long
+
+
+def finance_decision(bill_no: str, status: str, note: Any, *, submitted: bool) -> tuple[str, dict[str, Any]] | None:
+    """Finance's decision on a submitted sales order, from its FDocumentStatus; None while pending.
+
+    ``submitted``: the hub's posting finished its Submit (the order carries the ERP number it
+    reported). A (or Z) then means the bill was sent back (撤销, a workflow's 驳回); before that it
+    is only the hub's own posting, not finished yet.
+    """
+    if status == units.AUDITED:
+        return "finance_approved", {"erp_ref": bill_no}
+    if status == units.UNDER_AUDIT:
+        return None
+    if status == units.REAUDIT or (status in units.NEEDS_SUBMIT and submitted):
+        return "finance_rejected", {"reason": _refusal(bill_no, status, note), "erp_ref": bill_no}
+    if status in units.NEEDS_SUBMIT:
+        return None
+    raise PermanentError(f"kingdee: sales order {bill_no} is in status {status!r}, which the adapter does not know")
+
+
+def _refusal(bill_no: str, status: str, note: Any) -> str:
+    text = " ".join(str(note or "").split())
+    if text:
+        return text if len(text) <= REASON_MAX else text[:REASON_MAX - 1] + "…"
+    how = "un-audited" if status == units.REAUDIT else "sent back"
+    return f"sales order {bill_no} was {how} in K3, now in status {units.STATUS_NAMES[status]} (no note given)"

@@ -37,6 +37,17 @@ class KingdeeSettings(PluginSettings):
                                "custom text field such as F_HUB_Ref.")
     outbound_reference_field: str = Field(
         "FNote", description="Header text field of the pushed outbound document that gets the hub's key.")
+    finance_audit: bool = Field(
+        True, description="Finance audits each sales order in K3 (000: 交财务审核): the hub saves and submits "
+                          "it only (FDocumentStatus B 审核中), and reads finance's decision off the status: "
+                          "C 已审核 approved; D 重新审核, or A 创建 again after the submit (returned, "
+                          "un-audited), rejected. false: the hub's posting counts as finance's approval; "
+                          "the adapter audits the order itself.")
+    finance_note_field: str | None = Field(
+        None, description="Header text field of the sales order where finance writes why it returned or "
+                          "un-audited it (e.g. FNote, or a custom F_HUB_FinanceNote), sent to the order desk as "
+                          "the reason; none: the reason names the status. The WebAPI exposes no audit opinion "
+                          "(审核意见) of its own on the bill.")
     timeout_s: float = Field(30.0, gt=0, description="Seconds per HTTP call before it counts as transient.")
 
     @model_validator(mode="after")

@@ -22,6 +22,9 @@ OUTBOUND = "SAL_OUTSTOCK"
 NEEDS_SUBMIT = frozenset({"Z", "A", "D"})
 UNDER_AUDIT = "B"
 AUDITED = "C"
+REAUDIT = "D"
+STATUS_NAMES = {"Z": "Z 暂存 (draft)", "A": "A 创建 (created)", "B": "B 审核中 (under audit)",
+                "C": "C 已审核 (audited)", "D": "D 重新审核 (re-audit)"}
 
 LOGIN_OK = 1  # LoginResultType: 1 ok, 0 wrong password, -1 failure, others refused
 

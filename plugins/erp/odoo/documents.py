@@ -55,18 +55,44 @@ class OdooDocuments:
 
     async def post_order(self, http: aiohttp.ClientSession, order: OrderSnapshot,
                          log: FilteringBoundLogger) -> str:
-        """The confirmed sale.order of ``order``; returns its name (e.g. S00042)."""
+        """The sale.order of ``order``: a quotation for finance to confirm (``finance_audit``), or
+        confirmed by the adapter; returns its name (e.g. S00042)."""
         so = await self._one(http, "sale.order", mapping.order_domain(order.ref), ["name", "state"], log)
         if so is None:
             partner_id = await self._partner_id(http, order.customer.code, log)
             products = await self._product_ids(http, sorted({line.product_code for line in order.lines}), log)
             so = await self._create(http, "sale.order", mapping.sale_order_vals(order, partner_id, products), log)
-        if so["state"] == "cancel":
+        if so["state"] == "cancel" and self._settings.finance_audit:
+            # Finance cancelled an earlier posting, and the order desk has posted the order again:
+            # the same quotation goes back to finance.
+            await self._client.call(http, "sale.order", "action_draft", log=log, ids=[so["id"]])
+            log.info("odoo.quotation_reset_to_draft", name=so["name"])
+        elif so["state"] == "cancel":
             raise PermanentError(f"odoo: sale order {so['name']} for {order.ref} is cancelled")
-        if so["state"] in ("draft", "sent"):
+        elif so["state"] in mapping.PENDING and not self._settings.finance_audit:
             await self._client.call(http, "sale.order", "action_confirm", log=log, ids=[so["id"]])
             log.info("odoo.order_confirmed", name=so["name"])
         return str(so["name"])
+
+    async def finance_check(self, http: aiohttp.ClientSession, order: OrderSnapshot,
+                            log: FilteringBoundLogger) -> tuple[str, dict[str, Any]] | None:
+        """Finance's decision on the order's quotation, read off its state in Odoo (None: pending)."""
+        reason_field = self._settings.finance_reason_field
+        fields = ["name", "state", "picking_ids", *([reason_field] if reason_field else [])]
+        so = await self._one(http, "sale.order", mapping.order_domain(order.ref), fields, log)
+        if so is None:
+            log.info("odoo.finance_checked", decision="pending", state=None)
+            return None  # the posting has not created it yet: it is retried before this check
+        deliveries = []
+        if so["state"] in mapping.APPROVED and so["picking_ids"]:
+            domain = [["id", "in", so["picking_ids"]], ["picking_type_code", "=", "outgoing"],
+                      ["state", "!=", "cancel"]]
+            deliveries = [p["name"] for p in await self._search_read(http, "stock.picking", domain, ["name"],
+                                                                      log, limit=50)]
+        decision = mapping.finance_decision(so, deliveries, so.get(reason_field) if reason_field else None)
+        log.info("odoo.finance_checked", name=so["name"], state=so["state"],
+                 decision=decision[0] if decision else "pending")
+        return decision
 
     async def ship_order(self, http: aiohttp.ClientSession, order: OrderSnapshot,
                          log: FilteringBoundLogger) -> list[str]:

@@ -1,6 +1,7 @@
 """Hub snapshots → Odoo values and domains (pure). x2many lines use the (0, 0, vals) command."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -53,3 +54,43 @@ def credit_note_vals(claim: ClaimSnapshot, partner_id: int, product_id: int | No
     return {"move_type": "out_refund", "partner_id": partner_id, "ref": claim.ref,
             "invoice_origin": claim.order_ref, "invoice_date": on.isoformat(),
             "invoice_line_ids": [[CREATE, 0, line]]}
+
+
+REASON_MAX = 500  # the hub's finance_rejected reason is at most this long
+REF_MAX = 64  # and an ERP number, outbound_ref included
+APPROVED = frozenset({"sale", "done"})
+PENDING = frozenset({"draft", "sent"})
+_TAG = re.compile(r"<[^>]+>")
+
+
+def outbound_ref(names: list[str]) -> str | None:
+    """The delivery orders' names as one reference: all of them when they fit, else the first and how many more."""
+    names = [n for n in names if n]
+    if not names:
+        return None
+    joined = ",".join(names)
+    return joined if len(joined) <= REF_MAX else f"{names[0]} (+{len(names) - 1})"[:REF_MAX]
+
+
+def reason_text(value: Any) -> str:
+    """A field's value as plain text: a many2one's display name, an Html field without its tags."""
+    if isinstance(value, list | tuple):  # many2one: [id, display_name]
+        value = value[1] if len(value) > 1 else ""
+    if value is False or value is None:
+        return ""
+    text = " ".join(_TAG.sub(" ", str(value)).split())
+    return text if len(text) <= REASON_MAX else text[:REASON_MAX - 1] + "…"
+
+
+def finance_decision(so: dict[str, Any], deliveries: list[str], reason: Any) -> tuple[str, dict[str, Any]] | None:
+    """Finance's decision on a quotation, from its state; None while it is pending."""
+    name = str(so["name"])
+    if so["state"] in APPROVED:
+        found = outbound_ref(deliveries)
+        return "finance_approved", {"erp_ref": name, **({"outbound_ref": found} if found else {})}
+    if so["state"] == "cancel":
+        why = reason_text(reason) or f"sale order {name} was cancelled in Odoo (no reason given)"
+        return "finance_rejected", {"reason": why, "erp_ref": name}
+    if so["state"] in PENDING:
+        return None
+    raise PermanentError(f"odoo: sale order {name} is in state {so['state']!r}, which the adapter does not know")

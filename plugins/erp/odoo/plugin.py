@@ -12,6 +12,7 @@ class OdooPlugin:
     """Confirms sale orders, validates deliveries and posts claim credit notes in Odoo."""
 
     def __init__(self, settings: OdooSettings) -> None:
+        self._settings = settings
         self._documents = OdooDocuments(OdooClient(settings), settings)
 
     @hookimpl
@@ -19,7 +20,22 @@ class OdooPlugin:
         log = ctx.log.bind(order_ref=order.ref, idempotency_key=ctx.idempotency_key)
         async with http_session(ctx.http) as http:
             name = await self._documents.post_order(http, order, log)
-        ctx.emit("order", order.ref, "finance_approved", erp_ref=name)
+        if self._settings.finance_audit:
+            # A quotation awaiting finance: hub_order_finance_check reads the decision.
+            ctx.emit("order", order.ref, "erp_recorded", erp_ref=name)
+        else:
+            ctx.emit("order", order.ref, "finance_approved", erp_ref=name)
+
+    @hookimpl
+    async def hub_order_finance_check(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        if not self._settings.finance_audit:
+            return  # the posting itself counted as finance's approval
+        log = ctx.log.bind(order_ref=order.ref, idempotency_key=ctx.idempotency_key)
+        async with http_session(ctx.http) as http:
+            decision = await self._documents.finance_check(http, order, log)
+        if decision is not None:
+            event, data = decision
+            ctx.emit("order", order.ref, event, **data)
 
     @hookimpl
     async def hub_order_shipped(self, order: OrderSnapshot, ctx: HookContext) -> None:

@@ -21,6 +21,16 @@ class OdooSettings(PluginSettings):
     claim_product_code: str | None = Field(
         None, description="Internal reference (default_code) of the product credit-note lines use; "
                           "none: a line with a label only, booked on the journal's default account.")
+    finance_audit: bool = Field(
+        True, description="Finance confirms each quotation in Odoo (000: 交财务审核): the hub creates the "
+                          "sale.order as a quotation only and reads finance's decision off its state: "
+                          "sale/done approved (the delivery orders' names as the outbound note), cancel "
+                          "rejected, draft/sent pending. false: the hub's posting counts as finance's "
+                          "approval; the adapter confirms the order itself (action_confirm).")
+    finance_reason_field: str | None = Field(
+        None, description="Field of sale.order that says why finance cancelled it, sent to the order desk as "
+                          "the reason: e.g. cancel_reason_id (OCA sale_cancel_reason) or a custom x_finance_note; "
+                          "none: the reason names the state. Standard Odoo keeps no cancel reason on the order.")
     timeout_s: float = Field(30.0, gt=0, description="Seconds per HTTP call before it counts as transient.")
 
     @model_validator(mode="after")

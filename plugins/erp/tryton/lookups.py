@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub import CustomerSnapshot, PermanentError, PluginConfigurationError
+from hub import CustomerSnapshot, OrderSnapshot, PermanentError, PluginConfigurationError
 from plugins.erp.tryton.client import TrytonClient
 from plugins.erp.tryton.settings import TrytonSettings
 
 SALE_FIELDS = ["number", "reference", "state", "party", "shipments", "invoices", "lines", "company"]
+FINANCE_FIELDS = ["number", "state", "shipments", "comment"]
 
 
 async def warehouse(client: TrytonClient, settings: TrytonSettings) -> int:
@@ -77,6 +78,16 @@ async def sales_by_reference(client: TrytonClient, reference: str,
     if party_id is not None:
         domain.append(["party", "=", party_id])
     return await client.search_read("sale.sale", domain, SALE_FIELDS, order=[["id", "ASC"]])
+
+
+async def order_sale(client: TrytonClient, order: OrderSnapshot) -> dict[str, Any] | None:
+    """The sale the hub posted for ``order`` (the oldest with its reference and customer), read only:
+    no party is created here."""
+    sales = await client.search_read(
+        "sale.sale", [["reference", "=", order.ref], ["origin", "=", None],
+                      ["party.code", "=", order.customer.code]],
+        FINANCE_FIELDS, limit=1, order=[["id", "ASC"]])
+    return sales[0] if sales else None
 
 
 async def posted_sale(client: TrytonClient, order_ref: str) -> dict[str, Any]:

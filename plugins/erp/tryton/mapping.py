@@ -10,6 +10,10 @@ from hub import OrderLine, OrderSnapshot
 # The button that moves a record one step towards where the hub needs it, by current state.
 SALE_NEXT = {"draft": "quote", "quotation": "confirm", "confirmed": "process"}
 SALE_SETTLED = ("processing", "done")
+# Finance's audit (finance_audit = true): the hub quotes the sale, a finance user confirms it in Tryton.
+SALE_APPROVED = ("confirmed", "processing", "done")
+REASON_MAX = 500  # the hub's finance_rejected reason is at most this long
+REF_MAX = 64  # and an ERP number, outbound_ref included
 COMPLAINT_NEXT = {"draft": "wait", "waiting": "approve", "approved": "process"}
 SHIPMENT_RANK = {"draft": 0, "waiting": 1, "assigned": 2, "picked": 3, "packed": 4, "shipped": 5,
                  "done": 6}
@@ -98,3 +102,43 @@ def return_action(sale_line: int | None) -> dict[str, Any]:
 def record_ref(model: str, record_id: int) -> str:
     """Tryton's Reference field value for a record."""
     return f"{model},{record_id}"
+
+
+def outbound_ref(numbers: list[str]) -> str | None:
+    """The outbound shipment numbers as one reference: all of them when they fit the hub's field,
+    else the first and how many more."""
+    numbers = [n for n in numbers if n]
+    if not numbers:
+        return None
+    joined = ",".join(numbers)
+    return joined if len(joined) <= REF_MAX else f"{numbers[0]} (+{len(numbers) - 1})"[:REF_MAX]
+
+
+def finance_refusal(sale: dict[str, Any]) -> str:
+    """Why finance refused the sale: what its user wrote in the sale's comment, else its state."""
+    comment = " ".join(str(sale.get("comment") or "").split())
+    if comment:
+        return comment if len(comment) <= REASON_MAX else comment[:REASON_MAX - 1] + "…"
+    what = f"sale {sale['number']}" if sale.get("number") else "the sale"
+    if sale["state"] == "cancelled":
+        return f"{what} was cancelled in Tryton (no comment given)"
+    return f"{what} was reset to draft in Tryton after its quotation (no comment given)"
+
+
+def finance_decision(sale: dict[str, Any] | None,
+                     outbound: list[str]) -> tuple[str, dict[str, Any]] | None:
+    """Finance's decision as the hub's reply, from the sale as it is now; None while it is pending.
+
+    A draft sale only counts as refused when it carries a number: Tryton numbers a sale when it is
+    quoted, so a numbered draft was a quotation that someone sent back. An unnumbered one is the
+    hub's own posting, not finished yet.
+    """
+    if sale is None:
+        return None
+    refs = {"erp_ref": sale["number"]} if sale.get("number") else {}
+    if sale["state"] in SALE_APPROVED:
+        found = outbound_ref(outbound)
+        return "finance_approved", {**refs, **({"outbound_ref": found} if found else {})}
+    if sale["state"] == "cancelled" or (sale["state"] == "draft" and sale.get("number")):
+        return "finance_rejected", {"reason": finance_refusal(sale), **refs}
+    return None  # quotation: finance has not decided yet

@@ -33,7 +33,21 @@ class TrytonPlugin:
     async def hub_order_posted(self, order: OrderSnapshot, ctx: HookContext) -> None:
         async with self._orders.hold(order.ref):
             number, outbound = await sales.post(self._client(ctx), self.settings, order, ctx)
-        ctx.emit("order", order.ref, "finance_approved", erp_ref=number, outbound_ref=outbound)
+        if self.settings.finance_audit:
+            # A quotation awaiting finance: hub_order_finance_check reads finance's decision.
+            ctx.emit("order", order.ref, "erp_recorded", erp_ref=number)
+        else:
+            ctx.emit("order", order.ref, "finance_approved", erp_ref=number, outbound_ref=outbound)
+
+    @hookimpl
+    async def hub_order_finance_check(self, order: OrderSnapshot, ctx: HookContext) -> None:
+        if not self.settings.finance_audit:
+            return  # the posting itself counted as finance's approval
+        async with self._orders.hold(order.ref):
+            decision = await sales.finance_check(self._client(ctx), order, ctx)
+        if decision is not None:
+            event, data = decision
+            ctx.emit("order", order.ref, event, **data)
 
     @hookimpl
     async def hub_order_shipped(self, order: OrderSnapshot, ctx: HookContext) -> None:

@@ -41,7 +41,11 @@ async def _incoming(client: TrytonClient, product: int, warehouse: int) -> list[
 
 async def post(client: TrytonClient, settings: TrytonSettings, order: OrderSnapshot,
                ctx: HookContext) -> tuple[str, str | None]:
-    """Exactly one processing sale for the order; returns its number and its outbound shipment(s)."""
+    """Exactly one sale for the order; returns its number and its outbound shipment(s).
+
+    With ``finance_audit`` the sale goes to quotation only, for finance to confirm in Tryton (no
+    shipment exists yet); without, it is confirmed and processed at once.
+    """
     party, address = await lookups.party(client, order.customer)
     existing = await lookups.sales_by_reference(client, order.ref, party)
     if existing:
@@ -49,11 +53,47 @@ async def post(client: TrytonClient, settings: TrytonSettings, order: OrderSnaps
     else:
         sale_id = await _create(client, settings, order, party, address)
         sale_id = await _keep_oldest(client, order.ref, party, sale_id, ctx)
-    sale = await drive_sale(client, sale_id)
+    sale = await (submit_sale(client, sale_id) if settings.finance_audit else drive_sale(client, sale_id))
     outbound = await client.read("stock.shipment.out", sale["shipments"], ["number"])
     ctx.log.info("erp.tryton.sale_posted", order=order.ref, sale=sale["number"], state=sale["state"],
                  created=not existing)
-    return sale["number"], ",".join(s["number"] for s in outbound) or None
+    return sale["number"], mapping.outbound_ref([s["number"] for s in outbound])
+
+
+async def submit_sale(client: TrytonClient, sale_id: int) -> dict[str, Any]:
+    """The sale as a quotation awaiting finance: a draft is quoted; a cancelled one (finance refused
+    an earlier posting of this order, which the order desk has now posted again) is reset to draft
+    and quoted. A sale finance already confirmed is left as it is."""
+    for _ in range(3):
+        sale, = await client.read("sale.sale", [sale_id], lookups.SALE_FIELDS)
+        if sale["state"] == "cancelled":
+            await client.press("sale.sale", sale_id, "draft", "cancelled")
+        elif sale["state"] == "draft":
+            await client.press("sale.sale", sale_id, "quote", "draft")
+        else:
+            return sale
+    raise TransientError(f"sale {sale['number'] or sale_id} stayed {sale['state']!r} after quote")
+
+
+async def finance_check(client: TrytonClient, order: OrderSnapshot,
+                        ctx: HookContext) -> tuple[str, dict[str, Any]] | None:
+    """Finance's decision on the order's sale, read off its state in Tryton (None: still pending).
+
+    A sale finance confirmed but Tryton did not process yet (a worker queue, perhaps with a
+    sale_process_after grace period, or a queued process that failed, which Tryton only logs) is
+    processed here, so its outbound shipment exists when the hub releases the order.
+    """
+    sale = await lookups.order_sale(client, order)
+    if sale is not None and sale["state"] == "confirmed":
+        await client.press("sale.sale", sale["id"], "process", "confirmed")
+        sale, = await client.read("sale.sale", [sale["id"]], lookups.FINANCE_FIELDS)
+        if sale["state"] == "confirmed":
+            raise TransientError(f"sale {sale['number']} stayed 'confirmed' after process")
+    outbound = await client.read("stock.shipment.out", sale["shipments"], ["number"]) if sale else []
+    decision = mapping.finance_decision(sale, [s["number"] for s in outbound])
+    ctx.log.info("erp.tryton.finance_checked", order=order.ref, sale=sale and sale["number"],
+                 state=sale and sale["state"], decision=decision[0] if decision else "pending")
+    return decision
 
 
 async def _create(client: TrytonClient, settings: TrytonSettings, order: OrderSnapshot,

@@ -20,6 +20,12 @@ class TrytonSettings(PluginSettings):
         None, description="Name of the payment term put on new sales; default: the customer's or none.")
     language: str = Field("en", description="Language of Tryton's messages (login language).")
     timeout_s: float = Field(30.0, gt=0, description="Seconds before one RPC call counts as timed out.")
+    finance_audit: bool = Field(
+        True, description="Finance audits each posting in Tryton (000: 交财务审核): the hub takes the sale to "
+                          "quotation only; a finance user confirms it (approved: the hub processes it and "
+                          "reports the outbound shipments) or cancels it / resets it to draft (rejected, "
+                          "the sale's comment as the reason). false: the hub's posting counts as finance's "
+                          "approval; the sale is confirmed and processed at once.")
     post_invoices: bool = Field(
         True, description="Post the sale's draft invoice when the goods ship and before crediting a "
                           "claim (Tryton only credits posted invoices).")

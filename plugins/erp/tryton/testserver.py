@@ -141,7 +141,9 @@ class TrytonServer:
     """One trytond process serving a copy of ``template``; can be stopped and started again."""
 
     def __init__(self, template: Path, workdir: Path, venv: Path | None = None,
-                 database: str = "hubtest") -> None:
+                 database: str = "hubtest", extra_config: str = "") -> None:
+        """``extra_config``: more trytond.conf sections, e.g. "[queue]\nworker = True\n" for a
+        server whose queued tasks wait for a worker (none runs here)."""
         self.venv = venv or cache_root() / "venv"
         self.workdir, self.database = Path(workdir), database
         self.username, self.password = ADMIN, ADMIN_PASSWORD
@@ -155,7 +157,7 @@ class TrytonServer:
         # max_attempt = 0: the second failed login of a name is already rate-limited (HTTP 429),
         # so tests see Tryton's real lock-out without its growing sleeps.
         (self.workdir / "trytond.conf").write_text(
-            f"[database]\nuri = sqlite://\npath = {dbdir}\n[session]\nmax_attempt = 0\n")
+            f"[database]\nuri = sqlite://\npath = {dbdir}\n[session]\nmax_attempt = 0\n{extra_config}")
 
     def start(self, timeout: float = 60.0) -> float:
         """Start trytond and wait until /rpc/ answers; returns the seconds it took."""

@@ -18,7 +18,8 @@ import structlog
 from pydantic import SecretStr
 
 from hub.core.config import HubConfig
-from core_payloads import arguments, changed, core_arguments
+from core_payloads import arguments, changed
+from fakes.timed_payloads import hook_arguments
 from hub.core.models import HookContext, OrderSnapshot
 from hub.core.plugins import build_plugin_manager
 from plugins.erp.tryton import testserver, testsetup
@@ -48,6 +49,18 @@ def private_tryton(tmp_path: Path, tryton_server: testserver.TrytonServer) -> It
     """A second server of its own, for tests that stop and start it."""
     template, _ = testserver.ensure_template()
     server = testserver.TrytonServer(template, tmp_path / "private")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker_queue_tryton(tmp_path: Path, tryton_server: testserver.TrytonServer) -> Iterator[testserver.TrytonServer]:
+    """A server of its own configured for a worker queue ([queue] worker = True) with no worker
+    running, as in production with a sale_process_after grace period: a confirmed sale waits for
+    its queued process."""
+    template, _ = testserver.ensure_template()
+    server = testserver.TrytonServer(template, tmp_path / "queued", extra_config="[queue]\nworker = True\n")
     server.start()
     yield server
     server.stop()
@@ -108,7 +121,7 @@ async def deliver(pm: Any, hook: str, ctx: HookContext | None = None, **snapshot
     snapshot in place of the core's); returns what the plugin reported back."""
     ctx = ctx or context()
     ctx.hook = hook
-    args = core_arguments(hook, snapshot)
+    args = hook_arguments(hook, snapshot)
     for call in getattr(pm.hook, hook)(ctx=ctx, **args):
         await call
     return [(f.entity, f.ref, f.event, f.data) for f in ctx.followups]
@@ -195,3 +208,68 @@ async def private_back(private_tryton: testserver.TrytonServer) -> AsyncIterator
     seeder = _back(private_tryton)
     yield seeder
     await seeder.client.close()
+
+
+FINANCE_LOGIN = "hub-finance"
+FINANCE_PASSWORD = "Finance-Audit-2026"
+
+
+class Finance:
+    """A finance user (Sales and Sales Administrator groups) in Tryton's own client: confirms the
+    hub's quotation, or refuses it with a comment."""
+
+    def __init__(self, client: TrytonClient) -> None:
+        self.client = client
+
+    async def _sale(self, reference: str) -> int:
+        sale, = await self.client.search("sale.sale", [["reference", "=", reference], ["origin", "=", None]])
+        return sale
+
+    async def confirm(self, reference: str) -> None:
+        await self.client.button("sale.sale", "confirm", [await self._sale(reference)])
+
+    async def cancel(self, reference: str, comment: str | None = None) -> None:
+        sale = await self._sale(reference)
+        if comment:
+            await self.client.write("sale.sale", [sale], {"comment": comment})
+        await self.client.button("sale.sale", "cancel", [sale])
+
+    async def send_back(self, reference: str, comment: str | None = None) -> None:
+        """The quotation back to draft (the "Draft" button)."""
+        sale = await self._sale(reference)
+        if comment:
+            await self.client.write("sale.sale", [sale], {"comment": comment})
+        await self.client.button("sale.sale", "draft", [sale])
+
+
+async def finance_user(server: testserver.TrytonServer, admin: TrytonClient) -> Finance:
+    """The finance user of ``server``'s database, created by the admin the first time."""
+    if not await admin.search("res.user", [["login", "=", FINANCE_LOGIN]]):
+        groups = [await admin.xml_id("sale", name) for name in ("group_sale", "group_sale_admin")]
+        company = admin.context["company"]
+        await admin.create("res.user", [{
+            "name": "Finance", "login": FINANCE_LOGIN, "password": FINANCE_PASSWORD,
+            "groups": [["add", groups]], "companies": [["add", [company]]], "company": company}])
+    return Finance(TrytonClient(TrytonSettings(url=server.url, database=server.database, username=FINANCE_LOGIN,
+                                               password=SecretStr(FINANCE_PASSWORD))))
+
+
+@pytest.fixture
+async def finance(tryton_server: testserver.TrytonServer, back: Back) -> AsyncIterator[Finance]:
+    user = await finance_user(tryton_server, back.client)
+    yield user
+    await user.client.close()
+
+
+@pytest.fixture
+async def queued_back(worker_queue_tryton: testserver.TrytonServer) -> AsyncIterator[Back]:
+    seeder = _back(worker_queue_tryton)
+    yield seeder
+    await seeder.client.close()
+
+
+@pytest.fixture
+async def queued_finance(worker_queue_tryton: testserver.TrytonServer, queued_back: Back) -> AsyncIterator[Finance]:
+    user = await finance_user(worker_queue_tryton, queued_back.client)
+    yield user
+    await user.client.close()

@@ -31,8 +31,17 @@ def settings(server: TestServer, fake: FakeKingdee, **overrides: object) -> dict
 
 @pytest.fixture
 def pm(server: TestServer, fake: FakeKingdee, monkeypatch: pytest.MonkeyPatch):
+    """Most tests here are about documents, the wire and errors, not finance's audit: the hub's
+    posting counts as finance's approval (finance_audit = false), so the adapter audits the order."""
     monkeypatch.setenv("KD_TEST_PASSWORD", fake.password)
-    return manager(SPEC, settings(server, fake))
+    return manager(SPEC, settings(server, fake, finance_audit=False))
+
+
+@pytest.fixture
+def audited_pm(server: TestServer, fake: FakeKingdee, monkeypatch: pytest.MonkeyPatch):
+    """The default: finance audits the sales order in K3; finance writes its reason into FNote."""
+    monkeypatch.setenv("KD_TEST_PASSWORD", fake.password)
+    return manager(SPEC, settings(server, fake, finance_note_field="FNote"))
 
 
 async def test_order_posted_creates_an_audited_sales_order_and_reports_finance_approval(pm, fake):
@@ -146,7 +155,7 @@ async def test_transport_timeout_is_transient(server, fake, monkeypatch, aiohttp
 
 async def test_signed_requests_need_no_login(server, fake):
     pm = manager(SPEC, settings(server, fake, auth="app_signature", password=None, app_id=fake.app_id,
-                                app_secret=fake.app_secret))
+                                app_secret=fake.app_secret, finance_audit=False))
     ctx = make_ctx("erp.kingdee")
     await deliver(pm, "hub_order_posted", ctx, order=make_order())
     assert fake.logins == 0 and fake.docs("SAL_SaleOrder")[0]["FDocumentStatus"] == "C"
@@ -209,3 +218,97 @@ async def test_log_lines_carry_references_but_no_secrets_or_names(pm, fake):
     text = repr(logs)
     assert fake.password not in text and "Acme Trading" not in text
     assert all(entry.get("order_ref") == "HUB-ORDER-1" for entry in logs if entry["event"].startswith("kingdee."))
+
+
+
+# -- finance's audit in K3 (finance_audit = true, the default) ---------------------------------------
+
+def replies(ctx) -> list[tuple]:
+    return [(f.entity, f.ref, f.event, f.data) for f in ctx.followups]
+
+
+async def check(pm, order=None) -> list[tuple]:
+    ctx = make_ctx("erp.kingdee", key="check-1")
+    await deliver(pm, "hub_order_finance_check", ctx, order=order or make_order(erp_ref="HUB-ORDER-1"))
+    return replies(ctx)
+
+
+async def test_posting_saves_and_submits_the_order_for_finance_and_only_records_it(audited_pm, fake):
+    for attempt in (1, 2):
+        ctx = make_ctx("erp.kingdee", attempt=attempt)
+        await deliver(audited_pm, "hub_order_posted", ctx, order=make_order())
+        assert replies(ctx) == [("order", "HUB-ORDER-1", "erp_recorded", {"erp_ref": "HUB-ORDER-1"})]
+    [doc] = fake.docs("SAL_SaleOrder")
+    assert doc["FDocumentStatus"] == "B"
+    assert (fake.count("Save"), fake.count("Submit"), fake.count("Audit")) == (1, 1, 0)
+
+
+async def test_the_check_replies_nothing_while_the_order_is_under_audit(audited_pm, fake):
+    # before the posting saved anything
+    assert await check(audited_pm, make_order()) == []
+    await deliver(audited_pm, "hub_order_posted", make_ctx("erp.kingdee"), order=make_order())
+    assert await check(audited_pm) == []
+    assert fake.docs("SAL_SaleOrder")[0]["FDocumentStatus"] == "B" and fake.count("Audit") == 0
+
+
+async def test_a_saved_order_whose_submit_has_not_gone_through_yet_is_pending(audited_pm, fake):
+    # given the posting saved the order, then its submit hit a lock: the order is still A 创建
+    fake.fail_next("Submit", msg_code=13, message="网络控制冲突")
+    with pytest.raises(TransientError):
+        await deliver(audited_pm, "hub_order_posted", make_ctx("erp.kingdee"), order=make_order())
+    # then a check (the order carries no ERP number: nothing was recorded) does not call it refused
+    assert await check(audited_pm, make_order()) == []
+
+
+async def test_finance_auditing_in_k3_approves(audited_pm, fake):
+    await deliver(audited_pm, "hub_order_posted", make_ctx("erp.kingdee"), order=make_order())
+
+    fake.finance_audits("HUB-ORDER-1")
+
+    assert await check(audited_pm) == [("order", "HUB-ORDER-1", "finance_approved", {"erp_ref": "HUB-ORDER-1"})]
+    assert fake.count("Audit") == 0  # finance audited, not the adapter
+
+
+async def test_finance_un_auditing_refuses_with_the_note_it_wrote(audited_pm, fake):
+    await deliver(audited_pm, "hub_order_posted", make_ctx("erp.kingdee"), order=make_order())
+    fake.finance_audits("HUB-ORDER-1")
+
+    fake.finance_unaudits("HUB-ORDER-1", note="  定金未到账，请跟单员核实  ")
+
+    assert await check(audited_pm) == [("order", "HUB-ORDER-1", "finance_rejected",
+                                        {"reason": "定金未到账，请跟单员核实", "erp_ref": "HUB-ORDER-1"})]
+
+
+async def test_an_order_sent_back_before_its_audit_refuses_naming_the_status(server, fake, monkeypatch):
+    monkeypatch.setenv("KD_TEST_PASSWORD", fake.password)
+    pm = manager(SPEC, settings(server, fake))  # no finance_note_field
+    await deliver(pm, "hub_order_posted", make_ctx("erp.kingdee"), order=make_order())
+
+    fake.finance_returns("HUB-ORDER-1", note="not read: no field configured")
+
+    assert await check(pm) == [("order", "HUB-ORDER-1", "finance_rejected", {
+        "reason": "sales order HUB-ORDER-1 was sent back in K3, now in status A 创建 (created) (no note given)",
+        "erp_ref": "HUB-ORDER-1"})]
+
+
+async def test_posting_again_after_a_refusal_submits_the_same_order_again(audited_pm, fake):
+    await deliver(audited_pm, "hub_order_posted", make_ctx("erp.kingdee"), order=make_order())
+    fake.finance_audits("HUB-ORDER-1")
+    fake.finance_unaudits("HUB-ORDER-1", note="付款条件不符")
+    assert (await check(audited_pm))[0][2] == "finance_rejected"
+
+    ctx = make_ctx("erp.kingdee", key="k2")
+    await deliver(audited_pm, "hub_order_posted", ctx, order=make_order(erp_ref="HUB-ORDER-1"))
+
+    assert replies(ctx) == [("order", "HUB-ORDER-1", "erp_recorded", {"erp_ref": "HUB-ORDER-1"})]
+    assert [d["FDocumentStatus"] for d in fake.docs("SAL_SaleOrder")] == ["B"]
+    assert (fake.count("Save"), fake.count("Submit")) == (1, 2)
+    assert await check(audited_pm) == []
+
+
+async def test_without_finance_audit_the_check_asks_k3_nothing(pm, fake):
+    await deliver(pm, "hub_order_posted", make_ctx("erp.kingdee"), order=make_order())
+    calls = len(fake.calls)
+
+    assert await check(pm) == []
+    assert len(fake.calls) == calls

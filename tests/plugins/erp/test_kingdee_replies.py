@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from hub import PermanentError, PluginConfigurationError, TransientError
-from plugins.erp.kingdee import errors
+from plugins.erp.kingdee import errors, mapping
 
 
 def failed(msg_code: int, message: str, is_success: object = False) -> dict:
@@ -45,3 +45,29 @@ def test_msg_codes(code, error):
 def test_a_login_that_did_not_succeed_is_a_configuration_error(reply):
     with pytest.raises(PluginConfigurationError, match="LoginResultType"):
         errors.check_login(reply)
+
+
+@pytest.mark.parametrize(("status", "submitted", "expected"), [
+    ("C", True, ("finance_approved", {"erp_ref": "SO1"})),
+    ("B", True, None),
+    ("D", True, ("finance_rejected", {"reason": "余额不足", "erp_ref": "SO1"})),
+    ("D", False, ("finance_rejected", {"reason": "余额不足", "erp_ref": "SO1"})),  # D only follows an audit
+    ("A", True, ("finance_rejected", {"reason": "余额不足", "erp_ref": "SO1"})),
+    ("Z", True, ("finance_rejected", {"reason": "余额不足", "erp_ref": "SO1"})),
+    ("A", False, None),  # the hub's own posting, its submit not done yet
+    ("Z", False, None),
+])
+def test_finance_decision_per_document_status(status, submitted, expected):
+    assert mapping.finance_decision("SO1", status, "余额不足", submitted=submitted) == expected
+
+
+def test_a_refusal_without_a_note_names_the_status_and_a_long_note_is_cut_to_the_hubs_limit():
+    _, data = mapping.finance_decision("SO1", "D", None, submitted=True)
+    assert data["reason"] == "sales order SO1 was un-audited in K3, now in status D 重新审核 (re-audit) (no note given)"
+    _, data = mapping.finance_decision("SO1", "D", "x" * 900, submitted=True)
+    assert len(data["reason"]) == 500 and data["reason"].endswith("…")
+
+
+def test_a_status_the_adapter_does_not_know_is_permanent():
+    with pytest.raises(PermanentError, match="status 'X'"):
+        mapping.finance_decision("SO1", "X", None, submitted=True)

@@ -37,8 +37,17 @@ def protocol(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def pm(server: TestServer, fake: FakeOdoo, protocol: str, monkeypatch: pytest.MonkeyPatch):
+    """Most tests here are about records, the wire and errors, not finance's audit: the hub's posting
+    counts as finance's approval (finance_audit = false), so the adapter confirms the order."""
     monkeypatch.setenv("ODOO_TEST_KEY", fake.api_key)
-    return manager(SPEC, settings(server, fake, protocol, claim_product_code="CLAIM"))
+    return manager(SPEC, settings(server, fake, protocol, claim_product_code="CLAIM", finance_audit=False))
+
+
+@pytest.fixture
+def audited_pm(server: TestServer, fake: FakeOdoo, protocol: str, monkeypatch: pytest.MonkeyPatch):
+    """The default: finance confirms the quotation in Odoo; its reason for a cancel in x_finance_note."""
+    monkeypatch.setenv("ODOO_TEST_KEY", fake.api_key)
+    return manager(SPEC, settings(server, fake, protocol, finance_reason_field="x_finance_note"))
 
 
 async def test_order_posted_creates_a_confirmed_sale_order_and_reports_back(pm, fake):
@@ -166,3 +175,87 @@ def test_jsonrpc_without_a_login_stops_start_up(server, fake, monkeypatch):
     monkeypatch.setenv("ODOO_TEST_KEY", fake.api_key)
     with pytest.raises(ConfigError, match="needs login"):
         manager(SPEC, settings(server, fake, "jsonrpc", login=None))
+
+
+
+# -- finance's audit in Odoo (finance_audit = true, the default) -------------------------------------
+
+def replies(ctx) -> list[tuple]:
+    return [(f.entity, f.ref, f.event, f.data) for f in ctx.followups]
+
+
+async def check(pm, order=None) -> list[tuple]:
+    ctx = make_ctx("erp.odoo", key="check-1")
+    await deliver(pm, "hub_order_finance_check", ctx, order=order or make_order(erp_ref="S00001"))
+    return replies(ctx)
+
+
+async def test_posting_creates_a_quotation_for_finance_and_only_records_it(audited_pm, fake):
+    for attempt in (1, 2):
+        ctx = make_ctx("erp.odoo", attempt=attempt)
+        await deliver(audited_pm, "hub_order_posted", ctx, order=make_order())
+        assert replies(ctx) == [("order", "HUB-ORDER-1", "erp_recorded", {"erp_ref": "S00001"})]
+    assert [so["state"] for so in fake.table("sale.order")] == ["draft"]
+    assert fake.count("sale.order", "action_confirm") == 0 and fake.table("stock.picking") == []
+
+
+async def test_the_check_replies_nothing_while_the_quotation_waits(audited_pm, fake):
+    assert await check(audited_pm, make_order()) == []  # before the posting created it
+    await deliver(audited_pm, "hub_order_posted", make_ctx("erp.odoo"), order=make_order())
+    assert await check(audited_pm) == []
+    fake.table("sale.order")[0]["state"] = "sent"  # the quotation went to the customer by e-mail
+    assert await check(audited_pm) == []
+
+
+async def test_finance_confirming_in_odoo_approves_with_the_delivery_order(audited_pm, fake):
+    await deliver(audited_pm, "hub_order_posted", make_ctx("erp.odoo"), order=make_order())
+
+    fake.finance_confirms("S00001")
+
+    assert await check(audited_pm) == [("order", "HUB-ORDER-1", "finance_approved",
+                                        {"erp_ref": "S00001", "outbound_ref": "WH/OUT/00001"})]
+    assert fake.count("sale.order", "action_confirm") == 0  # finance confirmed, not the adapter
+
+
+async def test_finance_cancelling_refuses_with_the_reason_field(audited_pm, fake):
+    await deliver(audited_pm, "hub_order_posted", make_ctx("erp.odoo"), order=make_order())
+
+    fake.finance_cancels("S00001", x_finance_note="<p>Deposit <b>not</b> received</p>")
+
+    assert await check(audited_pm) == [("order", "HUB-ORDER-1", "finance_rejected",
+                                        {"reason": "Deposit not received", "erp_ref": "S00001"})]
+
+
+async def test_a_cancel_without_a_reason_field_names_the_state(server, fake, protocol, monkeypatch):
+    monkeypatch.setenv("ODOO_TEST_KEY", fake.api_key)
+    pm = manager(SPEC, settings(server, fake, protocol))
+    await deliver(pm, "hub_order_posted", make_ctx("erp.odoo"), order=make_order())
+    fake.finance_confirms("S00001")
+
+    fake.finance_cancels("S00001")  # a confirmed order can be cancelled too
+
+    assert await check(pm) == [("order", "HUB-ORDER-1", "finance_rejected", {
+        "reason": "sale order S00001 was cancelled in Odoo (no reason given)", "erp_ref": "S00001"})]
+
+
+async def test_posting_again_after_a_refusal_resets_the_same_quotation_to_draft(audited_pm, fake):
+    await deliver(audited_pm, "hub_order_posted", make_ctx("erp.odoo"), order=make_order())
+    fake.finance_cancels("S00001", x_finance_note="wrong terms")
+    assert (await check(audited_pm))[0][2] == "finance_rejected"
+
+    ctx = make_ctx("erp.odoo", key="k2")
+    await deliver(audited_pm, "hub_order_posted", ctx, order=make_order(erp_ref="S00001"))
+
+    assert replies(ctx) == [("order", "HUB-ORDER-1", "erp_recorded", {"erp_ref": "S00001"})]
+    assert [so["state"] for so in fake.table("sale.order")] == ["draft"]
+    assert await check(audited_pm) == []
+    fake.finance_confirms("S00001")
+    assert (await check(audited_pm))[0][2] == "finance_approved"
+
+
+async def test_without_finance_audit_the_check_asks_odoo_nothing(pm, fake):
+    await deliver(pm, "hub_order_posted", make_ctx("erp.odoo"), order=make_order())
+    calls = len(fake.calls)
+
+    assert await check(pm) == []
+    assert len(fake.calls) == calls

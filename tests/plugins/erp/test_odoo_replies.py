@@ -6,7 +6,7 @@ import pytest
 
 from hub import PermanentError, PluginConfigurationError, TransientError
 from plugins.erp.common.http import HttpReply
-from plugins.erp.odoo import errors
+from plugins.erp.odoo import errors, mapping
 
 
 def reply(status: int, body: object, content: bytes | None = None) -> HttpReply:
@@ -59,3 +59,33 @@ def test_json2_proxy_page_with_retry_after_keeps_the_delay():
     with pytest.raises(TransientError) as info:
         errors.check_json2(page, "sale.order.create")
     assert info.value.retry_after == 30.0
+
+
+@pytest.mark.parametrize(("state", "expected"), [
+    ("sale", ("finance_approved", {"erp_ref": "S1", "outbound_ref": "WH/OUT/1,WH/OUT/2"})),
+    ("done", ("finance_approved", {"erp_ref": "S1", "outbound_ref": "WH/OUT/1,WH/OUT/2"})),
+    ("cancel", ("finance_rejected", {"reason": "Customer withdrew", "erp_ref": "S1"})),
+    ("draft", None),
+    ("sent", None),
+])
+def test_finance_decision_per_sale_order_state(state, expected):
+    so = {"name": "S1", "state": state}
+    assert mapping.finance_decision(so, ["WH/OUT/1", "WH/OUT/2"], [4, "Customer withdrew"]) == expected
+
+
+def test_reason_text_reads_many2one_names_html_and_empty_values():
+    assert mapping.reason_text([3, "Price too low"]) == "Price too low"
+    assert mapping.reason_text("<p>No <em>deposit</em></p>") == "No deposit"
+    assert mapping.reason_text(False) == "" and mapping.reason_text(None) == ""
+    assert len(mapping.reason_text("y" * 900)) == 500
+
+
+def test_many_deliveries_still_fit_the_hubs_outbound_reference():
+    names = [f"WH/OUT/{n:05d}" for n in range(1, 9)]
+    assert mapping.outbound_ref(names) == "WH/OUT/00001 (+7)"
+    assert mapping.outbound_ref([]) is None
+
+
+def test_a_state_the_adapter_does_not_know_is_permanent():
+    with pytest.raises(PermanentError, match="state 'locked'"):
+        mapping.finance_decision({"name": "S1", "state": "locked"}, [], None)

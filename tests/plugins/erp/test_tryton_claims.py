@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from core_payloads import arguments, changed
+
+
+@pytest.fixture
+def erp(erp_factory):
+    """Claims need a processed sale with its invoice: the hub's posting counts as finance's approval
+    (finance_audit = false), so the sale is confirmed and processed at once. test_tryton_finance.py
+    covers finance's audit in Tryton."""
+    return erp_factory(finance_audit=False)
 
 
 def approved_claim(ref, order, **fields):

@@ -34,9 +34,9 @@ def clock() -> FakeClock:
     return FakeClock(datetime.now(UTC))
 
 
-def settings_for(server: Any) -> dict[str, Any]:
+def settings_for(server: Any, finance_audit: bool) -> dict[str, Any]:
     return {"url": server.url, "database": server.database, "username": server.username,
-            "password": server.password, "payment_term": testsetup.PAYMENT_TERM}
+            "password": server.password, "payment_term": testsetup.PAYMENT_TERM, "finance_audit": finance_audit}
 
 
 async def shutdown(pm: Any, hub: Any) -> None:
@@ -49,10 +49,13 @@ async def shutdown(pm: Any, hub: Any) -> None:
         await result
 
 
-async def hub_client(aiohttp_client: Any, monkeypatch: Any, tmp_path: Path, server: Any, clock: FakeClock):
+async def hub_client(aiohttp_client: Any, monkeypatch: Any, tmp_path: Path, server: Any, clock: FakeClock,
+                     finance_audit: bool = False):
+    """The hub's HTTP API with erp.tryton. By default the posting counts as finance's approval
+    (finance_audit = false): most tests here are about postings, claims and outages."""
     monkeypatch.setenv("HUB_ADMIN_TOKEN", TOKEN)
     config = HubConfig(data_dir=tmp_path / "hub", plugins={"enabled": ["erp.tryton"],
-                                                          "erp.tryton": settings_for(server)})
+                                                          "erp.tryton": settings_for(server, finance_audit)})
     app = create_app(config, clock=clock, run_background=False)
     client = await aiohttp_client(app)
     return client, app[keys.HUB]
@@ -162,3 +165,50 @@ async def test_tryton_down_for_a_while_delays_postings_and_dead_letters_nothing(
     posting = next(h for h in handoffs if h["hook"] == "hub_order_posted")
     assert posting["attempts"] >= 5
     assert [s["state"] for s in await private_back.sales(ref)] == ["processing"]
+
+
+async def test_an_order_is_released_only_once_finance_confirms_its_sale_in_tryton(
+        aiohttp_client, monkeypatch, tmp_path, tryton_server, back, finance, tag, clock):
+    # given an order posted through the API, with finance auditing in Tryton
+    await back.product(f"A-{tag}", "50", stock=10)
+    client, hub = await hub_client(aiohttp_client, monkeypatch, tmp_path, tryton_server, clock, finance_audit=True)
+    ref = await posted_order(client, hub, tag)
+    runtime = Runtime(hub, inline_tries=1)
+    await runtime.settle()
+    sale, = await back.sales(ref)
+    order = await call(client, "GET", f"/api/orders/{ref}")
+    assert sale["state"] == "quotation" and (order["state"], order["erp_ref"]) == ("posted", sale["number"])
+    # when the finance checks come while finance has not decided, the order stays posted
+    clock.advance(minutes=11)
+    await runtime.settle()
+    assert (await call(client, "GET", f"/api/orders/{ref}"))["state"] == "posted"
+    # then once finance confirms the sale in Tryton, the next check releases the order
+    await finance.confirm(ref)
+    clock.advance(minutes=11)
+    await runtime.settle()
+    sale, = await back.sales(ref)
+    shipment, = await back.client.read("stock.shipment.out", sale["shipments"], ["number"])
+    order = await call(client, "GET", f"/api/orders/{ref}")
+    assert (order["state"], order["erp_ref"], order.get("outbound_ref")) == ("released", sale["number"],
+                                                                            shipment["number"])
+    checks = [h for h in await list_handoffs(hub.engine) if h["hook"] == "hub_order_finance_check"]
+    assert len(checks) >= 2 and all(h["state"] == "done" for h in checks)
+
+
+async def test_a_sale_finance_cancels_in_tryton_sends_the_order_back_awaiting_payment(
+        aiohttp_client, monkeypatch, tmp_path, tryton_server, back, finance, tag, clock):
+    await back.product(f"A-{tag}", "50", stock=10)
+    client, hub = await hub_client(aiohttp_client, monkeypatch, tmp_path, tryton_server, clock, finance_audit=True)
+    ref = await posted_order(client, hub, tag)
+    runtime = Runtime(hub, inline_tries=1)
+    await runtime.settle()
+
+    await finance.cancel(ref, comment="payment not on the account")
+    clock.advance(minutes=11)
+    await runtime.settle()
+
+    sale, = await back.sales(ref)
+    order = await call(client, "GET", f"/api/orders/{ref}")
+    assert order["state"] == "awaiting_payment"
+    assert (order["timeline"][-1]["event"], order["timeline"][-1]["actor"], order["timeline"][-1]["data"]) == (
+        "finance_rejected", "erp.tryton", {"reason": "payment not on the account", "erp_ref": sale["number"]})

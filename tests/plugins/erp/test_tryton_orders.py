@@ -4,6 +4,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import pytest
+
+
+@pytest.fixture
+def erp(erp_factory):
+    """These tests are about review, posting and shipments, not finance's audit: the hub's posting
+    counts as finance's approval (finance_audit = false), so the sale is confirmed and processed at
+    once. test_tryton_finance.py covers finance's audit in Tryton."""
+    return erp_factory(finance_audit=False)
+
 
 async def test_review_reports_available_quantity_and_incoming_eta(erp, back, make_order, deliver, tag):
     # given: A has 5 on hand and 10 arriving in 12 days; B has plenty
@@ -52,7 +62,7 @@ async def test_concurrent_postings_in_two_processes_make_one_sale(erp_factory, b
     # given: the same delivery running twice in this process and once in another one
     await back.product(f"A-{tag}", "7", stock=10)
     order = make_order(tag, (f"A-{tag}", "1", "7"))
-    here, there = erp_factory(), erp_factory()
+    here, there = erp_factory(finance_audit=False), erp_factory(finance_audit=False)
 
     # when
     reports = await asyncio.gather(*(deliver(pm, "hub_order_posted", order=order)

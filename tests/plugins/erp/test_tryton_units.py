@@ -93,3 +93,30 @@ def test_unknown_settings_stop_start_up():
     with pytest.raises(ConfigError, match="erp.tryton"):
         build_plugin_manager(HubConfig(plugins={"enabled": [name], name: {
             "url": "http://erp", "database": "d", "username": "u", "password": "p", "colour": "red"}}))
+
+
+def _sale(state, number="SO7", comment=None):
+    return {"number": number, "state": state, "comment": comment}
+
+
+@pytest.mark.parametrize(("sale", "expected"), [
+    (None, None),  # no sale yet: the posting is still being retried
+    (_sale("draft", number=None), None),  # the hub's posting, not quoted yet
+    (_sale("quotation"), None),
+    (_sale("confirmed"), ("finance_approved", {"erp_ref": "SO7", "outbound_ref": "OUT1"})),
+    (_sale("processing"), ("finance_approved", {"erp_ref": "SO7", "outbound_ref": "OUT1"})),
+    (_sale("done"), ("finance_approved", {"erp_ref": "SO7", "outbound_ref": "OUT1"})),
+    (_sale("cancelled", comment="no deposit"), ("finance_rejected", {"reason": "no deposit", "erp_ref": "SO7"})),
+    (_sale("draft", comment=" terms\nnot met "), ("finance_rejected", {"reason": "terms not met", "erp_ref": "SO7"})),
+    (_sale("cancelled"), ("finance_rejected", {"reason": "sale SO7 was cancelled in Tryton (no comment given)",
+                                               "erp_ref": "SO7"})),
+])
+def test_finance_decision_per_sale_state(sale, expected):
+    assert mapping.finance_decision(sale, ["OUT1"]) == expected
+
+
+def test_finance_refusal_is_cut_to_the_hubs_limit_and_outbound_numbers_to_its_field():
+    assert len(mapping.finance_refusal(_sale("cancelled", comment="z" * 700))) == 500
+    assert mapping.outbound_ref(["1", "2"]) == "1,2"
+    assert mapping.outbound_ref([f"SHIPMENT-{n:04d}" for n in range(10)]) == "SHIPMENT-0000 (+9)"
+    assert mapping.outbound_ref([]) is None

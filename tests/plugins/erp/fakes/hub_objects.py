@@ -8,10 +8,12 @@ from typing import Any
 import pluggy
 import structlog
 
-from core_payloads import arguments, changed, core_arguments
+from core_payloads import arguments, changed
 from hub.core.config import HubConfig
 from hub.core.models import ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot
 from hub.core.plugins import build_plugin_manager
+
+from fakes.timed_payloads import hook_arguments
 
 CUSTOMER = changed(arguments("hub_order_posted")["order"].customer, code="C001", name="Acme Trading", grade="B")
 
@@ -44,5 +46,5 @@ def manager(spec: str, settings: dict[str, Any]) -> pluggy.PluginManager:
 async def deliver(pm: pluggy.PluginManager, hook: str, ctx: HookContext, **kwargs: Any) -> None:
     """Call an async lifecycle hook like the dispatcher, with the core's arguments around this snapshot."""
     ctx.hook = hook
-    for coroutine in getattr(pm.hook, hook)(ctx=ctx, **core_arguments(hook, kwargs)):
+    for coroutine in getattr(pm.hook, hook)(ctx=ctx, **hook_arguments(hook, kwargs)):
         await coroutine

@@ -85,6 +85,31 @@ class FakeKingdee:
     def docs(self, form_id: str) -> list[dict[str, Any]]:
         return self.documents.setdefault(form_id, [])
 
+    # -- finance, working in K3's own client (not through the WebAPI, so not in ``calls``) --
+    def _as_finance(self, number: str, allowed: set[str], target: str, note: str | None,
+                    note_field: str, form_id: str) -> dict[str, Any]:
+        doc = self._find(form_id, number)
+        assert doc is not None, f"no {form_id} {number}"
+        assert doc["FDocumentStatus"] in allowed, f"{number} is {doc['FDocumentStatus']}, K3 refuses"
+        doc["FDocumentStatus"] = target
+        if note is not None:
+            doc[note_field] = note
+        return doc
+
+    def finance_audits(self, number: str, form_id: str = "SAL_SaleOrder") -> None:
+        """审核: B → C."""
+        self._as_finance(number, {"B"}, "C", None, "", form_id)
+
+    def finance_unaudits(self, number: str, note: str | None = None, note_field: str = "FNote",
+                         form_id: str = "SAL_SaleOrder") -> None:
+        """反审核 of an audited bill: C → D 重新审核, optionally writing why into a header field."""
+        self._as_finance(number, {"C"}, "D", note, note_field, form_id)
+
+    def finance_returns(self, number: str, note: str | None = None, note_field: str = "FNote",
+                        form_id: str = "SAL_SaleOrder") -> None:
+        """A submitted bill sent back before its audit (撤销, a workflow's 驳回): B → A 创建."""
+        self._as_finance(number, {"B"}, "A", note, note_field, form_id)
+
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post(PREFIX + "{service}", self._handle)
@@ -241,6 +266,9 @@ class FakeKingdee:
 
     def _op_Audit(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._operate(body, {"B"}, "C", "审核")
+
+    def _op_UnAudit(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._operate(body, {"C"}, "D", "反审核")
 
     def _op_Push(self, body: dict[str, Any]) -> dict[str, Any]:
         data = body.get("data") or {}

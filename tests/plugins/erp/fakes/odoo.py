@@ -70,6 +70,20 @@ class FakeOdoo:
     def count(self, model: str, method: str) -> int:
         return self.calls.count((model, method))
 
+    # -- finance, working in Odoo's own client (not through the API, so not in ``calls``) ---
+    def _sale_order(self, name: str) -> dict[str, Any]:
+        return next(so for so in self.table("sale.order") if so["name"] == name)
+
+    def finance_confirms(self, name: str) -> None:
+        """Confirm the quotation: state sale, its delivery order created."""
+        self._action_confirm("sale.order", [self._sale_order(name)["id"]])
+
+    def finance_cancels(self, name: str, **vals: Any) -> None:
+        """Cancel the order (its deliveries too), writing ``vals`` first (a reason field)."""
+        so = self._sale_order(name)
+        so.update(vals)
+        self._action_cancel("sale.order", [so["id"]])
+
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/jsonrpc", self._jsonrpc)
@@ -163,7 +177,7 @@ class FakeOdoo:
     def _matches(record: dict[str, Any], domain: list[list[Any]]) -> bool:
         for fname, op, value in domain:
             have = record.get(fname)
-            if not ((op == "=" and have == value) or (op == "in" and have in value)
+            if not ((op == "=" and have == value) or (op == "!=" and have != value) or (op == "in" and have in value)
                     or (op == "not in" and have not in value)):
                 return False
         return True
@@ -202,6 +216,23 @@ class FakeOdoo:
             picking = self.add("stock.picking", name=f"WH/OUT/{count:05d}", picking_type_code="outgoing",
                                state="assigned" if self.stock_available else "confirmed", sale_id=so["id"])
             so["picking_ids"] = [*so["picking_ids"], picking["id"]]
+        return True
+
+    def _action_cancel(self, model: str, ids: list[int]) -> bool:
+        for so in self._browse(model, ids):
+            if so["state"] == "cancel":
+                continue
+            so["state"] = "cancel"
+            for picking in self._browse("stock.picking", so["picking_ids"]):
+                if picking["state"] != "done":
+                    picking["state"] = "cancel"
+        return True
+
+    def _action_draft(self, model: str, ids: list[int]) -> bool:
+        # Odoo resets only cancelled or sent quotations; others are silently left alone.
+        for so in self._browse(model, ids):
+            if so["state"] in ("cancel", "sent"):
+                so["state"] = "draft"
         return True
 
     def _action_assign(self, model: str, ids: list[int]) -> bool:
