@@ -26,6 +26,19 @@ class ChatNotifier:
         await self.poster.notify("order_price_escalated", order, transition, ctx)
 
     @hookimpl
+    async def hub_order_confirmation_overdue(self, order, timer, ctx) -> None:
+        await self.poster.notify("order_confirmation_overdue", order, None, ctx, timer=timer)
+
+    @hookimpl
+    async def hub_order_released(self, order, transition, ctx) -> None:
+        await self.poster.notify("order_released", order, transition, ctx)
+
+    @hookimpl
+    async def hub_order_shipped(self, order, shipment, transition, ctx) -> None:
+        # routed as 'order_shipped.back_order' it tells planning what is still short (欠货清单)
+        await self.poster.notify("order_shipped", order, transition, ctx, shipment=shipment)
+
+    @hookimpl
     async def hub_shipment_exception(self, shipment, transition, ctx) -> None:
         await self.poster.notify("shipment_exception", shipment, transition, ctx)
 

@@ -63,13 +63,17 @@ def recipients(ctx: HookContext, channel: str, settings: NotifySettings, notice:
                customer_address: str | None, roles: Mapping[str, tuple[str, ...]]) -> list[Recipient]:
     """Who the routes name for this notice: the customer (in their language) and each role's addresses.
 
-    A customer without an address on this channel is logged (without personal data) and skipped.
+    A customer without an address on this channel, or a role without one, is logged (without
+    personal data) and skipped.
     """
     internal = store.resolve_language(settings.internal_language)
     out = []
     for target in settings.targets_for(notice.route_keys):
         if target != CUSTOMER_TARGET:
             out += [Recipient(target, address, internal) for address in roles.get(target, ())]
+            if not roles.get(target):  # a default route to a role this configuration has no one for
+                ctx.log.info("notify.no_address", channel=channel, milestone=notice.milestone,
+                             entity=notice.entity, ref=notice.ref, target=target)
         elif customer_address and notice.customer is not None:
             out.append(Recipient(target, customer_address, store.resolve_language(notice.customer.language)))
         else:

@@ -1,12 +1,14 @@
-"""The milestones notify plugins can route: a lifecycle hook's name without ``hub_``.
+"""The milestones notify plugins can route: a lifecycle (or timed) hook's name without ``hub_``.
 
 Customer milestones have a letter for the customer; internal ones a notice for a role or a
-robot channel. Some (a claim opened, VIP granted) have both: the route decides who gets which.
+robot channel. Some (a claim opened, VIP granted, a back order left open) have both: the route
+decides who gets which.
 """
 from __future__ import annotations
 
 CUSTOMER = frozenset({
-    "order_shipped", "order_delivered",
+    "order_reviewed", "order_confirmation_overdue",
+    "order_shipped", "order_delivered", "shipment_delivery_note_due",
     "shipment_customs", "shipment_handed_off", "shipment_out_for_delivery", "shipment_delivered",
     "claim_opened", "claim_paid",
     "customer_vip_granted", "customer_vip_revoked",
@@ -15,7 +17,8 @@ CUSTOMER = frozenset({
 
 INTERNAL = frozenset({
     "sla_breached",
-    "order_price_escalated", "shipment_exception",
+    "order_price_escalated", "order_confirmation_overdue", "order_released", "order_shipped",
+    "shipment_exception",
     "claim_opened", "claim_documents_received", "claim_negotiating", "claim_settlement_proposed",
     "claim_approved", "claim_with_legal",
     "return_pending_review",
@@ -26,6 +29,10 @@ ALL = CUSTOMER | INTERNAL
 
 # The route target that means "the customer of the entity"; every other target is a role or robot.
 CUSTOMER_TARGET = "customer"
+
+# Route variants the notices carry (``<milestone>.<variant>`` wins over ``<milestone>``):
+# an order shipped while lines are still short goes out with the back-order list (欠货清单).
+BACK_ORDER = "back_order"
 
 
 def base_milestone(route_key: str) -> str:

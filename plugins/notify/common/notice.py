@@ -7,14 +7,18 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hub import (ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot,
-                             ShipmentSnapshot, TimerSnapshot, Transition)
+from hub import (ClaimSnapshot, CustomerSnapshot, OrderLine, OrderSnapshot, ReturnSnapshot,
+                 ShipmentSnapshot, TimerSnapshot, Transition)
 
-# Transition data the templates may use (the event's reason or note, the shipment it names).
-TRANSITION_FIELDS = ("shipment_ref", "reason", "note")
+from .milestones import BACK_ORDER
+
+# Transition data the templates may use (the event's reason or note, the shipment it names, the ERP's numbers).
+TRANSITION_FIELDS = ("shipment_ref", "reason", "note", "erp_ref", "outbound_ref")
 # Fields of every template, "-" when nothing fills them.
-ALWAYS = ("carrier", "tracking_number", "carrier_contact", "plate", "escort", "pickup_company")
+ALWAYS = ("carrier", "tracking_number", "carrier_contact", "plate", "escort", "pickup_company", "due_at")
 MISSING = "-"
+# How a form marks the box that applies (pickup or delivery): the same in every language.
+CHECKED, UNCHECKED = "☑", "☐"
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,8 @@ class Notice:
     """One milestone of one entity, ready to route and render.
 
     ``occasion`` tells apart repeats that deserve their own message (a second partial
-    shipment of one order); a redelivered event always has the same occasion.
+    shipment of one order, the next day's confirmation reminder); a redelivered event always
+    has the same occasion. ``fragments`` name the optional paragraphs the letter includes.
     """
 
     milestone: str
@@ -31,13 +36,30 @@ class Notice:
     customer: CustomerSnapshot | None
     variables: dict[str, str]
     subject: Any = None  # the snapshot itself: documents (delivery note lines) read it
-    variant: str | None = None  # the SLA rule: picks a more specific route and template
+    variant: str | None = None  # the SLA rule, a back order: picks a more specific route and template
     occasion: str = ""
+    related: dict[str, Any] = field(default_factory=dict)  # the hook's other snapshots (an order's shipment)
+    fragments: dict[str, bool] = field(default_factory=dict)
     route_keys: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         keys = (f"{self.milestone}.{self.variant}", self.milestone) if self.variant else (self.milestone,)
         object.__setattr__(self, "route_keys", keys)
+
+    @property
+    def order(self) -> OrderSnapshot | None:
+        """The order the notice is about, or the one its entity belongs to when the hook carries it."""
+        if isinstance(self.subject, OrderSnapshot):
+            return self.subject
+        found = self.related.get("order")
+        return found if isinstance(found, OrderSnapshot) else None
+
+    @property
+    def shipment(self) -> ShipmentSnapshot | None:
+        if isinstance(self.subject, ShipmentSnapshot):
+            return self.subject
+        found = self.related.get("shipment")
+        return found if isinstance(found, ShipmentSnapshot) else None
 
 
 def build_notice(milestone: str, subject: Any, transition: Transition | None, tz: ZoneInfo,
@@ -45,14 +67,15 @@ def build_notice(milestone: str, subject: Any, transition: Transition | None, tz
     """The notice for ``milestone`` of ``subject`` (a snapshot), its values formatted in ``tz``.
 
     ``related`` are the snapshots the hook carries beside its entity (the shipment that shipped an
-    order, a claim's order): they fill the values the subject has not, e.g. the carrier's contact.
+    order, a claim's order, the timer that came due): they fill the values the subject has not,
+    e.g. the carrier's contact.
     """
+    related = {k: v for k, v in (related or {}).items() if v is not None}
     entity, ref, customer, values, variant = _describe(subject)
-    for snap in (related or {}).values():
-        if snap is not None:
-            for key, value in _describe(snap)[3].items():
-                if values.get(key) is None:
-                    values[key] = value
+    for snap in related.values():
+        for key, value in _describe(snap)[3].items():
+            if values.get(key) is None:
+                values[key] = value
     for key in ALWAYS:
         values.setdefault(key, None)
     data = transition.data if transition else {}
@@ -61,18 +84,92 @@ def build_notice(milestone: str, subject: Any, transition: Transition | None, tz
     if customer is not None:
         values.update(customer_name=customer.name, customer_code=customer.code, grade=customer.grade,
                       salesperson=customer.salesperson, agent=values.get("agent") or customer.agent)
-    values.update(milestone=milestone, entity=entity, ref=ref,
-                  at=transition.at if transition else None, actor=transition.actor if transition else None)
-    occasion = str(data.get("shipment_ref") or "") if milestone == "order_shipped" else ""
+    timer = subject if isinstance(subject, TimerSnapshot) else related.get("timer")
+    at = transition.at if transition else (timer.breached_at if isinstance(timer, TimerSnapshot) else None)
+    values.update(milestone=milestone, entity=entity, ref=ref, at=at,
+                  actor=transition.actor if transition else None)
+    order = subject if isinstance(subject, OrderSnapshot) else related.get("order")
+    shipment = subject if isinstance(subject, ShipmentSnapshot) else related.get("shipment")
+    values.update(_lines_summaries(order, shipment))
+    fragments: dict[str, bool] = {}
+    occasion = ""
+    if milestone == "order_shipped":
+        occasion = str(data.get("shipment_ref") or "")
+        remaining = bool(order is not None and back_order_lines(order))
+        carried = bool(shipment is not None and carries_back_orders(shipment, transition))
+        # paragraphs the letter includes only when they apply (templates/<lang>/<audience>/fragments/)
+        fragments = {"back_order_shipped": carried, "back_order_remaining": remaining}
+        variant = BACK_ORDER if remaining else variant
+    if milestone == "order_released" and isinstance(subject, OrderSnapshot) and subject.delivery_mode != "delivery":
+        variant = subject.delivery_mode  # the pickup outbound note (自提) names who collects, not where to go
+    if milestone == "order_confirmation_overdue" and isinstance(timer, TimerSnapshot):
+        occasion = f"timer-{timer.id}"  # one reminder a day: each day's timer is a new one
     return Notice(milestone, entity, ref, customer, {k: _text(v, tz) for k, v in values.items()},
-                  subject, variant, occasion)
+                  subject, variant, occasion, related, fragments)
+
+
+def back_order_lines(order: OrderSnapshot) -> tuple[OrderLine, ...]:
+    """The lines still short (欠货): what planning owes the customer, with its ETA."""
+    return tuple(line for line in order.lines if line.back_order_qty > 0)
+
+
+def to_ship(line: OrderLine) -> Decimal:
+    """What the warehouse ships of a line now: what is available less what already left."""
+    available = line.available_qty if line.available_qty is not None else (line.qty or Decimal(0))
+    if line.qty is not None:
+        available = min(available, line.qty)  # a review may report more on hand than was ordered
+    return max(available - line.shipped_qty, Decimal(0))
+
+
+def carries_back_orders(shipment: ShipmentSnapshot, transition: Transition | None) -> bool:
+    """A shipment of an order that had shipped already carries what was owed: the back order.
+
+    ``hub_order_shipped`` fires again for each later shipment (``shipped`` → ``shipped``).
+    """
+    return bool(shipment.lines) and transition is not None and transition.previous == "shipped"
+
+
+def qty(value: Decimal | None) -> str:
+    """A quantity as people write it: 2, 1.5 (never 2.000 or 1E+1)."""
+    if value is None:
+        return MISSING
+    return format(value.normalize(), "f")
+
+
+def _product(line: OrderLine) -> str:
+    return f"{line.product_code} {line.spec}".strip()
+
+
+def _lines_summaries(order: OrderSnapshot | None, shipment: ShipmentSnapshot | None) -> dict[str, str | None]:
+    """One-line lists for texts that carry no document (SMS, robots, the letters' own bodies)."""
+    out: dict[str, str | None] = {"back_order_summary": None, "to_ship_summary": None,
+                                  "shipment_lines_summary": None, "collected_by": None}
+    if order is not None:
+        out["back_order_summary"] = "; ".join(
+            f"#{line.line_no} {_product(line)} × {qty(line.back_order_qty)}"
+            + (f" → {line.back_order_eta.isoformat()}" if line.back_order_eta else "")
+            for line in back_order_lines(order)) or None
+        out["to_ship_summary"] = "; ".join(
+            f"#{line.line_no} {_product(line)} × {qty(to_ship(line))}"
+            for line in order.lines if to_ship(line) > 0) or None
+    if shipment is not None:
+        lines = {line.line_no: line for line in order.lines} if order is not None else {}
+        out["shipment_lines_summary"] = "; ".join(
+            " ".join(filter(None, (f"#{no}", _product(lines[no]) if no in lines else "", f"× {qty(carried)}")))
+            for no, carried in sorted(shipment.lines.items())) or None
+        out["collected_by"] = (shipment.pickup_company if shipment.mode == "pickup" else None) or shipment.carrier
+    return out
 
 
 def _describe(s: Any) -> tuple[str, str, CustomerSnapshot | None, dict[str, Any], str | None]:
     if isinstance(s, OrderSnapshot):
+        pickup = s.delivery_mode == "pickup"
         return "order", s.ref, s.customer, dict(
             order_ref=s.ref, promised_date=s.promised_date, total=s.total, currency=s.currency,
-            delivery_mode=s.delivery_mode), None
+            delivery_mode=s.delivery_mode, deposit_due=s.deposit_due, erp_ref=s.erp_ref, order_date=s.created_at,
+            contact_name=s.contact.name, contact_phone=s.contact.phone, contact_address=s.contact.address,
+            contact_pickup_company=s.contact.pickup_company, contact_plate=s.contact.plate,
+            pickup_mark=CHECKED if pickup else UNCHECKED, delivery_mark=UNCHECKED if pickup else CHECKED), None
     if isinstance(s, ShipmentSnapshot):
         return "shipment", s.ref, s.customer, dict(
             shipment_ref=s.ref, order_ref=s.order_ref, carrier=s.carrier, tracking_number=s.tracking_number,

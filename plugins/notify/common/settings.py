@@ -18,6 +18,8 @@ class NotifySettings(PluginSettings):
     """Base model: a subclass says which targets exist besides ``customer`` (roles, robots)."""
 
     SUPPORTED: ClassVar[frozenset[str]] = ALL
+    # Whether the default routes may name roles this configuration has no addresses for.
+    DEFAULT_ROLES_OPTIONAL: ClassVar[bool] = False
 
     routes: Routes = Field(default_factory=dict, description=(
         "Milestone → targets: 'customer' or a role/robot name. A key may name a variant, "
@@ -45,7 +47,9 @@ class NotifySettings(PluginSettings):
             if CUSTOMER_TARGET in targets and milestone not in CUSTOMER:
                 raise ValueError(f"routes: {key!r} has no customer letter")
             unknown = set(targets) - {CUSTOMER_TARGET} - self.targets()
-            if unknown:
+            # Shipped defaults may name the usual roles (warehouse, planning): one nobody filled in
+            # reaches no one. Routes ops wrote must name targets that exist.
+            if unknown and (not self.DEFAULT_ROLES_OPTIONAL or "routes" in self.model_fields_set):
                 raise ValueError(f"routes: {key!r} names unknown targets {sorted(unknown)}")
         return self
 

@@ -2,12 +2,15 @@
 
 A message template is a text file whose first line is ``Subject: ...``, then a blank line, then
 the body; ``$name`` placeholders (``string.Template``) take the notice's variables. HTML is the
-milestone's ``.html`` file when there is one, else ``layout.html`` around the text body. Values
+milestone's ``.html`` file when there is one, else ``layout.html`` around the text body. A notice's
+fragments are optional paragraphs (``<audience>/fragments/<name>.txt``): a ``$name`` placeholder
+takes the paragraph when the notice says it applies, nothing otherwise. Values
 are HTML-escaped in HTML templates, except variables ending in ``_html`` (built escaped by code).
 """
 from __future__ import annotations
 
 import html
+import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,18 +62,36 @@ class TemplateStore:
         subject, _, body = source.partition("\n\n")
         if not subject.startswith("Subject:"):
             raise PluginConfigurationError(f"template {language}/{name} must start with a 'Subject:' line")
-        subject = _substitute(subject.removeprefix("Subject:").strip(), notice.variables, name)
-        text = _substitute(body.strip() + "\n", notice.variables, name)
+        variables = {**notice.variables, **self._fragments(audience, notice, language)}
+        subject = _substitute(subject.removeprefix("Subject:").strip(), variables, name)
+        text = _BLANK_LINES.sub("\n\n", _substitute(body.strip() + "\n", variables, name))
         page = self._optional(language, f"{name.removesuffix('.txt')}.html")
-        values = {**notice.variables, "subject": subject, "body_html": _paragraphs(text)}
+        values = {**variables, "subject": subject, "body_html": _paragraphs(text)}
         if page is None:
             page = self._find(language, ["layout.html"])[2]
         return Rendered(language, subject, text, _substitute(page, values, name, escape=True))
 
-    def render_document(self, document: str, language: str, variables: dict[str, str]) -> str:
-        """An HTML document (``documents/<document>.html``), e.g. the claim form."""
-        language, name, source = self._find(language, [f"documents/{document}.html"])
+    def render_document(self, document: str, language: str, variables: dict[str, str],
+                        variant: str | None = None) -> str:
+        """An HTML document (``documents/<document>[.<variant>].html``), e.g. the claim form."""
+        names = [f"documents/{document}.{variant}.html"] if variant else []
+        language, name, source = self._find(language, [*names, f"documents/{document}.html"])
         return _substitute(source, variables, name, escape=True)
+
+    def _fragments(self, audience: str, notice: Notice, language: str) -> dict[str, str]:
+        """Each fragment's paragraph (in the letter's language) when it applies, else ''."""
+        out = {}
+        for fragment, applies in notice.fragments.items():
+            if not applies:
+                out[fragment] = ""
+                continue
+            try:
+                _, name, source = self._find(language, [f"{audience}/fragments/{fragment}.txt"])
+            except PluginConfigurationError:
+                out[fragment] = ""  # a letter that has no use for the paragraph (an internal notice)
+                continue
+            out[fragment] = _substitute(source.strip(), notice.variables, name)
+        return out
 
     def _find(self, language: str, names: list[str]) -> tuple[str, str, str]:
         for lang in dict.fromkeys((language, FALLBACK_LANGUAGE)):
@@ -95,6 +116,9 @@ def _substitute(source: str, variables: dict[str, str], name: str, escape: bool 
         raise PluginConfigurationError(f"template {name} uses an unknown variable ${exc.args[0]}") from None
     except ValueError as exc:
         raise PluginConfigurationError(f"template {name} has a malformed placeholder: {exc}") from None
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")  # what an empty fragment leaves behind
 
 
 def _paragraphs(text: str) -> str:

@@ -22,8 +22,21 @@ class SmsNotifier:
         await self.texter.notify("sla_breached", timer, None, ctx)
 
     @hookimpl
+    async def hub_order_reviewed(self, order, transition, ctx) -> None:
+        # A text can point to the confirmation, not carry it: the e-mail that does replies confirmation_sent.
+        await self.texter.notify("order_reviewed", order, transition, ctx)
+
+    @hookimpl
+    async def hub_order_confirmation_overdue(self, order, timer, ctx) -> None:
+        await self.texter.notify("order_confirmation_overdue", order, None, ctx, timer=timer)
+
+    @hookimpl
     async def hub_order_shipped(self, order, shipment, transition, ctx) -> None:
         await self.texter.notify("order_shipped", order, transition, ctx, shipment=shipment)
+
+    @hookimpl
+    async def hub_shipment_delivery_note_due(self, shipment, order, timer, ctx) -> None:
+        await self.texter.notify("shipment_delivery_note_due", shipment, None, ctx, order=order, timer=timer)
 
     @hookimpl
     async def hub_order_delivered(self, order, transition, ctx) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from hub import HookContext, Transition
 from plugins.notify.common import (Notice, Recipient, TemplateStore, build_notice, deliver, fingerprint,
-                                   render_document)
+                                   for_audience, render_document)
 from plugins.notify.common.dispatch import recipients
 
 from .client import send_mail
@@ -22,7 +22,8 @@ class Mailer:
         self.store = TemplateStore(settings.templates_dir)
 
     async def notify(self, milestone: str, subject: Any, transition: Transition | None, ctx: HookContext,
-                     **related: Any) -> None:
+                     **related: Any) -> list[Recipient]:
+        """Send the milestone's e-mails; returns who has it now (sent in this delivery or an earlier one)."""
         notice = build_notice(milestone, subject, transition, self.settings.zone, related)
         address = notice.customer.email if notice.customer else None
         targets = recipients(ctx, CHANNEL, self.settings, notice, self.store, address, self.settings.roles)
@@ -31,13 +32,19 @@ class Mailer:
             await send_mail(self.settings, self.compose(notice, recipient, ctx), recipient.address)
 
         await deliver(ctx, CHANNEL, notice, targets, send)
+        return targets
+
+    def document_for(self, notice: Notice) -> str | None:
+        """The document configured for the notice's most specific route key."""
+        return next((self.settings.attachments[k] for k in notice.route_keys if k in self.settings.attachments), None)
 
     def compose(self, notice: Notice, recipient: Recipient, ctx: HookContext) -> EmailMessage:
         rendered = self.store.render_message(recipient.audience, notice, recipient.language)
-        document = self.settings.attachments.get(notice.milestone)
-        # Documents are the customer's to fill in or sign; internal notices go without.
+        document = self.document_for(notice)
+        # A document goes to whom it is for: the customer signs the confirmation or the delivery note,
+        # the warehouse ships from the outbound note, customer and planning share the back-order list.
         attachments = (render_document(self.store, document, notice, rendered.language),) \
-            if document and recipient.audience == "customer" else ()
+            if document and for_audience(document, recipient.audience) else ()
         return build_mail(rendered, sender=self.settings.sender, to=recipient.address,
                           msg_id=message_id(ctx.idempotency_key, fingerprint(recipient.address),
                                             self.settings.id_domain),

@@ -4,11 +4,13 @@ from __future__ import annotations
 from hub import hookimpl
 
 from .notifier import Mailer
+from .report_mail import send_report
 from .settings import SmtpSettings
 
 
 class SmtpNotifier:
-    """E-mails customers at their milestones (with the delivery note or claim form) and roles at theirs."""
+    """E-mails customers at their milestones (with the confirmation, delivery note, back-order list or claim
+    form) and roles at theirs (the warehouse its outbound note, planning the back-order list)."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.mailer = Mailer(settings)
@@ -22,8 +24,31 @@ class SmtpNotifier:
         await self.mailer.notify("sla_breached", timer, None, ctx)
 
     @hookimpl
+    async def hub_report_ready(self, report, ctx) -> None:
+        await send_report(self.mailer, report, ctx)
+
+    @hookimpl
     async def hub_order_price_escalated(self, order, transition, ctx) -> None:
         await self.mailer.notify("order_price_escalated", order, transition, ctx)
+
+    @hookimpl
+    async def hub_order_reviewed(self, order, transition, ctx) -> None:
+        # The order confirmation (订单确认书) went to the customer: the order now awaits its return.
+        sent = await self.mailer.notify("order_reviewed", order, transition, ctx)
+        if any(recipient.audience == "customer" for recipient in sent):
+            ctx.emit("order", order.ref, "confirmation_sent")
+
+    @hookimpl
+    async def hub_order_confirmation_overdue(self, order, timer, ctx) -> None:
+        await self.mailer.notify("order_confirmation_overdue", order, None, ctx, timer=timer)
+
+    @hookimpl
+    async def hub_order_released(self, order, transition, ctx) -> None:
+        await self.mailer.notify("order_released", order, transition, ctx)
+
+    @hookimpl
+    async def hub_shipment_delivery_note_due(self, shipment, order, timer, ctx) -> None:
+        await self.mailer.notify("shipment_delivery_note_due", shipment, None, ctx, order=order, timer=timer)
 
     @hookimpl
     async def hub_order_shipped(self, order, shipment, transition, ctx) -> None:

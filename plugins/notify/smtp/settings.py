@@ -6,15 +6,25 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from plugins.notify.common import CUSTOMER, NotifySettings
+from plugins.notify.common import BACK_ORDER, CUSTOMER, NotifySettings
 from plugins.notify.common.documents import DOCUMENTS
 
-DEFAULT_ROUTES = {milestone: ("customer",) for milestone in sorted(CUSTOMER)}
-DEFAULT_ATTACHMENTS = {"order_shipped": "delivery_note", "order_delivered": "delivery_note",
+# Every customer milestone to the customer; the back-order list to planning too, the outbound note to
+# the warehouse (000). Roles nobody filled in (``roles``) reach no one until they are.
+DEFAULT_ROUTES = {**{milestone: ("customer",) for milestone in sorted(CUSTOMER)},
+                  f"order_shipped.{BACK_ORDER}": ("customer", "planning"),
+                  "order_released": ("warehouse",)}
+# The delivery note goes the day after the goods left (shipment_delivery_note_due), not with the
+# shipping notice; a shipping notice with lines still short carries the back-order list.
+DEFAULT_ATTACHMENTS = {"order_reviewed": "order_confirmation", "order_confirmation_overdue": "order_confirmation",
+                       "shipment_delivery_note_due": "delivery_note", "order_delivered": "delivery_note",
+                       f"order_shipped.{BACK_ORDER}": "back_order_list", "order_released": "outbound_note",
                        "claim_opened": "claim_form"}
 
 
 class SmtpSettings(NotifySettings):
+    DEFAULT_ROLES_OPTIONAL = True
+
     host: str = Field(description="SMTP relay host name.")
     port: int = Field(587, ge=1, le=65535, description="587 for STARTTLS submission, 465 for implicit TLS.")
     security: Literal["starttls", "tls", "none"] = Field(
@@ -27,13 +37,17 @@ class SmtpSettings(NotifySettings):
     reply_to: str | None = Field(None, description="Reply-To: where customers' answers go (customer service).")
     message_id_domain: str | None = Field(None, description="Right side of Message-ID; default the sender's domain.")
     roles: dict[str, tuple[str, ...]] = Field(
-        default_factory=dict, description="Internal role → e-mail addresses, e.g. claims, finance, sales.")
+        default_factory=dict, description=(
+            "Internal role → e-mail addresses, e.g. claims, finance, sales, warehouse (the outbound note), "
+            "planning (the back-order list)."))
     routes: dict[str, tuple[str, ...]] = Field(
         default_factory=lambda: dict(DEFAULT_ROUTES),
-        description="Milestone → 'customer' and/or roles. Default: every customer milestone to the customer.")
+        description=("Milestone → 'customer' and/or roles. Default: every customer milestone to the customer, "
+                     "the back-order list also to 'planning', the outbound note to 'warehouse'."))
     attachments: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_ATTACHMENTS),
-        description=f"Milestone → document attached to its letters: {', '.join(DOCUMENTS)}.")
+        description=(f"Milestone (or route key, e.g. 'order_shipped.{BACK_ORDER}') → document attached to its "
+                     f"letters: {', '.join(DOCUMENTS)}."))
 
     def targets(self) -> set[str]:
         return set(self.roles)

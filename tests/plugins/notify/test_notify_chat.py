@@ -150,7 +150,7 @@ def test_a_route_to_an_unknown_robot_stops_start_up(settings):
 
 def test_customer_letters_cannot_be_routed_to_a_robot(settings):
     with pytest.raises(ConfigError, match="not a milestone this plugin sends"):
-        build("chat", {**settings, "routes": {"order_shipped": ["escalation"]}})
+        build("chat", {**settings, "routes": {"order_delivered": ["escalation"]}})
 
 
 async def test_the_hub_escalates_a_breached_claim_documents_timer_once(make_hub, sqlite_engine, clock, robots,
@@ -188,3 +188,29 @@ async def test_the_hub_escalates_a_breached_claim_documents_timer_once(make_hub,
     assert len(robots.wecom) == 1
     content = robots.wecom[0]["markdown"]["content"]
     assert claim_ref in content
+
+
+async def test_a_routed_robot_tells_planning_what_a_shipment_left_short(robots, settings):
+    from test_notify_order_letters import shipped_short
+
+    routes = {"order_shipped.back_order": ["escalation"], "order_released": ["claims"]}
+    pm = build("chat", {**settings, "routes": routes})
+    await run_hook(pm, "hub_order_shipped", make_ctx("notify.chat"), **shipped_short("zh-CN"))
+    [message] = robots.wecom
+    content = message["markdown"]["content"]
+    assert content.startswith("### 欠货清单：订单 SO-1001（李雷）")
+    assert "#1 SOFA-3 灰色 × 1 → 2025-03-20" in content and robots.dingtalk == []
+
+
+async def test_a_shipment_with_nothing_short_posts_nothing_to_the_back_order_robot(robots, settings):
+    from decimal import Decimal
+
+    from notify_helpers import changed
+    from test_notify_order_letters import shipped_short
+
+    args = shipped_short("zh-CN")
+    lines = tuple(changed(line, back_order_qty=Decimal(0)) for line in args["order"].lines)
+    pm = build("chat", {**settings, "routes": {"order_shipped.back_order": ["escalation"]}})
+    await run_hook(pm, "hub_order_shipped", make_ctx("notify.chat"), **{**args, "order": changed(args["order"],
+                                                                                                   lines=lines)})
+    assert robots.wecom == [] and robots.dingtalk == []

@@ -244,3 +244,23 @@ async def test_the_plugins_timeout_holds_on_the_hubs_shared_session(aliyun, sett
         with pytest.raises(TransientError, match="aliyun sms: TimeoutError"):
             await run_hook(pm, "hub_order_shipped", ctx, **SHIPPED)
     assert time.monotonic() - started < 2
+
+
+async def test_a_routed_late_confirmation_texts_the_customer_and_the_review_does_not_reply(aliyun, settings):
+    # given the order desk's texts routed: the confirmation notice and the daily reminder
+    from test_notify_order_letters import overdue_timer, reviewed
+
+    templates = {**settings["templates"],
+                 "order_reviewed": {"codes": {"zh-CN": "SMS_100011"}, "params": ["order_ref"]},
+                 "order_confirmation_overdue": {"codes": {"zh-CN": "SMS_100012"}, "params": ["order_ref", "due_at"]}}
+    routes = {"order_reviewed": ["customer"], "order_confirmation_overdue": ["customer"]}
+    pm = build("sms", {**settings, "templates": templates, "routes": routes})
+    review = make_ctx("notify.sms", key="reviewed")
+    await run_hook(pm, "hub_order_reviewed", review, **reviewed("zh-CN"))
+    await run_hook(pm, "hub_order_confirmation_overdue", make_ctx("notify.sms", key="overdue"),
+                   order=reviewed("zh-CN")["order"], timer=overdue_timer(7))
+    assert [(s["TemplateCode"], json.loads(s["TemplateParam"])) for s in aliyun.sent] == [
+        ("SMS_100011", {"order_ref": "SO-1001"}),
+        ("SMS_100012", {"order_ref": "SO-1001", "due_at": "2025-03-04 18:00 (Asia/Shanghai)"})]
+    # a text cannot carry the confirmation: only the channel that sent the document replies
+    assert review.followups == []

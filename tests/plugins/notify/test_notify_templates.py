@@ -85,3 +85,34 @@ def test_quiet_hours_within_one_day():
     assert lunch.ends_at(datetime(2025, 3, 5, 12, 10, tzinfo=SHANGHAI), SHANGHAI) == \
         datetime(2025, 3, 5, 13, 30, tzinfo=SHANGHAI)
     assert lunch.ends_at(NOW, SHANGHAI) is None
+
+
+def test_a_fragment_that_does_not_apply_leaves_no_gap_and_ops_can_reword_one(tmp_path):
+    # given an ops folder rewording the back-order paragraph of the English shipped letter
+    from decimal import Decimal
+
+    from notify_helpers import changed
+
+    (tmp_path / "en" / "customer" / "fragments").mkdir(parents=True)
+    (tmp_path / "en" / "customer" / "fragments" / "back_order_remaining.txt").write_text(
+        "Still owed to you: $back_order_summary\n")
+    args = shipped("en")
+    short = changed(args["order"].lines[0], back_order_qty=Decimal(1))
+    for lines, expected in [(args["order"].lines, None), ((short, args["order"].lines[1]), "Still owed to you: #1")]:
+        notice = build_notice("order_shipped", changed(args["order"], lines=lines), args["transition"], SHANGHAI,
+                              related={"shipment": args["shipment"]})
+        text = TemplateStore(tmp_path).render_message("customer", notice, "en").text
+        assert "\n\n\n" not in text
+        assert (expected in text) if expected else ("Still owed" not in text and "back-order" not in text)
+
+
+def test_smtp_default_routes_may_name_roles_nobody_filled_in_but_written_routes_may_not():
+    from hub.core.errors import ConfigError
+    from notify_helpers import build
+
+    smtp = {"host": "127.0.0.1", "sender": "hub@furniture.example"}
+    build("smtp", smtp)  # the defaults route the outbound note to 'warehouse', the back orders to 'planning'
+    with pytest.raises(ConfigError, match="unknown targets"):
+        build("smtp", {**smtp, "routes": {"order_released": ["warehouse"]}})
+    build("smtp", {**smtp, "roles": {"warehouse": ["wh@furniture.example"]},
+                   "routes": {"order_released": ["warehouse"]}})
