@@ -68,7 +68,7 @@ async def _share(tx: Tx, order: dict[str, Any], line: dict[str, Any], stock: Dec
 
 async def _give_way(tx: Tx, promise: dict[str, Any], share: Decimal, *, taken_by: str, grade: str) -> None:
     """Shrink an unconfirmed promise to ``share``: its line becomes (more of) a back order, recorded."""
-    row = await tx.fetch("order", promise["order_ref"])
+    row = await tx.fetch("order", promise["order_ref"], lock=True)  # another unit may move it
     lines = []
     for line in row["lines"]:
         line = dict(line)
