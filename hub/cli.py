@@ -293,146 +293,6 @@ def _report_parser(sub: Any) -> None:
     report.set_defaults(func=cmd_report)
 
 
-async def _stores_action(engine: Any, args: argparse.Namespace) -> Any:
-    from hub.core import queries
-
-    async with engine.connect() as conn:
-        if args.action == "list":
-            return await queries.list_entities(conn, "store", state=args.state, customer=args.customer,
-                                               limit=args.limit)
-        return await queries.entity_view(conn, "store", args.ref)
-
-
-def _store_line(s: dict[str, Any]) -> str:
-    data = s["data"] or {}
-    owed = sum(1 for line in data.get("back_orders", ()) if not line.get("shipped_at"))
-    return (f"{s['ref']:<16} {s['state']:<17} customer {s['customer_code']:<12} order {s['order_ref'] or '-':<12} "
-            f"ship {data.get('shipping_date') or '-':<10} back orders owed {owed}")
-
-
-def _print_store(s: dict[str, Any]) -> None:
-    data = s["data"] or {}
-    print(_store_line(s))
-    intake = data.get("intake", {})
-    print(f"  {intake.get('name') or '-'}, {intake.get('address') or '-'} (from {intake.get('developer') or '-'})")
-    print(f"  documents sent: {', '.join(data.get('documents_sent', ())) or '-'}")
-    for title, key in (("products", "product_lines"), ("decor", "decor_items"), ("image items", "image_items")):
-        items = ", ".join(f"{i['code']} x {i['qty']}" for i in data.get(key, ()))
-        print(f"  {title}: {items or '-'}")
-    for line in data.get("back_orders", ()):
-        done = f"shipped {line['shipped_at'][:10]}" if line.get("shipped_at") else "owed"
-        print(f"  back order {line['line_no']}: {line['kind']} {line['code']} x {line['qty']} eta {line['eta']} ({done})")
-    for timer in s["open_timers"]:
-        print(f"  timer {timer['rule']} due {timer['due_at']:%Y-%m-%d %H:%M} UTC")
-    for entry in s["timeline"]:
-        print(f"  {entry['at']:%Y-%m-%d %H:%M} {entry['event']:<22} {entry['previous'] or '-'} -> {entry['state']}"
-              f"  by {entry['actor']}")
-
-
-def cmd_stores(args: argparse.Namespace) -> int:
-    """New stores being set up (000): ``list`` with filters, ``show REF`` with lists, timers and timeline."""
-    from hub.core.store.db import make_engine, upgrade
-
-    async def run() -> Any:
-        engine = make_engine(_config(args).db_url)
-        try:
-            await upgrade(engine)
-            return await _stores_action(engine, args)
-        finally:
-            await engine.dispose()
-
-    result = asyncio.run(run())
-    if args.json:
-        print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
-    elif args.action == "list":
-        for row in result:
-            print(_store_line(row))
-    else:
-        _print_store(result)
-    return 0
-
-
-def _stores_parser(sub: Any) -> None:
-    from hub.core.lifecycle.store import StoreState
-    stores = sub.add_parser("stores", help="new stores being set up (000): list them, show one")
-    stores.add_argument("action", choices=["list", "show"])
-    stores.add_argument("ref", nargs="?", help="show: the store's reference")
-    stores.add_argument("--state", choices=[s.value for s in StoreState])
-    stores.add_argument("--customer", help="customer code")
-    stores.add_argument("--limit", type=int, default=100)
-    stores.add_argument("--json", action="store_true")
-    stores.set_defaults(func=cmd_stores)
-
-
-def _complaint_line(c: dict[str, Any]) -> str:
-    late = " LATE" if c["late"] else ""
-    lines = ", ".join(f"line {k} x {v}" for k, v in (c["lines"] or {}).items())
-    return (f"{c['ref']:<16} {c['state']:<15} order {c['order_ref']:<14} {c['kind']:<12} via {c['channel']:<6} "
-            f"remedy {c['remedy'] or '-':<10} due {c['promised_date'] or '-'}{late}  {lines}")
-
-
-def _print_complaint(c: dict[str, Any]) -> None:
-    data = c["data"] or {}
-    print(_complaint_line(c))
-    print(f"  {c['description']}")
-    if c["shipment_ref"]:
-        print(f"  shipment complained of: {c['shipment_ref']}")
-    print(f"  inspection window ended: {data.get('window_ends_at') or '-'}")
-    if answer := data.get("answer"):
-        who = answer.get("responsibility") or {}
-        print(f"  cause: {answer.get('cause')}")
-        print(f"  responsibility: {who.get('party')} {who.get('department') or ''} {who.get('person') or ''}"
-              f"{'; sanction: ' + who['sanction'] if who.get('sanction') else ''}")
-        print(f"  remedy: {answer.get('remedy')}: {answer.get('plan')}")
-    if c["remedy_shipment_ref"]:
-        print(f"  remedy shipped in: {c['remedy_shipment_ref']}")
-    for timer in c["open_timers"]:
-        print(f"  timer {timer['rule']} due {timer['due_at']:%Y-%m-%d %H:%M} UTC")
-    for entry in c["timeline"]:
-        print(f"  {entry['at']:%Y-%m-%d %H:%M} {entry['event']:<22} {entry['previous'] or '-'} -> {entry['state']}"
-              f"  by {entry['actor']}")
-
-
-def cmd_complaints(args: argparse.Namespace) -> int:
-    """Complaints after delivery (000): ``list`` with filters, ``show REF`` with the answer, timers and timeline."""
-    from hub.core import queries
-    from hub.core.store.db import make_engine, upgrade
-
-    async def run() -> Any:
-        engine = make_engine(_config(args).db_url)
-        try:
-            await upgrade(engine)
-            async with engine.connect() as conn:
-                if args.action == "list":
-                    return await queries.list_entities(conn, "complaint", state=args.state, order_ref=args.order,
-                                                       limit=args.limit)
-                return await queries.entity_view(conn, "complaint", args.ref)
-        finally:
-            await engine.dispose()
-
-    result = asyncio.run(run())
-    if args.json:
-        print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
-    elif args.action == "list":
-        for row in result:
-            print(_complaint_line(row))
-    else:
-        _print_complaint(result)
-    return 0
-
-
-def _complaints_parser(sub: Any) -> None:
-    from hub.core.lifecycle.complaint import ComplaintState
-    complaints = sub.add_parser("complaints", help="complaints after delivery (000): list them, show one")
-    complaints.add_argument("action", choices=["list", "show"])
-    complaints.add_argument("ref", nargs="?", help="show: the complaint's reference")
-    complaints.add_argument("--state", choices=[s.value for s in ComplaintState])
-    complaints.add_argument("--order", help="only this order's complaints")
-    complaints.add_argument("--limit", type=int, default=100)
-    complaints.add_argument("--json", action="store_true")
-    complaints.set_defaults(func=cmd_complaints)
-
-
 def _inbound_parser(sub: Any) -> None:
     inbound = sub.add_parser("inbound", help="list, retry or discard stored webhooks")
     inbound.add_argument("action", choices=["list", "retry", "discard"])
@@ -447,6 +307,8 @@ def _inbound_parser(sub: Any) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
+    from hub.cli_entities import complaints_parser, stores_parser
+
     top = argparse.ArgumentParser(prog="hub", description=__doc__)
     top.add_argument("--config", help="path to hub.toml (default: $HUB_CONFIG or ./config/hub.toml)")
     top.add_argument("--log-level", default="INFO")
@@ -485,8 +347,8 @@ def parser() -> argparse.ArgumentParser:
     handoffs.set_defaults(func=cmd_handoffs)
     _inbound_parser(sub)
     _report_parser(sub)
-    _stores_parser(sub)
-    _complaints_parser(sub)
+    stores_parser(sub)
+    complaints_parser(sub)
     return top
 
 
