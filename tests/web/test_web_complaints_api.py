@@ -4,12 +4,10 @@ credited, the order closing only once the last complaint (and claim) ended after
 remedy time rules breaching, late complaints flagged, and every mistake refused. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,15 +16,13 @@ from hub_testing import fresh_pg_schema
 from hub.app import create_app
 from hub.core.config import HubConfig
 from hub.core.plugins import build_plugin_manager
-from hub.core.runtime import Runtime
 from hub.core.service import Hub
 from hub.web import keys
 
 from .test_web_catalogue import response_schema
 from .test_web_orders_api import released_order
-from .web_support import AUTH
+from .web_support import AUTH, EntityApi, shanghai
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORDER = "SO-CP-1"
 SHORTAGE = {"ref": "CP-1", "kind": "shortage", "lines": {"1": "1"}, "shipment_ref": "SH-CP-1", "channel": "phone",
             "description": "one of the two sofas missing on unloading"}
@@ -36,47 +32,16 @@ REPLY = {"cause": "one carton left on the dock at loading",
          "remedy": "replenish", "plan": "the missing sofa ships with the next truck", "promised_date": "2026-03-06"}
 
 
-def shanghai(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SHANGHAI).astimezone(UTC)
-
-
-class Api:
+class Api(EntityApi):
     """The HTTP client of one test, the hub behind it and its background work."""
 
-    def __init__(self, http: Any, hub: Hub, data_dir: Path) -> None:
-        self.http, self.hub, self.data_dir = http, hub, data_dir
-        self.runtime = Runtime(hub, inline_tries=1)
-
-    async def post(self, path: str, body: Any) -> tuple[int, Any]:
-        reply = await self.http.post(path, json=body, headers=AUTH)
-        return reply.status, await reply.json()
-
-    async def get(self, path: str) -> Any:
-        reply = await self.http.get(path, headers=AUTH)
-        assert reply.status == 200, await reply.text()
-        return await reply.json()
-
-    async def event(self, ref: str, event: str, data: dict[str, Any] | None = None,
-                    expect: int = 200) -> dict[str, Any]:
-        status, body = await self.post(f"/api/complaints/{ref}/events", {"event": event, "data": data or {}})
-        assert status == expect, body
-        return body
+    collection, default_ref = "complaints", "CP-1"
 
     async def complaint(self, ref: str = "CP-1") -> dict[str, Any]:
-        return await self.get(f"/api/complaints/{ref}")
+        return await self.entity(ref)
 
     async def order(self, ref: str = ORDER) -> dict[str, Any]:
         return await self.get(f"/api/orders/{ref}")
-
-    async def timers(self, ref: str = "CP-1") -> dict[str, datetime]:
-        return {t["rule"]: datetime.fromisoformat(t["due_at"]) for t in (await self.complaint(ref))["open_timers"]}
-
-    async def breaches(self, ref: str = "CP-1") -> list[str]:
-        return [e["data"]["rule"] for e in (await self.complaint(ref))["timeline"] if e["event"] == "sla_breached"]
-
-    def letters(self) -> list[dict[str, Any]]:
-        folder = self.data_dir / "notify-outbox"
-        return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,12 +4,9 @@ and a first shipment that leaves back orders keeping the store from handover unt
 On SQLite and on PostgreSQL."""
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,14 +15,12 @@ from hub_testing import fresh_pg_schema
 from hub.app import create_app
 from hub.core.config import HubConfig
 from hub.core.plugins import build_plugin_manager
-from hub.core.runtime import Runtime
 from hub.core.service import Hub
 from hub.web import keys
 
 from .test_web_catalogue import response_schema
-from .web_support import AUTH
+from .web_support import AUTH, EntityApi, shanghai
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DOCUMENTS = ["project_brief", "design_plan", "image_items_list"]
 NEW_STORE = {"ref": "ST-API-1", "customer": {"code": "C-ST", "name": "Sun Home Store", "grade": "B"},
              "name": "Sun Home Ningbo", "address": "12 Tianyi Square, Ningbo", "developer": "sd-zhou",
@@ -34,45 +29,13 @@ PRODUCTS = [{"code": "SOFA-3", "description": "3-seat sofa", "qty": "4"}, {"code
 DECOR = [{"code": "VASE-2", "description": "floor vase", "qty": "2"}]
 
 
-def shanghai(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SHANGHAI).astimezone(UTC)
-
-
-class Api:
+class Api(EntityApi):
     """The HTTP client of one test, the hub behind it and its background work."""
 
-    def __init__(self, http: Any, hub: Hub, data_dir: Path) -> None:
-        self.http, self.hub, self.data_dir = http, hub, data_dir
-        self.runtime = Runtime(hub, inline_tries=1)
-
-    async def post(self, path: str, body: Any) -> tuple[int, Any]:
-        reply = await self.http.post(path, json=body, headers=AUTH)
-        return reply.status, await reply.json()
-
-    async def get(self, path: str) -> Any:
-        reply = await self.http.get(path, headers=AUTH)
-        assert reply.status == 200, await reply.text()
-        return await reply.json()
-
-    async def event(self, ref: str, event: str, data: dict[str, Any] | None = None,
-                    expect: int = 200) -> dict[str, Any]:
-        status, body = await self.post(f"/api/stores/{ref}/events", {"event": event, "data": data or {}})
-        assert status == expect, body
-        return body
+    collection, default_ref = "stores", "ST-API-1"
 
     async def store(self, ref: str = "ST-API-1") -> dict[str, Any]:
-        return await self.get(f"/api/stores/{ref}")
-
-    async def timers(self, ref: str = "ST-API-1") -> dict[str, datetime]:
-        """Open timers: rule → when due."""
-        return {t["rule"]: datetime.fromisoformat(t["due_at"]) for t in (await self.store(ref))["open_timers"]}
-
-    async def breaches(self, ref: str = "ST-API-1") -> list[str]:
-        return [e["data"]["rule"] for e in (await self.store(ref))["timeline"] if e["event"] == "sla_breached"]
-
-    def letters(self) -> list[dict[str, Any]]:
-        folder = self.data_dir / "notify-outbox"
-        return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
+        return await self.entity(ref)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import orjson
 
 from hub.core.config import HubConfig
+from hub.core.runtime import Runtime
+from hub.core.service import Hub
 from hub.web.signatures import sign
 from plugins.carrier.kuaidi100.signing import push_sign
 
@@ -91,3 +96,51 @@ async def hub_with_plugin(aiohttp_client: Any, config: HubConfig, clock: Any, pl
     pm.register(plugin, name=name)
     hub = Hub(config, pm, clock=clock)
     return await aiohttp_client(create_app(config, hub=hub, run_background=False)), hub
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def shanghai(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+class EntityApi:
+    """The HTTP client of one test, the hub behind it and its background work, for the entities under
+    ``/api/{collection}`` (a subclass names it), whose reference is ``default_ref`` unless told."""
+
+    collection = ""
+    default_ref = ""
+
+    def __init__(self, http: Any, hub: Hub, data_dir: Path) -> None:
+        self.http, self.hub, self.data_dir = http, hub, data_dir
+        self.runtime = Runtime(hub, inline_tries=1)
+
+    async def post(self, path: str, body: Any) -> tuple[int, Any]:
+        reply = await self.http.post(path, json=body, headers=AUTH)
+        return reply.status, await reply.json()
+
+    async def get(self, path: str) -> Any:
+        reply = await self.http.get(path, headers=AUTH)
+        assert reply.status == 200, await reply.text()
+        return await reply.json()
+
+    async def event(self, ref: str, event: str, data: dict[str, Any] | None = None,
+                    expect: int = 200) -> dict[str, Any]:
+        status, body = await self.post(f"/api/{self.collection}/{ref}/events", {"event": event, "data": data or {}})
+        assert status == expect, body
+        return body
+
+    async def entity(self, ref: str | None = None) -> dict[str, Any]:
+        return await self.get(f"/api/{self.collection}/{self.default_ref if ref is None else ref}")
+
+    async def timers(self, ref: str | None = None) -> dict[str, datetime]:
+        """Open timers: rule → when due."""
+        return {t["rule"]: datetime.fromisoformat(t["due_at"]) for t in (await self.entity(ref))["open_timers"]}
+
+    async def breaches(self, ref: str | None = None) -> list[str]:
+        return [e["data"]["rule"] for e in (await self.entity(ref))["timeline"] if e["event"] == "sla_breached"]
+
+    def letters(self) -> list[dict[str, Any]]:
+        folder = self.data_dir / "notify-outbox"
+        return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
