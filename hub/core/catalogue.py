@@ -223,10 +223,8 @@ def hooks_of(entity: str, spec: Event) -> tuple[str, ...]:
         names = [f"hub_customer_{t}" for t in (spec.records or (spec.name,))]
     else:
         names = [f"hub_{entity}_{m.target}" for m in spec.moves if m.target and m.target != m.source]
-        if entity == "order" and spec.name == "clarified":
-            names.append("hub_order_received")  # a clarified order is received anew
-        if entity == "order" and spec.name == "special_warehoused":
-            names.append("hub_order_awaiting_payment")  # made: the customer is asked to pay now
+        if spec.loop_hook:
+            names.append(f"hub_{entity}_{spec.loop_hook}")  # fired again when the state stays
     return tuple(n for n in dict.fromkeys(names) if n in LIFECYCLE_HOOKS)
 
 

@@ -40,6 +40,7 @@ RELATED_TEXT = {
     ("return", "order"): "the request's order",
     ("complaint", "order"): "the complaint's order",
     ("complaint", "shipment"): "the shipment complained of, or None when the complaint names none",
+    ("shipment", "order"): "the shipment's order",
 }
 OPTIONAL_RELATED = {("claim", "shipment"), ("complaint", "shipment")}  # None when the entity names none
 RELATED_TYPE = {"order": "OrderSnapshot", "shipment": "ShipmentSnapshot"}
@@ -56,9 +57,8 @@ def fired_by(hook: Hook) -> list[tuple[str, list[str]]]:
                 out.append((spec.name, list(spec.sources)))
             continue
         sources = [m.source for m in spec.moves if m.target == hook.trigger and m.source != hook.trigger]
-        if (hook.name, spec.name) in (("hub_order_received", "clarified"), ("hub_order_shipped", "shipped"),
-                                      ("hub_order_awaiting_payment", "special_warehoused")):
-            sources = list(spec.sources)  # received anew; a later (back-order) shipment
+        if spec.loop_hook == hook.trigger:
+            sources = list(spec.sources)  # fired again when the state stays (Event.loop_hook)
         if sources:
             out.append((spec.name, list(dict.fromkeys(sources))))
     if hook.trigger == lc.initial and hook.entity not in catalogue.HOOKED_BY_EVENT:
@@ -112,8 +112,25 @@ def hookspec_source() -> str:
         out.append("\n\n@hookspec\n")
         out.append(f"def {hook.name}({', '.join(args)}) -> None:\n")
         out.append('    """' + _wrap(doc) + '\n    """\n')
+    out.append("\n\n# --- timed hooks: a timer of hub/core/domain/timers.py came due (catalogue TIMED_HOOKS) ---\n")
+    for hook in catalogue.TIMED_HOOKS.values():
+        out.append(_timed_hookspec(hook))
     out.append("\n\n" + END)
     return "".join(out)
+
+
+def _timed_hookspec(hook: Hook) -> str:
+    """A hook a timer delivers: the entity as it is when the timer fires, its related snapshots, the timer."""
+    snapshot = SNAPSHOT_TYPE[hook.entity]
+    args = [f"{hook.argument}: {snapshot}", *(f"{name}: {RELATED_TYPE[name]}" for name in hook.related),
+            "timer: TimerSnapshot", "ctx: HookContext"]
+    params = [f":param {hook.argument}: The {hook.entity} as it is now: {_fields(MODELS[snapshot])}.",
+              *(f":param {name}: {RELATED_TEXT[(hook.entity, name)].capitalize()}." for name in hook.related),
+              f":param timer: The ``{hook.trigger}`` timer that came due: rule, entity, ref, due_at.",
+              f":param ctx: {CTX}"]
+    doc = [hook.when, "", f"Delivered when the ``{hook.trigger}`` timer comes due, from the outbox, at least once per "
+           "plugin; implement as ``async def``.", "", *params, "", f"May emit: {_replies_text(hook)}."]
+    return f"\n\n@hookspec\ndef {hook.name}({', '.join(args)}) -> None:\n" + '    """' + _wrap(doc) + '\n    """\n'
 
 
 def _wrap(lines: list[str], width: int = 108) -> str:

@@ -1177,6 +1177,64 @@ def hub_complaint_withdrawn(complaint: ComplaintSnapshot, order: OrderSnapshot, 
     """
 
 
+# --- timed hooks: a timer of hub/core/domain/timers.py came due (catalogue TIMED_HOOKS) ---
+
+
+@hookspec
+def hub_order_finance_check(order: OrderSnapshot, timer: TimerSnapshot, ctx: HookContext) -> None:
+    """The order awaits finance's approval in the ERP: read the ERP document's state and reply with finance's
+    decision, or nothing while it is pending (asked again every 10 minutes).
+
+    Delivered when the ``finance_check`` timer comes due, from the outbox, at least once per plugin;
+    implement as ``async def``.
+
+    :param order: The order as it is now: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
+    :param timer: The ``finance_check`` timer that came due: rule, entity, ref, due_at.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``order.finance_approved``, ``order.finance_rejected``, ``order.erp_recorded``.
+    """
+
+
+@hookspec
+def hub_order_confirmation_overdue(order: OrderSnapshot, timer: TimerSnapshot, ctx: HookContext) -> None:
+    """The signed confirmation is not back by the end of the business day it went out (002: the promised date
+    slips a day per day): remind the customer; again each day it stays out.
+
+    Delivered when the ``confirmation_return`` timer comes due, from the outbox, at least once per plugin;
+    implement as ``async def``.
+
+    :param order: The order as it is now: ref, state, kind, customer, lines, currency, total, deposit_due,
+        deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
+        missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
+    :param timer: The ``confirmation_return`` timer that came due: rule, entity, ref, due_at.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_shipment_delivery_note_due(shipment: ShipmentSnapshot, order: OrderSnapshot, timer: TimerSnapshot, ctx: HookContext) -> None:
+    """The day after the goods left (09:00 local, 000: 第二日): send the customer the delivery note (送货单) of this
+    shipment and check they know who collected it.
+
+    Delivered when the ``delivery_note`` timer comes due, from the outbox, at least once per plugin;
+    implement as ``async def``.
+
+    :param shipment: The shipment as it is now: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
+    :param order: The shipment's order.
+    :param timer: The ``delivery_note`` timer that came due: rule, entity, ref, due_at.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
 # --- end of generated lifecycle hooks ---
 
 
@@ -1229,51 +1287,6 @@ def hub_report_ready(report: Report, ctx: HookContext) -> None:
     :param report: ``Report``: kind, period_start and period_end (local dates), zone, generated_at,
         recipients (role names or e-mail addresses), orders_received, late_confirmations,
         open_back_orders, claims, breaches_by_rule, orders_finished, new_stores.
-    :param ctx: Per-delivery context.
-    """
-
-
-# ---------------------------------------------------------------------------
-# Timed hooks (outbox, after commit, at least once per plugin): a timer of hub/core/domain/timers.py
-# came due and hands the entity, as it is now, to the plugins. hub/core/catalogue.py TIMED_HOOKS
-# declares what each may reply; tests/core/test_catalogue.py checks the two agree.
-# ---------------------------------------------------------------------------
-
-
-@hookspec
-def hub_order_finance_check(order: OrderSnapshot, timer: TimerSnapshot, ctx: HookContext) -> None:
-    """The order is posted and awaits finance's approval in the ERP (000: 交财务审核); asked every
-    10 minutes while it stays posted. Read the ERP document's state and reply with finance's decision.
-
-    :param order: The order as it is now (``erp_ref`` is the document the plugin posted).
-    :param timer: The ``finance_check`` timer that came due.
-    :param ctx: Per-delivery context.
-
-    May emit: ``order.finance_approved``, ``order.finance_rejected``, ``order.erp_recorded``; nothing
-    while finance has not decided.
-    """
-
-
-@hookspec
-def hub_order_confirmation_overdue(order: OrderSnapshot, timer: TimerSnapshot, ctx: HookContext) -> None:
-    """The signed order confirmation is not back by the end of the business day it went out (002: the
-    promised date then slips a day per day late); fired again each day it stays out. Remind the customer.
-
-    :param order: The order, still awaiting its confirmation.
-    :param timer: The ``confirmation_return`` timer that came due.
-    :param ctx: Per-delivery context.
-    """
-
-
-@hookspec
-def hub_shipment_delivery_note_due(shipment: ShipmentSnapshot, order: OrderSnapshot, timer: TimerSnapshot,
-                                   ctx: HookContext) -> None:
-    """The day after the shipment left, 09:00 business time (000: 在货物发出的第二日): send the customer
-    the delivery note (送货单) of this shipment and make sure they know who collects or delivers it.
-
-    :param shipment: The shipment as it is now (its lines say what it carries).
-    :param order: The shipment's order.
-    :param timer: The ``delivery_note`` timer that came due.
     :param ctx: Per-delivery context.
     """
 

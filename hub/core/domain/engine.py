@@ -52,10 +52,15 @@ def order_ref_of(entity: str, row: dict[str, Any]) -> str | None:
 
 
 def state_hook(entity: str, transition: Transition) -> str | None:
-    """``hub_<entity>_<state>`` when the state changed, else nothing (self-loops are quiet)."""
-    if transition.previous == transition.state:
-        return None
-    hook = catalogue.hook_entering(entity, transition.state)
+    """``hub_<entity>_<state>`` when the state changed; a self-loop is quiet unless its event declares
+    the state's hook fires again (``Event.loop_hook``)."""
+    state = transition.state
+    if transition.previous == state:
+        spec = catalogue.lifecycle(entity).declared.get(transition.event)
+        if spec is None or not spec.loop_hook:
+            return None
+        state = spec.loop_hook
+    hook = catalogue.hook_entering(entity, state)
     return hook.name if hook else None
 
 
@@ -87,6 +92,15 @@ async def apply(tx: Tx, entity: str, ref: str, event: str, data: dict[str, Any] 
     return await entered(tx, behaviour, merged, event, previous, data, row_before=row)
 
 
+async def hook_payload(tx: Tx, hook: catalogue.Hook, row: dict[str, Any], moved: Transition | None,
+                       **tail: Any) -> dict[str, Any]:
+    """What a hook carries: its entity as stored, the related snapshots it declares, then ``tail``
+    (the transition, or the timer of a timed hook)."""
+    snap = await snapshot(tx, hook.entity, row)
+    return {hook.argument: snap.model_dump(mode="json"),
+            **await related_snapshots(tx, hook, row, moved), **tail}
+
+
 async def entered(tx: Tx, behaviour: Behaviour, row: dict[str, Any], event: str,
                   previous: str | None, data: dict[str, Any], row_before: dict[str, Any],
                   fresh: bool = False) -> Transition:
@@ -105,10 +119,8 @@ async def entered(tx: Tx, behaviour: Behaviour, row: dict[str, Any], event: str,
                                order_ref=order_ref, fresh=fresh)
     hook = behaviour.hook(transition, row_before)
     if hook:
-        snap = await snapshot(tx, entity, row)
-        payload = {catalogue.ENTITY_ARGUMENT[entity]: snap.model_dump(mode="json"),
-                   **await related_snapshots(tx, catalogue.LIFECYCLE_HOOKS[hook], row, transition),
-                   "transition": transition.model_dump(mode="json")}
+        payload = await hook_payload(tx, catalogue.LIFECYCLE_HOOKS[hook], row, transition,
+                                     transition=transition.model_dump(mode="json"))
         await tx.hook(hook, entity=entity, ref=ref, order_ref=order_ref, payload=payload)
     await behaviour.after(tx, row, transition)
     return transition

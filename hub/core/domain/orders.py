@@ -102,7 +102,7 @@ async def create_order(tx: Tx, new: NewOrder) -> Transition:
     return transition
 
 
-def _known_lines(row: dict[str, Any], numbers: list[int], field: str) -> None:
+def known_lines(row: dict[str, Any], numbers: list[int], field: str) -> None:
     """A line number the order does not have is the caller's mistake, named, never skipped."""
     known = {line["line_no"] for line in row["lines"]}
     unknown = sorted(set(numbers) - known)
@@ -118,7 +118,7 @@ def _clarify(row: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """What the customer clarified: per line spec, quantity or price, and contact details (000)."""
     per_line = {key: {int(k): str(v) for k, v in data.get(key, {}).items()} for key in CLARIFIED_LINE_FIELDS}
     for key, values in per_line.items():
-        _known_lines(row, list(values), f"data.{key}")
+        known_lines(row, list(values), f"data.{key}")
     if not any(per_line.values()) and not any((data.get("contact") or {}).values()):
         raise InvalidInput("clarified needs specs, quantities or prices (line_no → value) or contact fields",
                            field="data")
@@ -136,7 +136,7 @@ def _clarify(row: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
 
 def _ready(row: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
     by_no = {int(item["line_no"]): item for item in data["lines"]}
-    _known_lines(row, list(by_no), "data.lines")
+    known_lines(row, list(by_no), "data.lines")
     lines = []
     for line in row["lines"]:
         line = dict(line)
@@ -160,7 +160,7 @@ def _knows_prices(tx: Tx, lines: list[dict[str, Any]]) -> bool:
 
 def _merge_review(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
     by_no = {int(item["line_no"]): item for item in data.get("lines", [])}
-    _known_lines(row, list(by_no), "data.lines")
+    known_lines(row, list(by_no), "data.lines")
     lines = []
     for line in row["lines"]:
         line = dict(line)
@@ -267,13 +267,6 @@ class OrderBehaviour:
         return _facts(row, grade, data, tx.config.special_review_departments)
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:
-        if transition.event == "clarified":
-            # A clarified order is received anew: the ERP reviews it once it is complete.
-            return "hub_order_received"
-        if transition.event == "shipped" and transition.previous == "shipped":
-            return "hub_order_shipped"  # a back order shipped later: the customer hears of it too
-        if transition.event == "special_warehoused" and transition.state == "awaiting_payment":
-            return "hub_order_awaiting_payment"  # made and warehoused: now the customer is asked to pay
         return engine.state_hook("order", transition)
 
     async def after(self, tx: Tx, row: dict[str, Any], transition: Transition) -> None:

@@ -7,7 +7,6 @@ import sqlalchemy as sa
 
 from hub.core import catalogue
 from hub.core.domain import engine, timers as timer_rules
-from hub.core.domain.snapshots import related_snapshots, snapshot
 from hub.core.domain.timers import RULES_BY_NAME
 from hub.core.domain.tx import Tx
 from hub.core.errors import HubError
@@ -42,14 +41,17 @@ async def fire(tx: Tx, timer_id: int) -> str | None:
         except HubError:
             pass  # the entity moved on meanwhile (e.g. cancelled): the window no longer matters
         return outcome
-    snap = TimerSnapshot(id=row["id"], rule=row["rule"], entity=row["entity"], ref=row["ref"],
-                         due_at=row["due_at"], breached_at=tx.now,
-                         escalate_to=rule.escalate_to if rule else "supervisor")
+    snap = _timer_snapshot(row, tx.now, rule.escalate_to if rule else "supervisor")
     await tx.record(entity=row["entity"], ref=row["ref"], order_ref=row["order_ref"], event="sla_breached",
                     previous=None, state=None, data={"rule": row["rule"]})
     await tx.hook("hub_sla_breached", entity=row["entity"], ref=row["ref"], order_ref=row["order_ref"],
                   payload={"timer": snap.model_dump(mode="json")})
     return outcome
+
+
+def _timer_snapshot(timer: Any, now: Any, escalate_to: str) -> TimerSnapshot:
+    return TimerSnapshot(id=timer["id"], rule=timer["rule"], entity=timer["entity"], ref=timer["ref"],
+                         due_at=timer["due_at"], breached_at=now, escalate_to=escalate_to)
 
 
 async def _deliver(tx: Tx, rule: timer_rules.TimerRule, timer: Any) -> None:
@@ -58,10 +60,8 @@ async def _deliver(tx: Tx, rule: timer_rules.TimerRule, timer: Any) -> None:
     entity, ref = timer["entity"], timer["ref"]
     row = await tx.fetch(entity, ref)
     hook = catalogue.TIMED_HOOKS[rule.hook]
-    snap = TimerSnapshot(id=timer["id"], rule=timer["rule"], entity=entity, ref=ref, due_at=timer["due_at"],
-                         breached_at=tx.now, escalate_to=rule.escalate_to)
-    payload = {hook.argument: (await snapshot(tx, entity, row)).model_dump(mode="json"),
-               **await related_snapshots(tx, hook, row, None), "timer": snap.model_dump(mode="json")}
+    snap = _timer_snapshot(timer, tx.now, rule.escalate_to)
+    payload = await engine.hook_payload(tx, hook, row, None, timer=snap.model_dump(mode="json"))
     await tx.hook(hook.name, entity=entity, ref=ref, order_ref=timer["order_ref"], payload=payload)
     if rule.every is not None and rule.qualifies(row, row["state"]):
         await timer_rules.start(tx, rule, entity, ref, row, timer["order_ref"], due=tx.now + rule.every)

@@ -17,6 +17,7 @@ from hub.core.clock import as_utc
 from hub.core.domain.lines import back_order_eta, undated_short_lines
 from hub.core.domain import store_lists
 from hub.core.domain.tx import Tx
+from hub.core.lifecycle.order import OrderState
 from hub.core.store.tables import timers
 
 
@@ -143,14 +144,8 @@ RULES = (
               escalate_to="sales_supervisor", condition=lambda row: row.get("promised_date") is not None,
               deadline=lambda row: row.get("promised_date")),
 )
-# Order and shipment states, for rules that run only while an entity stays in one state.
-_ORDER_STATES = _fs("received", "price_escalated", "reviewed", "awaiting_confirmation", "awaiting_payment",
-                    "posted", "released", "shipped", "delivered", "closed", "cancelled", "rejected")
-
-
-def _confirmation_day(row: dict[str, Any]) -> datetime | None:
-    """002: the signed confirmation is due back the business day it went out (如当日未收到…回传)."""
-    return row.get("confirmation_due_at")
+# For rules that run only while an order stays in one state: every other state stops them.
+_ORDER_STATES = frozenset(OrderState)
 
 
 # Timers that deliver a hook to the plugins instead of escalating: asking the ERP for finance's
@@ -159,10 +154,11 @@ TIMED_RULES = (
     # 000: 提请该订单在ERP中交财务审核: the ERP plugin reads finance's decision off its own document
     TimerRule("finance_check", "order", fixed(minutes=10), _fs("posted"), _ORDER_STATES - {"posted"},
               on_due="hook", hook="hub_order_finance_check", every=timedelta(minutes=10), escalate_to=""),
-    # 002: the signed confirmation comes back the same day; a reminder each day it does not
+    # 002: the signed confirmation comes back the business day it went out (如当日未收到…回传); a
+    # reminder each day it does not
     TimerRule("confirmation_return", "order", fixed(days=1), _fs("awaiting_confirmation"),
               _ORDER_STATES - {"awaiting_confirmation"}, on_due="hook", hook="hub_order_confirmation_overdue",
-              every=timedelta(days=1), deadline=_confirmation_day, escalate_to=""),
+              every=timedelta(days=1), deadline=lambda row: row.get("confirmation_due_at"), escalate_to=""),
     # 000: 在货物发出的第二日 the delivery note (送货单) goes to the customer
     TimerRule("delivery_note", "shipment", fixed(days=1),
               _fs("booked", "in_transit", "customs", "handed_off", "out_for_delivery", "available_for_pickup",

@@ -262,7 +262,8 @@ class Cancelled(Reason):
 EVENTS = [
     Event("clarified", "The customer clarified missing specifications or contact details; the order is "
           "received anew.", (Move(S.RECEIVED),), Clarified,
-          {"specs": {"1": "1.8 m, grey fabric"}, "contact": {"phone": "13800000000"}}, ("api",)),
+          {"specs": {"1": "1.8 m, grey fabric"}, "contact": {"phone": "13800000000"}}, ("api",),
+          loop_hook=S.RECEIVED),  # the ERP reviews it again once it is complete
     Event("reviewed", "Planning reviewed the order: available quantities, back-order dates and list "
           "prices per line; off-list prices escalate, a short line without its date stays with planning.",
           (Move(S.RECEIVED, "", _back_to_planning), Move(S.RECEIVED, S.PRICE_ESCALATED, _review_mismatch),
@@ -291,7 +292,8 @@ EVENTS = [
     Event("special_warehoused", "The special product was made and is in the warehouse: the customer is asked "
           "to pay (000: 特殊订做产品入库后,跟单员需通知客户打款及安排货运); paid already, the order is posted.",
           (Move(S.AWAITING_PAYMENT, S.POSTED, _deposit_covered), Move(S.AWAITING_PAYMENT, "", _deposit_short)),
-          Warehoused, {"receipt_ref": "IN-2026-0301"}, ("api", "plugin")),
+          Warehoused, {"receipt_ref": "IN-2026-0301"}, ("api", "plugin"),
+          loop_hook=S.AWAITING_PAYMENT),  # made and warehoused: now the customer is asked to pay
     Event("terms_approved", "A named manager approved payment terms outside policy; the order is posted.",
           (Move(S.AWAITING_PAYMENT, S.POSTED),), SignedApproval,
           {"approver": "gm-li", "terms": "30% now, the rest within 30 days of delivery"}),
@@ -308,7 +310,8 @@ EVENTS = [
           {"lines": [{"line_no": 1, "available_qty": "5"}]}, ("api", "plugin", "hub")),
     Event("shipped", "A shipment of the order was booked or picked up (sent by the hub: create a "
           "shipment with POST /api/orders/{ref}/shipments).",
-          (Move(S.RELEASED, S.SHIPPED), Move(S.SHIPPED)), ShipmentRef, {"shipment_ref": "SH-1"}, ("hub",)),
+          (Move(S.RELEASED, S.SHIPPED), Move(S.SHIPPED)), ShipmentRef, {"shipment_ref": "SH-1"}, ("hub",),
+          loop_hook=S.SHIPPED),  # a back order shipped later: the customer hears of it too
     Event("delivered", "Every line shipped and every shipment delivered (sent by the hub).",
           (Move(S.SHIPPED, S.DELIVERED, _no_back_orders),), sent_by=("hub",)),
     Event("claim_opened", "A claim was opened on the order (sent by the hub: open one with POST /api/claims).",

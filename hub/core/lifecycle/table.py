@@ -72,6 +72,9 @@ class Event:
     # Data fields stored as they are on the entity's columns of the same name (the ERP's numbers,
     # a booking's carrier and plate); what an event does beyond that is its behaviour's.
     stores: tuple[str, ...] = ()
+    # The state whose hook fires again when this event leaves the state as it was (self-loops are
+    # otherwise quiet): a clarified order is received anew, a later shipment ships it again.
+    loop_hook: str = ""
 
     def __post_init__(self) -> None:
         assert set(self.sent_by) <= set(SENDERS), self.sent_by

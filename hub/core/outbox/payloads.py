@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot,
-                             ShipmentSnapshot, StoreSnapshot, TimerSnapshot, Transition)
-from hub.core.models import ComplaintSnapshot
+from hub.core.models import (CaseSnapshot, ClaimSnapshot, ComplaintSnapshot, CustomerSnapshot, OrderSnapshot,
+                             ReturnSnapshot, ShipmentSnapshot, StoreSnapshot, TimerSnapshot, Transition)
 from hub.core.reports import Report
 
 ARGUMENT_TYPES = {"order": OrderSnapshot, "shipment": ShipmentSnapshot, "claim": ClaimSnapshot,
