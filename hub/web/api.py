@@ -78,17 +78,25 @@ def creator(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
     return create
 
 
-async def create_shipment(request: web.Request) -> web.Response:
-    hub, actor = request.app[keys.HUB], domain_actor(request)
-    order_ref = request.match_info["ref"]
-    body = await read_json(request)
-    new = validate(NewShipment, body)
+def creator_under(model: type[Any], action: Callable[[Any, str, Any], Awaitable[Any]]
+                  ) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """POST a new record under the entity in the path (an order's shipment, a complaint's remedy):
+    the body validated as ``model``, ``action(tx, ref, new)`` run once per idempotency key."""
+    async def create(request: web.Request) -> web.Response:
+        hub, actor = request.app[keys.HUB], domain_actor(request)
+        ref = request.match_info["ref"]
+        body = await read_json(request)
+        new = validate(model, body)
 
-    async def command(conn: Any) -> tuple[int, Any]:
-        async with hub.unit(actor, conn=conn) as tx:
-            return 201, await shipments.create_shipment(tx, order_ref, new)
+        async def command(conn: Any) -> tuple[int, Any]:
+            async with hub.unit(actor, conn=conn) as tx:
+                return 201, await action(tx, ref, new)
 
-    return await run_once(request, hub, body, command)
+        return await run_once(request, hub, body, command)
+    return create
+
+
+create_shipment = creator_under(NewShipment, shipments.create_shipment)
 
 
 def lister(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:

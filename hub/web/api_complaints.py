@@ -6,39 +6,9 @@ order and moves it to remedy_shipped. Listing, showing and the other events are 
 """
 from __future__ import annotations
 
-from typing import Any
-
-from aiohttp import web
-
 from hub.core.domain import complaints
 from hub.core.domain.inputs import NewComplaint, NewShipment
-from hub.web import keys
-from hub.web.auth import domain_actor
-from hub.web.idempotency import run_once
-from hub.web.jsonio import read_json, validate
+from hub.web.api import creator_under
 
-
-async def record_complaint(request: web.Request) -> web.Response:
-    hub, actor = request.app[keys.HUB], domain_actor(request)
-    order_ref = request.match_info["ref"]
-    body = await read_json(request)
-    new = validate(NewComplaint, body)
-
-    async def command(conn: Any) -> tuple[int, Any]:
-        async with hub.unit(actor, conn=conn) as tx:
-            return 201, await complaints.record_complaint(tx, order_ref, new)
-
-    return await run_once(request, hub, body, command)
-
-
-async def ship_remedy(request: web.Request) -> web.Response:
-    hub, actor = request.app[keys.HUB], domain_actor(request)
-    ref = request.match_info["ref"]
-    body = await read_json(request)
-    new = validate(NewShipment, body)
-
-    async def command(conn: Any) -> tuple[int, Any]:
-        async with hub.unit(actor, conn=conn) as tx:
-            return 201, await complaints.ship_remedy(tx, ref, new)
-
-    return await run_once(request, hub, body, command)
+record_complaint = creator_under(NewComplaint, complaints.record_complaint)
+ship_remedy = creator_under(NewShipment, complaints.ship_remedy)

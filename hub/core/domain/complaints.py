@@ -12,7 +12,7 @@ are columns too (lists, the remedy's time rule).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,13 +21,12 @@ import sqlalchemy as sa
 from hub.core.domain import engine
 from hub.core.domain import shipments as _shipments
 from hub.core.domain.inputs import NewComplaint, NewShipment
-from hub.core.domain.orders import new_ref
+from hub.core.domain.orders import known_lines, new_ref
 from hub.core.domain.store_lists import as_date
 from hub.core.domain.tx import Tx
 from hub.core.errors import IllegalTransition, InvalidInput
 from hub.core.lifecycle import ORDER
 from hub.core.lifecycle.complaint import COMPLAINT, INSPECTION_DAYS, SHIPPING_REMEDIES, ComplaintFacts
-from hub.core.lifecycle.shipment import SHIPMENT
 from hub.core.models import Transition
 from hub.core.store.tables import complaints, shipments, timers
 
@@ -75,11 +74,7 @@ def _carried(order: dict[str, Any], shipment: dict[str, Any] | None) -> dict[int
 
 
 def _check_lines(order: dict[str, Any], shipment: dict[str, Any] | None, lines: dict[int, Decimal]) -> None:
-    known = {line["line_no"] for line in order["lines"]}
-    unknown = sorted(set(lines) - known)
-    if unknown:
-        raise InvalidInput(f"lines: order {order['ref']} has no line {', '.join(map(str, unknown))}; its lines are "
-                           f"{', '.join(map(str, sorted(known)))}", field="lines")
+    known_lines(order, list(lines), "lines")
     carried = _carried(order, shipment)
     where = f"shipment {shipment['ref']}" if shipment is not None else f"order {order['ref']}"
     for line_no, qty in sorted(lines.items()):
@@ -126,9 +121,6 @@ def _facts(row: dict[str, Any]) -> ComplaintFacts:
     return ComplaintFacts(cause=answer.get("cause"), responsible_party=row["responsible_party"], remedy=row["remedy"])
 
 
-def _today(tx: Tx) -> date:
-    return tx.now.astimezone(tx.config.calendar.business_calendar.zone).date()
-
 
 async def _remedy_shipment(tx: Tx, row: dict[str, Any], ref: str) -> dict[str, Any]:
     shipment = await tx.fetch_referenced("shipment", ref, field="data.shipment_ref")
@@ -155,8 +147,8 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
                                    "at": at}
     elif event == "answered":
         promised = as_date(data.get("promised_date"))
-        if promised is not None and promised < _today(tx):
-            raise InvalidInput(f"data.promised_date: {promised} is in the past (today is {_today(tx)})",
+        if promised is not None and promised < tx.today:
+            raise InvalidInput(f"data.promised_date: {promised} is in the past (today is {tx.today})",
                                field="data.promised_date")
         stored["answer"] = {key: data.get(key) for key in ("cause", "responsibility", "remedy", "plan",
                                                            "promised_date")} | {"at": at}
@@ -229,18 +221,6 @@ async def ship_remedy(tx: Tx, ref: str, new: NewShipment) -> Transition:
     if (await tx.conn.execute(SHIPMENT_EXISTS, {"ref": shipment_ref})).first() is not None:
         raise InvalidInput(f"shipment {shipment_ref} already exists", field="ref")
     mode = new.mode or order["delivery_mode"]
-    values = {"ref": shipment_ref, "order_ref": order["ref"], "state": SHIPMENT.initial, "substatus": None,
-              "flags": [], "milestones": [SHIPMENT.initial], "carrier": new.carrier,
-              "tracking_number": new.tracking_number, "subscription": None, "mode": mode, "pieces": new.pieces,
-              "waybill_weight_kg": new.waybill_weight_kg, "reported_weight_kg": None,
-              "carrier_contact": new.carrier_contact, "plate": new.plate, "escort": new.escort,
-              "pickup_company": new.pickup_company, "lines": {str(k): str(v) for k, v in sorted(lines.items())},
-              "erp_ref": None, "created_at": tx.now, "updated_at": tx.now}
-    await tx.conn.execute(shipments.insert().values(**values))
-    shipment = await tx.fetch("shipment", shipment_ref)  # complete, with column defaults
-    await engine.entered(tx, _shipments.BEHAVIOUR, shipment, "created", None,
-                         {"lines": shipment["lines"], "mode": mode, "complaint_ref": ref,
-                          "remedy": row["remedy"]}, row_before={"milestones": []})
-    if new.carrier and new.tracking_number:
-        await engine.apply(tx, "shipment", shipment_ref, "booked", {})
+    await _shipments.store_shipment(tx, order["ref"], shipment_ref, mode, lines, new,
+                                    {"mode": mode, "complaint_ref": ref, "remedy": row["remedy"]})
     return await engine.apply(tx, "complaint", ref, "remedy_shipped", {"shipment_ref": shipment_ref})

@@ -55,23 +55,30 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
             raise InvalidInput(f"line {line_no}: cannot ship {qty}, {left} available now (a back order ships once "
                                "back_order_ready says planning has it)", field="lines")
     ref = new.ref or new_ref("SH")
+    lines = [owed({**line, "shipped_qty": str(Decimal(line["shipped_qty"]) + open_qty.get(line["line_no"], 0))})
+             for line in order["lines"]]
+    await tx.update("order", order["id"], {"lines": lines})
+    await stock.shipped(tx, order_ref, open_qty)
+    created = {"mode": mode, **({"mode_change_reason": new.mode_change_reason} if new.mode_change_reason else {}),
+               **({"express_reason": new.express_reason} if new.express_reason else {})}
+    return await store_shipment(tx, order_ref, ref, mode, open_qty, new, created)
+
+
+async def store_shipment(tx: Tx, order_ref: str, ref: str, mode: str, lines: dict[int, Decimal],
+                         new: NewShipment, created: dict[str, Any]) -> Transition:
+    """Insert a shipment of ``order_ref`` carrying ``lines``, record its creation (``created`` adds to
+    the timeline entry), and book it when the carrier and tracking number are known."""
     row = {"ref": ref, "order_ref": order_ref, "state": SHIPMENT.initial, "substatus": None, "flags": [],
            "milestones": [SHIPMENT.initial], "carrier": new.carrier, "tracking_number": new.tracking_number,
            "subscription": None, "mode": mode, "pieces": new.pieces,
            "waybill_weight_kg": new.waybill_weight_kg, "reported_weight_kg": None,
            "carrier_contact": new.carrier_contact, "plate": new.plate, "escort": new.escort,
-           "pickup_company": new.pickup_company, "lines": {str(k): str(v) for k, v in open_qty.items()},
+           "pickup_company": new.pickup_company, "lines": {str(k): str(v) for k, v in sorted(lines.items())},
            "erp_ref": None, "delivered_at": None, "created_at": tx.now, "updated_at": tx.now}
     await tx.conn.execute(shipments.insert().values(**row))
-    row = await tx.fetch("shipment", row["ref"])  # complete, with column defaults
-    lines = [owed({**line, "shipped_qty": str(Decimal(line["shipped_qty"]) + open_qty.get(line["line_no"], 0))})
-             for line in order["lines"]]
-    await tx.update("order", order["id"], {"lines": lines})
-    await stock.shipped(tx, order_ref, open_qty)
-    created = {"lines": row["lines"], "mode": mode,
-               **({"mode_change_reason": new.mode_change_reason} if new.mode_change_reason else {}),
-               **({"express_reason": new.express_reason} if new.express_reason else {})}
-    transition = await engine.entered(tx, BEHAVIOUR, row, "created", None, created, row_before={"milestones": []})
+    row = await tx.fetch("shipment", ref)  # complete, with column defaults
+    transition = await engine.entered(tx, BEHAVIOUR, row, "created", None, {"lines": row["lines"], **created},
+                                      row_before={"milestones": []})
     if new.carrier and new.tracking_number:
         transition = await engine.apply(tx, "shipment", ref, "booked", {})
     return transition

@@ -6,7 +6,6 @@ decor and image lists, the payment, the agreed shipping date, the shipments and 
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,13 +46,10 @@ async def open_store(tx: Tx, new: NewStore) -> Transition:
                                 row_before={}, fresh=True)
 
 
-def _today(tx: Tx) -> date:
-    return tx.now.astimezone(tx.config.calendar.business_calendar.zone).date()
-
 
 def _not_past(tx: Tx, day: Any, field: str) -> None:
-    if as_date(day) < _today(tx):
-        raise InvalidInput(f"{field}: {day} is in the past (today is {_today(tx)})", field=field)
+    if as_date(day) < tx.today:
+        raise InvalidInput(f"{field}: {day} is in the past (today is {tx.today})", field=field)
 
 
 def _ship_back_orders(tx: Tx, data: dict[str, Any], event: dict[str, Any]) -> list[dict[str, Any]]:

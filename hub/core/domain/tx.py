@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,6 +33,11 @@ class Tx:
     appends: Appends = field(default_factory=Appends)
     # Customers read in this unit: orders of one batch name few customers, and snapshots need them.
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def today(self) -> date:
+        """The business day it is now, in the business's time zone (``[calendar] zone``)."""
+        return self.now.astimezone(self.config.calendar.business_calendar.zone).date()
 
     @property
     def postgres(self) -> bool:
