@@ -2,40 +2,19 @@
 from __future__ import annotations
 
 from hub import ClaimSnapshot, HookContext, OrderSnapshot, hookimpl
+from plugins.erp.common.finance import FinanceAudit
 from plugins.erp.common.http import http_session
 from plugins.erp.odoo.client import OdooClient
 from plugins.erp.odoo.documents import OdooDocuments
 from plugins.erp.odoo.settings import OdooSettings
 
 
-class OdooPlugin:
+class OdooPlugin(FinanceAudit):
     """Confirms sale orders, validates deliveries and posts claim credit notes in Odoo."""
 
     def __init__(self, settings: OdooSettings) -> None:
         self._settings = settings
         self._documents = OdooDocuments(OdooClient(settings), settings)
-
-    @hookimpl
-    async def hub_order_posted(self, order: OrderSnapshot, ctx: HookContext) -> None:
-        log = ctx.log.bind(order_ref=order.ref, idempotency_key=ctx.idempotency_key)
-        async with http_session(ctx.http) as http:
-            name = await self._documents.post_order(http, order, log)
-        if self._settings.finance_audit:
-            # A quotation awaiting finance: hub_order_finance_check reads the decision.
-            ctx.emit("order", order.ref, "erp_recorded", erp_ref=name)
-        else:
-            ctx.emit("order", order.ref, "finance_approved", erp_ref=name)
-
-    @hookimpl
-    async def hub_order_finance_check(self, order: OrderSnapshot, ctx: HookContext) -> None:
-        if not self._settings.finance_audit:
-            return  # the posting itself counted as finance's approval
-        log = ctx.log.bind(order_ref=order.ref, idempotency_key=ctx.idempotency_key)
-        async with http_session(ctx.http) as http:
-            decision = await self._documents.finance_check(http, order, log)
-        if decision is not None:
-            event, data = decision
-            ctx.emit("order", order.ref, event, **data)
 
     @hookimpl
     async def hub_order_shipped(self, order: OrderSnapshot, ctx: HookContext) -> None:
