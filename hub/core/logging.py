@@ -22,7 +22,9 @@ ALLOWED_KEYS = {"plugin", "hook", "event", "level", "timestamp", "logger", "erro
                 "event_id", "delivery_id", "idempotency_key", "outcome", "rule", "source", "state",
                 "carrier", "channel", "template", "anomaly"}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w.])\+?\d[\d\s().-]{7,}\d(?![\w.])")
+# A run of 9+ digits and separators is a phone number, except an ISO date (2026-03-02), which a
+# report or a timer logs as it is.
+PHONE = re.compile(r"(?<![\w.])(?!\d{4}-\d{2}-\d{2}(?!\d))\+?\d[\d\s().-]{7,}\d(?![\w.])")
 DIGIT = re.compile(r"\d")
 MASK = "[redacted]"
 # Values that cannot hold personal data pass untouched: one line per delivery attempt is logged,

@@ -83,9 +83,8 @@ async def store_and_send(hub: Hub, report: Report, actor: str = "reports") -> bo
         if row is None:
             return False  # another worker (or an earlier --send) stored this period's report
         await tx.hook(HOOK, entity="report", ref=report.ref, order_ref=None, payload={"report": body})
-    # Dates as yyyymmdd numbers: the log scrubber takes "2026-03-01" for a phone number.
-    log.info("report.stored", kind=report.kind, period_start=int(f"{report.period_start:%Y%m%d}"),
-             period_end=int(f"{report.period_end:%Y%m%d}"), report_id=row[0], actor=actor)
+    log.info("report.stored", kind=report.kind, period_start=report.period_start.isoformat(),
+             period_end=report.period_end.isoformat(), report_id=row[0], actor=actor)
     return True
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from hub.core.domain.inputs import NewCustomer, NewOrder
-from hub.core.logging import configure
+from hub.core.logging import configure, scrub
 from hub.core.runtime import Runtime
 
 EMAIL, PHONE, NAME, ADDRESS = "li.wei.canary@example.cn", "+86 139 8765 4321", "Li Weicanary", "77 Canary Lane, Suzhou"
@@ -39,3 +39,11 @@ async def test_delivery_attempts_are_logged_without_personal_data(make_hub, sqli
     assert attempt["outcome"] == "dead" and attempt["error_class"] == "PermanentError"
     for canary in (EMAIL, PHONE, NAME, ADDRESS, "8765 4321", "Weicanary", "Canary Lane"):
         assert canary not in output
+
+
+@pytest.mark.parametrize(("value", "kept"), [
+    ("2026-03-02", True), ("week 2026-03-02 to 2026-03-08", True), ("due 2026-03-02 09:00", True),
+    ("+86 139 8765 4321", False), ("13800000000", False), ("138-0000-0000", False), ("021-6234 5678", False),
+])
+def test_the_scrubber_masks_phone_numbers_and_keeps_iso_dates(value, kept):
+    assert (scrub(value) == value) is kept
