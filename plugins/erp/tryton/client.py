@@ -135,7 +135,15 @@ class TrytonClient:
     async def search_read(self, model: str, domain: list, fields: list[str], *,
                           limit: int | None = None, order: list | None = None,
                           context: dict | None = None) -> list[dict[str, Any]]:
-        return await self.call(model, "search_read", domain, 0, limit, order, fields, context=context)
+        # A search whose records another worker deleted before the read is simply asked again: the
+        # second answer is consistent (a read-only call, safe to repeat).
+        args = (model, "search_read", domain, 0, limit, order, fields)
+        for _ in range(2):
+            try:
+                return await self.call(*args, context=context)
+            except errors.RecordsVanished:
+                continue
+        return await self.call(*args, context=context)
 
     async def create(self, model: str, values: list[dict[str, Any]]) -> list[int]:
         return await self.call(model, "create", values)

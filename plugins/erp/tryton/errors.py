@@ -14,6 +14,10 @@ from hub import PermanentError, PluginConfigurationError, TransientError
 _RETRYABLE_RPC = {"ConcurrencyException", "DatabaseOperationalError", "TimeoutException"}
 
 
+class RecordsVanished(TransientError):
+    """Records deleted between a search and its read (another worker removed duplicates)."""
+
+
 class TrytonWarning(PermanentError):
     """Tryton asks the user to confirm a warning; the caller may acknowledge ``key`` and retry."""
 
@@ -37,7 +41,7 @@ def from_rpc_error(method: str, name: str, payload: Any) -> Exception:
         if "that don't exist" in _text(message):
             # Records deleted between a search and a read: another worker holding the same
             # handoff removed its duplicates. Read again and the state is consistent.
-            return TransientError(f"Tryton records vanished during {method}: {_text(message)}")
+            return RecordsVanished(f"Tryton records vanished during {method}: {_text(message)}")
         return PermanentError(f"Tryton refused {method}: {_text(message)}")
     if name == "UserWarning" and isinstance(payload, list) and payload:
         return TrytonWarning(f"Tryton warns on {method}: {_text(payload[1:])}", key=str(payload[0]))
