@@ -15,6 +15,8 @@ from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, Hook
 from hub.core.models import StoreBackOrder, StoreLine, StoreSnapshot
 from hub.core.lifecycle import ComplaintState
 from hub.core.models import ComplaintResponsibility, ComplaintSnapshot
+from hub.core.lifecycle import RepairBatchState
+from hub.core.models import RepairBatchLine, RepairBatchSnapshot
 from hub.core.plugins import PluginSpec
 from hub.core.reports import (BackOrder, ClaimFigures, LateConfirmation, NewStore, OrdersFinished, OrdersReceived,
                               Report)
@@ -23,7 +25,8 @@ __all__ = ["BackOrder", "CaseSnapshot", "ClaimFigures", "ClaimSnapshot", "ClaimS
            "ComplaintSnapshot", "ComplaintState", "CustomerSnapshot",
            "CustomerStanding", "Deferred", "HookContext", "LateConfirmation", "NewStore", "OrderContact", "OrderLine",
            "OrderSnapshot", "OrderState", "OrdersFinished", "OrdersReceived", "PermanentError",
-           "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "Report", "ReturnSnapshot",
+           "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "RepairBatchLine",
+           "RepairBatchSnapshot", "RepairBatchState", "Report", "ReturnSnapshot",
            "ReturnState", "ShipmentSnapshot", "ShipmentState", "StoreBackOrder", "StoreLine", "StoreSnapshot",
            "StoreState", "TimeZoneName", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
            "TransientError", "Transition", "WebhookReceipt", "WebhookRejected", "hookimpl"]

@@ -1,5 +1,5 @@
 """The `hub` command: serve, worker, demo, plugins, events, config check, handoffs, inbound, report, db upgrade
-and prune."""
+and prune, stores, complaints and agents."""
 from __future__ import annotations
 
 import argparse
@@ -307,7 +307,9 @@ def _inbound_parser(sub: Any) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
+    from hub.cli_agents import agents_parser
     from hub.cli_entities import complaints_parser, stores_parser
+    from hub.cli_repair_batches import repair_batches_parser
 
     top = argparse.ArgumentParser(prog="hub", description=__doc__)
     top.add_argument("--config", help="path to hub.toml (default: $HUB_CONFIG or ./config/hub.toml)")
@@ -326,7 +328,7 @@ def parser() -> argparse.ArgumentParser:
     plugins.set_defaults(func=cmd_plugins)
     events = sub.add_parser("events", help="the event catalogue: what each state accepts, with what data")
     events.add_argument("entity", nargs="?", choices=["order", "shipment", "claim", "return", "customer", "store",
-                                                      "complaint"])
+                                                      "complaint", "repair_batch"])
     events.add_argument("--json", action="store_true", help="everything GET /api/events answers")
     events.set_defaults(func=cmd_events)
     config = sub.add_parser("config", help="configuration")
@@ -349,10 +351,14 @@ def parser() -> argparse.ArgumentParser:
     _report_parser(sub)
     stores_parser(sub)
     complaints_parser(sub)
+    repair_batches_parser(sub)
+    agents_parser(sub)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
+    from hub.cli_agents import agents_usage
+
     args = parser().parse_args(argv)
     if args.command == "handoffs" and args.action != "list" and args.id is None:
         parser().error("handoffs retry/discard need the handoff id")
@@ -362,6 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("stores show needs the store's reference")
     if args.command == "complaints" and args.action == "show" and not args.ref:
         parser().error("complaints show needs the complaint's reference")
+    if args.command == "repair-batches" and args.action == "show" and not args.ref:
+        parser().error("repair-batches show needs the batch's reference")
+    if args.command == "agents" and (problem := agents_usage(args)):
+        parser().error(problem)
     configure(args.log_level)
     try:
         return args.func(args)

@@ -1,5 +1,6 @@
 """`hub demo`: one grade-B order from intake to a closed claim, on a temporary SQLite file, with scarce
-stock going to a grade-A order first and the back order shipped when it arrives."""
+stock going to a grade-A order first, the back order shipped when it arrives, and a warranty repair
+four months after the order closed."""
 from __future__ import annotations
 
 import tempfile
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 
 from hub.core.clock import FakeClock
 from hub.core.config import HubConfig
-from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewShipment
+from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
 from hub.core.outbox.admin import list_handoffs
 from hub.core.plugin_host import PluginHost
 from hub.core.plugins import build_plugin_manager
@@ -24,7 +25,8 @@ from hub.core.store.tables import orders
 DEMO_PLUGINS = {
     "enabled": ["erp.sandbox", "carrier.sandbox", "notify.sandbox"],
     "erp.sandbox": {"stock": {"SOFA-3": "5", "TABLE-OAK": "1"}, "prices": {"SOFA-3": "4200", "TABLE-OAK": "1800"},
-                    "incoming": {"TABLE-OAK": {"qty": "10", "eta": "2026-03-20"}}},
+                    "incoming": {"TABLE-OAK": {"qty": "10", "eta": "2026-03-20"}},
+                    "open_balances": {"C-ZHANG": "1250.00"}},
 }
 
 
@@ -94,7 +96,11 @@ async def _walk(hub: Hub, runtime: Runtime, clock: FakeClock, out: Any) -> dict[
                                           amount_claimed=Decimal("800"), description="torn armrest, photos sent"),
                                  actor="cs:wang")
     await runtime.settle()
-    steps = [("documents_received", {}), ("departments_answered", {}), ("amount_agreed", {"amount": "600"}),
+    # The ERP sandbox answers the proposed settlement with the customer's open balance (the debt check);
+    # the claim report goes to the approvers before they sign.
+    steps = [("documents_received", {"documents": ["signed_delivery_receipt", "waybill", "commercial_invoice",
+                                                   "loss_evidence_photos", "amount_claimed"]}),
+             ("departments_answered", {}), ("amount_agreed", {"amount": "600"}), ("report_issued", {}),
              ("manager_approved", {}), ("gm_approved", {}), ("paid", {}), ("closed", {})]
     for event, data in steps:
         clock.advance(hours=6)
@@ -102,7 +108,32 @@ async def _walk(hub: Hub, runtime: Runtime, clock: FakeClock, out: Any) -> dict[
         await runtime.settle()
     clock.advance(days=3)  # the inspection window ends with no open claim: the order closes
     await runtime.settle()
-    return await _report(hub, order.ref, claim.ref, say)
+    repair = await _warranty_repair(hub, runtime, clock, order.ref)
+    result = await _report(hub, order.ref, claim.ref, say)
+    say(f"warranty repair RT-DEMO-1, four months after the order closed: {repair}")
+    return {**result, "repair": repair}
+
+
+async def _warranty_repair(hub: Hub, runtime: Runtime, clock: FakeClock, order_ref: str) -> str:
+    """Four months on, a sofa's recliner fails: refunds and returns closed 15 days after the order did,
+    but the 12-month warranty holds (003), so it is a repair, the company paying the shipping."""
+    clock.advance(days=120)
+    checklist = {"serial_match": True, "seal_intact": True, "liquid_marks": False, "missing_parts": False,
+                 "unauthorised_repair": False, "data_loss_acknowledged": True}
+    await hub.request_return(NewReturn(
+        ref="RT-DEMO-1", order_ref=order_ref, type="repair", line_no=1, reason="the recliner does not move",
+        fault="recliner motor", unit_serial="SOFA3-000187", address="88 Harbour Rd, Ningbo", checklist=checklist),
+        actor="cs:wang")
+    steps = [("looked_up", {}), ("replied", {"note": "motor or its switch; send it in"}), ("approved", {}),
+             ("customer_shipped", {"carrier": "sandbox", "tracking_number": "SBX-R-0001"}), ("goods_received", {}),
+             ("exchange_shipped", {"carrier": "sandbox", "tracking_number": "SBX-R-0002"}),
+             ("followed_up", {"satisfied": True, "caller": "cs-liu"})]
+    for event, data in steps:
+        # the look-up answered within its 10 minutes, the first reply within 4 hours (003)
+        clock.advance(minutes=5 if event == "looked_up" else 60 if event == "replied" else 30 * 60)
+        transition = await hub.apply("return", "RT-DEMO-1", event, data, actor="cs:wang")
+        await runtime.settle()
+    return transition.state
 
 
 async def _journey(runtime: Runtime, clock: FakeClock) -> None:

@@ -20,10 +20,11 @@ from hub.core.lifecycle.table import Event, EventData, Lifecycle
 
 # ``return`` is a keyword, so return hooks take ``return_request``.
 ENTITY_ARGUMENT = {"order": "order", "shipment": "shipment", "claim": "claim",
-                   "return": "return_request", "customer": "customer", "store": "store", "complaint": "complaint"}
+                   "return": "return_request", "customer": "customer", "store": "store", "complaint": "complaint",
+                   "repair_batch": "repair_batch"}
 SNAPSHOT_TYPE = {"order": "OrderSnapshot", "shipment": "ShipmentSnapshot", "claim": "ClaimSnapshot",
                  "return": "ReturnSnapshot", "customer": "CustomerSnapshot", "store": "StoreSnapshot",
-                 "complaint": "ComplaintSnapshot"}
+                 "complaint": "ComplaintSnapshot", "repair_batch": "RepairBatchSnapshot"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Hook:
     related: tuple[str, ...] = ()
     replies: tuple[str, ...] = ()  # "entity.event" a plugin may ctx.emit back
     timed: bool = False  # delivered by a timer (``trigger`` is its rule), with the timer instead of a transition
+    # Fired by its ``trigger`` event, whatever state it leaves the entity in (a claim's report is issued
+    # while the claim stays settlement_proposed): ``hub_<entity>_<event>``.
+    on_event: bool = False
 
     @property
     def argument(self) -> str:
@@ -103,12 +107,20 @@ _HOOKS = [
     Hook("hub_claim_negotiating", "claim", "negotiating",
          "Customer service and the sales manager negotiate the amount.", related=_CLAIM_RELATED),
     Hook("hub_claim_settlement_proposed", "claim", "settlement_proposed",
-         "An amount is proposed; the claim report awaits approvals.", related=_CLAIM_RELATED),
+         "An amount is proposed: the claim report (理赔申请报告书) is due within a day; finance checks what the "
+         "customer owes (an ERP replies ``debt_checked`` with the open balance).", related=_CLAIM_RELATED,
+         replies=("claim.debt_checked", "claim.report_issued")),
+    Hook("hub_claim_report_issued", "claim", "report_issued",
+         "The claim report (理赔申请报告书) was issued: send it to the approvers, the customer-service manager "
+         "then the general manager (the vice-president in charge when the company is at fault).",
+         related=_CLAIM_RELATED, on_event=True),
     Hook("hub_claim_manager_approved", "claim", "manager_approved",
-         "The customer-service manager approved; the general manager is next.", related=_CLAIM_RELATED),
+         "The customer-service manager approved; the general manager is next (the vice-president in charge "
+         "when the company is at fault).", related=_CLAIM_RELATED),
     Hook("hub_claim_approved", "claim", "approved",
-         "The general manager approved: credit note in the ERP, payment within 7 days.",
-         related=_CLAIM_RELATED, replies=("claim.erp_recorded", "claim.paid")),
+         "The general manager (or the vice-president in charge) approved: credit note in the ERP, finance checks "
+         "the customer's debt and pays within 7 days.",
+         related=_CLAIM_RELATED, replies=("claim.erp_recorded", "claim.debt_checked", "claim.paid")),
     Hook("hub_claim_paid", "claim", "paid", "Finance paid the claim; the customer is notified in writing.",
          related=_CLAIM_RELATED),
     Hook("hub_claim_with_legal", "claim", "with_legal", "The case was handed to legal.", related=_CLAIM_RELATED),
@@ -116,6 +128,9 @@ _HOOKS = [
          related=_CLAIM_RELATED),
     Hook("hub_return_pending_review", "return", "pending_review",
          "An after-sales request came in and was assigned to an agent.", related=("order",)),
+    Hook("hub_return_on_site_repair", "return", "on_site_repair",
+         "An on-site repair was approved: a technician goes to the customer (within 24 hours of the request); "
+         "the visit stays open until the fault is fixed and the feedback form signed.", related=("order",)),
     Hook("hub_return_awaiting_customer_shipment", "return", "awaiting_customer_shipment",
          "Approved: the customer may now send the goods back.", related=("order",)),
     Hook("hub_return_awaiting_return_receipt", "return", "awaiting_return_receipt",
@@ -127,10 +142,23 @@ _HOOKS = [
     Hook("hub_return_completed", "return", "completed", "The request was fulfilled.", related=("order",)),
     Hook("hub_return_closed", "return", "closed", "The request was rejected or withdrawn.", related=("order",)),
     Hook("hub_customer_vip_granted", "customer", "vip_granted",
-         "Sales granted VIP: congratulation letter, contact update, the departments told."),
-    Hook("hub_customer_vip_reviewed", "customer", "vip_reviewed", "The monthly review kept the VIP status."),
-    Hook("hub_customer_vip_revoked", "customer", "vip_revoked", "The monthly review revoked VIP: cancellation notice."),
+         "Sales granted VIP on its written notice (``transition.data``: notice_ref, notified_by): the congratulation "
+         "letter (VIP恭喜函), the contact update, the call, the departments told."),
+    Hook("hub_customer_vip_reviewed", "customer", "vip_reviewed",
+         "The monthly review kept the VIP status (``transition.data``: monthly_volume, threshold, measure, month)."),
+    Hook("hub_customer_vip_reevaluation_requested", "customer", "vip_reevaluation_requested",
+         "The month's shipment volume fell below the VIP requirement (``transition.data``: monthly_volume, threshold, "
+         "measure, month): e-mail the sales department to re-evaluate (发邮件予业务部门重新评估); the customer stays "
+         "VIP until sales's written notice."),
+    Hook("hub_customer_vip_kept", "customer", "vip_kept",
+         "Sales re-evaluated and keeps the VIP status on its written notice: tell the VIP maintenance team."),
+    Hook("hub_customer_vip_revoked", "customer", "vip_revoked",
+         "Sales's written notice ended VIP after re-evaluation: the cancellation notice (VIP服务取消通知函) to the "
+         "customer, the departments told, the VIP file updated."),
     Hook("hub_customer_grade_changed", "customer", "grade_changed", "The customer's grade (A/B/C) changed."),
+    Hook("hub_customer_agent_reassigned", "customer", "agent_reassigned",
+         "Another after-sales agent took the customer over (``transition.data``: agent, reason); their open "
+         "requests moved with them: tell the new agent."),
     Hook("hub_store_received", "store", "received",
          "Store development passed a new store on and its customer record exists: tell finance of the new "
          "customer; the start documents and the product list are due within 1 working day."),
@@ -167,6 +195,21 @@ _HOOKS = [
          related=_COMPLAINT_RELATED),
     Hook("hub_complaint_withdrawn", "complaint", "withdrawn", "The customer withdrew the complaint.",
          related=_COMPLAINT_RELATED),
+    Hook("hub_repair_batch_packed", "repair_batch", "packed",
+         "A repair batch was listed and packed for its factory: print the list (清单) with each unit's serial, fault "
+         "and evidence photos, the factory wants them (照片一定要保留); send it the week it was packed."),
+    Hook("hub_repair_batch_sent", "repair_batch", "sent",
+         "The batch left for the factory with its carrier and tracking number: tell the factory; it is due back "
+         "within 15 days (the store-to-store turnaround)."),
+    Hook("hub_repair_batch_returned", "repair_batch", "returned",
+         "The batch is back, each unit tested and checked: the factory's results per unit (repaired, a "
+         "replacement's serial, or scrapped with cause and cost) and the cost split by who pays (supplier, "
+         "store, head office); act on the lines' discrepancies."),
+    Hook("hub_repair_batch_closed", "repair_batch", "closed",
+         "The results were handed on: book the scrapped units' costs to the supplier, the stores and the head "
+         "office."),
+    Hook("hub_repair_batch_cancelled", "repair_batch", "cancelled",
+         "The batch was unpacked before it left; its requests may go in another batch."),
 ]
 LIFECYCLE_HOOKS: dict[str, Hook] = {hook.name: hook for hook in _HOOKS}
 
@@ -214,7 +257,14 @@ def parse(spec: Event, data: Any, prefix: str = "data") -> EventData:
 
 
 def hook_entering(entity: str, state: str) -> Hook | None:
-    return LIFECYCLE_HOOKS.get(f"hub_{entity}_{state}")
+    hook = LIFECYCLE_HOOKS.get(f"hub_{entity}_{state}")
+    return None if hook is None or hook.on_event else hook
+
+
+def event_hook(entity: str, event: str) -> Hook | None:
+    """The hook an event fires by itself, state or not (``Hook.on_event``)."""
+    hook = LIFECYCLE_HOOKS.get(f"hub_{entity}_{event}")
+    return hook if hook is not None and hook.on_event else None
 
 
 def hooks_of(entity: str, spec: Event) -> tuple[str, ...]:
@@ -225,6 +275,8 @@ def hooks_of(entity: str, spec: Event) -> tuple[str, ...]:
         names = [f"hub_{entity}_{m.target}" for m in spec.moves if m.target and m.target != m.source]
         if spec.loop_hook:
             names.append(f"hub_{entity}_{spec.loop_hook}")  # fired again when the state stays
+        if event_hook(entity, spec.name):
+            names.append(f"hub_{entity}_{spec.name}")
     return tuple(n for n in dict.fromkeys(names) if n in LIFECYCLE_HOOKS)
 
 

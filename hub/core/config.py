@@ -41,21 +41,60 @@ class WebhookSettings(Strict):
 
 
 class ReturnPolicy(Strict):
-    """After-sales policy of seed 003; every figure is the operator's to change."""
+    """After-sales policy of seed 003; every figure is the operator's to change.
 
-    after_completion_days: int = Field(15, description="Requests after the order closed: 7 or 15 days.")
-    exchange_window_days: int = 60
-    exchange_max_point_difference: int = 50
-    exchange_excluded_categories: tuple[str, ...] = ("flash_sale_bundle",)
-    exchange_quantity_caps: dict[str, int] = {}
+    Category names are the order lines' ``category``: the defaults name 003's products — cookware (锅),
+    water machines (水机), air purifiers (净化器), cosmetics (化妆品) and the Sanqi grape-seed capsules
+    (三七葡萄籽胶囊) — so an operator whose catalogue uses other names maps them here.
+    """
+
+    after_completion_days: int = Field(15, ge=0, description="Refunds and returns after the order closed: 7 or 15 "
+                                                             "days. Warranty repairs follow the warranty instead.")
+    exchange_window_days: int = Field(60, ge=0, description="Exchanges within this many days of the order.")
+    exchange_max_point_difference: int = Field(50, ge=0, description="Point-value difference allowed in an exchange.")
+    exchange_excluded_categories: tuple[str, ...] = Field(
+        ("flash_sale_bundle", "cookware", "water_machine", "air_purifier", "cosmetics"),
+        description="Not exchanged (限时促销套餐; 锅/水机/净化器/化妆品), unless a return ground of the seed applies.")
+    exchange_quantity_caps: dict[str, int] = Field(
+        {"sanqi_grape_seed_capsule": 2}, description="Product code or category → the most exchanged per order "
+                                                     "(三七葡萄籽胶囊每单仅限换 2 瓶).")
+    exchange_shipping_paid_by: Literal["customer", "company"] = Field(
+        "customer", description="Who pays both ways' shipping of an exchange (来回运费自行承担).")
     warranty_months: dict[str, int] = {"main_unit": 12, "charger": 12, "battery": 6, "accessory": 3}
     warranty_excluded_categories: tuple[str, ...] = ("consumable",)
     warranty_months_from_manufacture: int = 15
-    repairs_before_return: int = 2
+    repairs_before_return: int = Field(2, ge=1, description="Repairs of one unit for the same fault after which it "
+                                                            "may be returned or exchanged (维修两次及两次以上).")
+    repeat_repair_categories: tuple[str, ...] = Field(
+        ("water_machine", "air_purifier", "cookware"),
+        description="The product group whose quality grounds allow a return or exchange (家居净水类: 水机, 空气净化器, 锅具).")
+    goodwill_min: Decimal = Field(Decimal("5"), ge=0, description="Goodwill compensation (补损) the agent may grant …")
+    goodwill_max: Decimal = Field(Decimal("15"), ge=0, description="… up to this amount; above it, a refund.")
+    factory_batches_per_week: int = Field(1, ge=1, description=(
+        "Repair batches a factory gets per ISO week (003: 每周寄一次); a further one needs a reason, and its "
+        "shipping is the store's cost (超出规定次数费用由专卖店承担)."))
 
 
 class ClaimPolicy(Strict):
     minimum_claimable: Decimal = Field(Decimal("500"), description="Below this an insured claim is negotiated.")
+
+
+class VipSettings(Strict):
+    """The monthly VIP review of seed 004 (根据每月客户走货量统计→不符合VIP要求者→发邮件予业务部门重新评估).
+
+    走货量 is what the customer sends through us in the month. The hub counts it from the shipments of the
+    customer's orders that left (booked with a carrier, or collected) in the previous calendar month, local
+    time, cancelled ones aside, in the measure chosen here; a month below ``threshold`` goes back to sales
+    for re-evaluation, never straight to a revocation.
+    """
+
+    volume_measure: Literal["value", "pieces", "weight_kg"] = Field(
+        "value", description="value: the order value of the shipped lines (quantity x unit price, in the orders' "
+                             "currency; the seller's view of 走货量); pieces: the waybills' piece counts (the units "
+                             "carried when a shipment names none); weight_kg: the waybill weights (the courier's "
+                             "view; 004: the waybill weight is authoritative).")
+    threshold: Decimal = Field(Decimal("100000"), ge=0, max_digits=16, decimal_places=2,
+                               description="The VIP requirement: a month's volume below this is re-evaluated.")
 
 
 class CircuitSettings(Strict):
@@ -85,6 +124,17 @@ def _known_zone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {value!r}") from exc
     return value
+
+
+def _each_once(names: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(names)) != len(names):
+        raise ValueError("name each person once")
+    return names
+
+
+# Agents and supervisors: names that appear in paths (/api/agents/{name}) and on the returns they handle.
+PersonName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")]
+People = Annotated[tuple[PersonName, ...], AfterValidator(_each_once)]
 
 
 # An IANA time zone name, checked when the config is read (the hub's and the plugins' settings).
@@ -180,7 +230,11 @@ class HubConfig(Strict):
     lease_seconds: float = Field(30.0, gt=0, description="A killed worker's claims are taken over after this.")
     retry_horizon_hours: float = Field(72.0, gt=0, description="Transient failures dead-letter after this.")
     tracking_poll_minutes: float = 60.0
-    agents: tuple[str, ...] = Field(("agent-1",), description="After-sales agents, assigned round robin.")
+    agents: People = Field(("agent-1",), min_length=1, description="After-sales agents: a new customer gets the "
+                                                                   "least busy one present, and keeps them (003).")
+    supervisors: People = Field(("cs-supervisor",), description=(
+        "Who takes a request when the customer's agent is absent, in order (003: 请示客服主管, and if the "
+        "supervisor is absent the next person named): the customer-service supervisor first."))
     price_list: dict[str, Decimal] = Field({}, description="Product code → unit price, when the ERP gives none.")
     special_review_departments: tuple[str, ...] = Field(
         ("technical", "production", "planning"), min_length=1,
@@ -193,6 +247,7 @@ class HubConfig(Strict):
     claims: ClaimPolicy = ClaimPolicy()
     calendar: CalendarSettings = CalendarSettings()
     reports: ReportSettings = ReportSettings()
+    vip: VipSettings = VipSettings()
     plugins: dict[str, Any] = Field(default_factory=lambda: {"enabled": list(DEFAULT_PLUGINS)})
 
     @property

@@ -22,6 +22,7 @@ from hub.core.lifecycle import LIFECYCLES
 from hub.core.models import (ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot, ShipmentSnapshot,
                              StoreSnapshot)
 from hub.core.models import ComplaintSnapshot
+from hub.core.models import RepairBatchSnapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKSPECS = ROOT / "hub" / "core" / "hookspecs.py"
@@ -32,7 +33,8 @@ END = "# --- end of generated lifecycle hooks ---\n"
 MODELS: dict[str, type[BaseModel]] = {"OrderSnapshot": OrderSnapshot, "ShipmentSnapshot": ShipmentSnapshot,
                                       "ClaimSnapshot": ClaimSnapshot, "ReturnSnapshot": ReturnSnapshot,
                                       "CustomerSnapshot": CustomerSnapshot, "StoreSnapshot": StoreSnapshot,
-                                      "ComplaintSnapshot": ComplaintSnapshot}
+                                      "ComplaintSnapshot": ComplaintSnapshot,
+                                      "RepairBatchSnapshot": RepairBatchSnapshot}
 RELATED_TEXT = {
     ("order", "shipment"): "the shipment whose booking (or pickup) shipped the order",
     ("claim", "order"): "the claim's order",
@@ -52,7 +54,7 @@ def fired_by(hook: Hook) -> list[tuple[str, list[str]]]:
     lc = LIFECYCLES[hook.entity]
     out = []
     for spec in lc.declared.values():
-        if hook.entity in catalogue.HOOKED_BY_EVENT:
+        if hook.entity in catalogue.HOOKED_BY_EVENT or hook.on_event:
             if hook.trigger == spec.name or hook.trigger in spec.records:
                 out.append((spec.name, list(spec.sources)))
             continue
@@ -196,7 +198,7 @@ def hooks_markdown(payloads: dict[str, dict[str, Any]], other_hooks: list[tuple[
            "delivery. Plugins import everything they need from `hub` (see `hub/__init__.py`).", ""]
     sections = {"order": "Orders", "shipment": "Shipments", "claim": "Claims", "return": "Returns",
                 "customer": "Customers", "store": "Stores",
-                "complaint": "Complaints"}
+                "complaint": "Complaints", "repair_batch": "Repair batches"}
     for entity, title in sections.items():
         out += [f"## {title}", ""]
         for hook in (h for h in LIFECYCLE_HOOKS.values() if h.entity == entity):
@@ -243,7 +245,7 @@ def domain_tables() -> str:
            "there are several), who sends it and what it means. `GET /api/events` and `hub events` give the same, "
            "with each event's data schema and an example.", ""]
     for entity, lc in LIFECYCLES.items():
-        out += [f"### {entity.capitalize()}", "",
+        out += [f"### {entity.replace('_', ' ').capitalize()}", "",
                 f"States: {', '.join(f'`{s}`' for s in lc.states)}. Starts `{lc.initial}`; final: "
                 f"{', '.join(f'`{s}`' for s in sorted(lc.terminal)) or 'none'}.", "",
                 "| Event | Accepted in → leads to | Data | Sent by | Meaning |", "|---|---|---|---|---|"]
@@ -278,12 +280,16 @@ def _then(rule: Any) -> str:
 
 def _duration(delta: Any) -> str:
     hours = delta.total_seconds() / 3600
+    if hours < 1:
+        return f"{delta.total_seconds() / 60:g} min"
     if hours < 24:
         return f"{hours:g} h"
     return f"{hours / 24:g} days"
 
 
 def _limit(rule: Any) -> str:
+    if rule.monthly:
+        return "the 1st of the next month, 00:00 local"
     if rule.next_day_at is not None:
         return f"the next day, {rule.next_day_at:%H:%M} local"
     if rule.deadline is not None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
                                  ReturnSnapshot, ShipmentSnapshot, StoreSnapshot, TimerSnapshot, TrackingUpdate,
                                  Transition, WebhookReceipt)
     from hub.core.models import ComplaintSnapshot
+    from hub.core.models import RepairBatchSnapshot
     from hub.core.reports import Report
 
 hookspec = pluggy.HookspecMarker("hub")
@@ -150,14 +151,14 @@ def hub_order_posted(order: OrderSnapshot, transition: Transition, ctx: HookCont
 def hub_order_released(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """Finance approved; the outbound note goes to the warehouse.
 
-    Fired by ``finance_approved`` (from posted). Delivered from the outbox after commit, at least once per
-    plugin; implement as ``async def``.
+    Fired by ``finance_approved`` (from posted), ``lines_cancelled`` (from posted, released). Delivered
+    from the outbox after commit, at least once per plugin; implement as ``async def``.
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
         missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, erp_ref, outbound_ref.
+        note, erp_ref, outbound_ref, reason, lines, return_ref.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: ``order.erp_recorded``.
@@ -507,7 +508,10 @@ def hub_claim_opened(claim: ClaimSnapshot, order: OrderSnapshot, shipment: Shipm
     ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
@@ -526,7 +530,10 @@ def hub_claim_documents_received(claim: ClaimSnapshot, order: OrderSnapshot, shi
     per plugin; implement as ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
@@ -545,7 +552,10 @@ def hub_claim_with_insurer(claim: ClaimSnapshot, order: OrderSnapshot, shipment:
     least once per plugin; implement as ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
@@ -565,7 +575,10 @@ def hub_claim_negotiating(claim: ClaimSnapshot, order: OrderSnapshot, shipment: 
     ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
@@ -578,17 +591,44 @@ def hub_claim_negotiating(claim: ClaimSnapshot, order: OrderSnapshot, shipment: 
 
 @hookspec
 def hub_claim_settlement_proposed(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
-    """An amount is proposed; the claim report awaits approvals.
+    """An amount is proposed: the claim report (理赔申请报告书) is due within a day; finance checks what the customer
+    owes (an ERP replies ``debt_checked`` with the open balance).
 
     Fired by ``insurer_decided`` (from with_insurer), ``amount_agreed`` (from negotiating). Delivered from
     the outbox after commit, at least once per plugin; implement as ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, amount.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: ``claim.debt_checked``, ``claim.report_issued``.
+    """
+
+
+@hookspec
+def hub_claim_report_issued(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
+    """The claim report (理赔申请报告书) was issued: send it to the approvers, the customer-service manager then the
+    general manager (the vice-president in charge when the company is at fault).
+
+    Fired by ``report_issued`` (from settlement_proposed). Delivered from the outbox after commit, at least
+    once per plugin; implement as ``async def``.
+
+    :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
+    :param order: The claim's order.
+    :param shipment: The claimed shipment, or none when the claim names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, report_ref.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -597,13 +637,17 @@ def hub_claim_settlement_proposed(claim: ClaimSnapshot, order: OrderSnapshot, sh
 
 @hookspec
 def hub_claim_manager_approved(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
-    """The customer-service manager approved; the general manager is next.
+    """The customer-service manager approved; the general manager is next (the vice-president in charge when the
+    company is at fault).
 
     Fired by ``manager_approved`` (from settlement_proposed). Delivered from the outbox after commit, at
     least once per plugin; implement as ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
@@ -616,20 +660,24 @@ def hub_claim_manager_approved(claim: ClaimSnapshot, order: OrderSnapshot, shipm
 
 @hookspec
 def hub_claim_approved(claim: ClaimSnapshot, order: OrderSnapshot, shipment: ShipmentSnapshot | None, transition: Transition, ctx: HookContext) -> None:
-    """The general manager approved: credit note in the ERP, payment within 7 days.
+    """The general manager (or the vice-president in charge) approved: credit note in the ERP, finance checks the
+    customer's debt and pays within 7 days.
 
-    Fired by ``gm_approved`` (from manager_approved). Delivered from the outbox after commit, at least once
-    per plugin; implement as ``async def``.
+    Fired by ``gm_approved`` (from manager_approved), ``vp_approved`` (from manager_approved). Delivered
+    from the outbox after commit, at least once per plugin; implement as ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, approver.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
-    May emit: ``claim.erp_recorded``, ``claim.paid``.
+    May emit: ``claim.erp_recorded``, ``claim.debt_checked``, ``claim.paid``.
     """
 
 
@@ -641,7 +689,10 @@ def hub_claim_paid(claim: ClaimSnapshot, order: OrderSnapshot, shipment: Shipmen
     implement as ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
@@ -661,7 +712,10 @@ def hub_claim_with_legal(claim: ClaimSnapshot, order: OrderSnapshot, shipment: S
     plugin; implement as ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
@@ -681,7 +735,10 @@ def hub_claim_closed(claim: ClaimSnapshot, order: OrderSnapshot, shipment: Shipm
     commit, at least once per plugin; implement as ``async def``.
 
     :param claim: The claim as committed: ref, order_ref, shipment_ref, kind, state, insured,
-        amount_claimed, amount_approved, currency, documents_due_at, erp_ref, customer.
+        amount_claimed, amount_approved, currency, documents_due_at, documents_received, documents_missing,
+        fault, report_ref, report_issued_at, open_balance, open_balance_overdue, open_balance_currency,
+        open_balance_source, open_balance_checked_at, carrier_claim_against, carrier_claim_amount,
+        carrier_claim_reference, carrier_amount_recovered, erp_ref, customer.
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
@@ -698,6 +755,25 @@ def hub_return_pending_review(return_request: ReturnSnapshot, order: OrderSnapsh
 
     Fired by its creation. Delivered from the outbox after commit, at least once per plugin; implement as
     ``async def``.
+
+    :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
+        agent, erp_ref, customer.
+    :param order: The request's order.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_return_on_site_repair(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """An on-site repair was approved: a technician goes to the customer (within 24 hours of the request); the
+    visit stays open until the fault is fixed and the feedback form signed.
+
+    Fired by ``approved`` (from pending_review). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
 
     :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
         agent, erp_ref, customer.
@@ -732,14 +808,15 @@ def hub_return_awaiting_customer_shipment(return_request: ReturnSnapshot, order:
 def hub_return_awaiting_return_receipt(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """The customer shipped the goods back.
 
-    Fired by ``customer_shipped`` (from awaiting_customer_shipment). Delivered from the outbox after
-    commit, at least once per plugin; implement as ``async def``.
+    Fired by ``taken_to_workshop`` (from on_site_repair), ``customer_shipped`` (from
+    awaiting_customer_shipment). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
 
     :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
         agent, erp_ref, customer.
     :param order: The request's order.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, carrier, tracking_number.
+        note, agreed_return_date, reason, carrier, tracking_number.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -786,15 +863,16 @@ def hub_return_awaiting_refund(return_request: ReturnSnapshot, order: OrderSnaps
 def hub_return_completed(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """The request was fulfilled.
 
-    Fired by ``approved`` (from pending_review), ``exchange_shipped`` (from awaiting_exchange_shipment),
-    ``refunded`` (from awaiting_refund). Delivered from the outbox after commit, at least once per plugin;
-    implement as ``async def``.
+    Fired by ``approved`` (from pending_review), ``fixed_on_site`` (from on_site_repair),
+    ``exchange_shipped`` (from awaiting_exchange_shipment), ``refunded`` (from awaiting_refund). Delivered
+    from the outbox after commit, at least once per plugin; implement as ``async def``.
 
     :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
         agent, erp_ref, customer.
     :param order: The request's order.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, carrier, tracking_number, amount, reference.
+        note, technician, cause, action, customer_signed, customer_opinion, removed_parts, carrier,
+        tracking_number, amount, reference.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -806,8 +884,8 @@ def hub_return_closed(return_request: ReturnSnapshot, order: OrderSnapshot, tran
     """The request was rejected or withdrawn.
 
     Fired by ``rejected`` (from pending_review), ``withdrawn`` (from pending_review,
-    awaiting_customer_shipment). Delivered from the outbox after commit, at least once per plugin;
-    implement as ``async def``.
+    awaiting_customer_shipment, awaiting_refund). Delivered from the outbox after commit, at least once per
+    plugin; implement as ``async def``.
 
     :param return_request: The return as committed: ref, order_ref, type, state, line_no, reason, amount,
         agent, erp_ref, customer.
@@ -822,7 +900,8 @@ def hub_return_closed(return_request: ReturnSnapshot, order: OrderSnapshot, tran
 
 @hookspec
 def hub_customer_vip_granted(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
-    """Sales granted VIP: congratulation letter, contact update, the departments told.
+    """Sales granted VIP on its written notice (``transition.data``: notice_ref, notified_by): the congratulation
+    letter (VIP恭喜函), the contact update, the call, the departments told.
 
     Fired by ``vip_granted`` (from regular). Delivered from the outbox after commit, at least once per
     plugin; implement as ``async def``.
@@ -830,7 +909,7 @@ def hub_customer_vip_granted(customer: CustomerSnapshot, transition: Transition,
     :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
         salesperson.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note.
+        note, notice_ref, notified_by.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -839,7 +918,7 @@ def hub_customer_vip_granted(customer: CustomerSnapshot, transition: Transition,
 
 @hookspec
 def hub_customer_vip_reviewed(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
-    """The monthly review kept the VIP status.
+    """The monthly review kept the VIP status (``transition.data``: monthly_volume, threshold, measure, month).
 
     Fired by ``vip_reviewed`` (from vip), ``vip_review`` (from vip). Delivered from the outbox after
     commit, at least once per plugin; implement as ``async def``.
@@ -847,7 +926,43 @@ def hub_customer_vip_reviewed(customer: CustomerSnapshot, transition: Transition
     :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
         salesperson.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, monthly_volume, threshold.
+        note, monthly_volume, threshold, measure, month, timer.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_customer_vip_reevaluation_requested(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The month's shipment volume fell below the VIP requirement (``transition.data``: monthly_volume, threshold,
+    measure, month): e-mail the sales department to re-evaluate (发邮件予业务部门重新评估); the customer stays VIP
+    until sales's written notice.
+
+    Fired by ``vip_reevaluation_requested`` (from vip), ``vip_review`` (from vip). Delivered from the
+    outbox after commit, at least once per plugin; implement as ``async def``.
+
+    :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
+        salesperson.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, monthly_volume, threshold, measure, month, timer.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_customer_vip_kept(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Sales re-evaluated and keeps the VIP status on its written notice: tell the VIP maintenance team.
+
+    Fired by ``vip_kept`` (from under_reevaluation). Delivered from the outbox after commit, at least once
+    per plugin; implement as ``async def``.
+
+    :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
+        salesperson.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, notice_ref, notified_by.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -856,15 +971,16 @@ def hub_customer_vip_reviewed(customer: CustomerSnapshot, transition: Transition
 
 @hookspec
 def hub_customer_vip_revoked(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
-    """The monthly review revoked VIP: cancellation notice.
+    """Sales's written notice ended VIP after re-evaluation: the cancellation notice (VIP服务取消通知函) to the customer,
+    the departments told, the VIP file updated.
 
-    Fired by ``vip_revoked`` (from vip), ``vip_review`` (from vip). Delivered from the outbox after commit,
-    at least once per plugin; implement as ``async def``.
+    Fired by ``vip_revoked`` (from under_reevaluation). Delivered from the outbox after commit, at least
+    once per plugin; implement as ``async def``.
 
     :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
         salesperson.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, monthly_volume, threshold.
+        note, notice_ref, notified_by.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -875,13 +991,31 @@ def hub_customer_vip_revoked(customer: CustomerSnapshot, transition: Transition,
 def hub_customer_grade_changed(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
     """The customer's grade (A/B/C) changed.
 
-    Fired by ``grade_changed`` (from regular, vip). Delivered from the outbox after commit, at least once
-    per plugin; implement as ``async def``.
+    Fired by ``grade_changed`` (from regular, vip, under_reevaluation). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
 
     :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
         salesperson.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, grade.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_customer_agent_reassigned(customer: CustomerSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """Another after-sales agent took the customer over (``transition.data``: agent, reason); their open requests
+    moved with them: tell the new agent.
+
+    Fired by ``agent_reassigned`` (from regular, vip, under_reevaluation). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param customer: The customer as committed: code, name, grade, vip, language, email, phone, agent,
+        salesperson.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, agent, reason.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).
@@ -1169,6 +1303,100 @@ def hub_complaint_withdrawn(complaint: ComplaintSnapshot, order: OrderSnapshot, 
         promised_date, remedy_shipment_ref, customer, created_at.
     :param order: The complaint's order.
     :param shipment: The shipment complained of, or none when the complaint names none.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, reason.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_repair_batch_packed(repair_batch: RepairBatchSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """A repair batch was listed and packed for its factory: print the list (清单) with each unit's serial, fault
+    and evidence photos, the factory wants them (照片一定要保留); send it the week it was packed.
+
+    Fired by its creation. Delivered from the outbox after commit, at least once per plugin; implement as
+    ``async def``.
+
+    :param repair_batch: The repair_batch as committed: ref, factory, state, week, lines,
+        extra_batch_reason, note, carrier, tracking_number, sent_at, returned_at, supplier_cost,
+        store_cost, head_office_cost, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_repair_batch_sent(repair_batch: RepairBatchSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The batch left for the factory with its carrier and tracking number: tell the factory; it is due back
+    within 15 days (the store-to-store turnaround).
+
+    Fired by ``sent`` (from packed). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param repair_batch: The repair_batch as committed: ref, factory, state, week, lines,
+        extra_batch_reason, note, carrier, tracking_number, sent_at, returned_at, supplier_cost,
+        store_cost, head_office_cost, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, carrier, tracking_number.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_repair_batch_returned(repair_batch: RepairBatchSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The batch is back, each unit tested and checked: the factory's results per unit (repaired, a replacement's
+    serial, or scrapped with cause and cost) and the cost split by who pays (supplier, store, head office);
+    act on the lines' discrepancies.
+
+    Fired by ``returned`` (from sent). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param repair_batch: The repair_batch as committed: ref, factory, state, week, lines,
+        extra_batch_reason, note, carrier, tracking_number, sent_at, returned_at, supplier_cost,
+        store_cost, head_office_cost, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, results.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_repair_batch_closed(repair_batch: RepairBatchSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The results were handed on: book the scrapped units' costs to the supplier, the stores and the head office.
+
+    Fired by ``closed`` (from returned). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param repair_batch: The repair_batch as committed: ref, factory, state, week, lines,
+        extra_batch_reason, note, carrier, tracking_number, sent_at, returned_at, supplier_cost,
+        store_cost, head_office_cost, created_at.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
+def hub_repair_batch_cancelled(repair_batch: RepairBatchSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The batch was unpacked before it left; its requests may go in another batch.
+
+    Fired by ``cancelled`` (from packed). Delivered from the outbox after commit, at least once per plugin;
+    implement as ``async def``.
+
+    :param repair_batch: The repair_batch as committed: ref, factory, state, week, lines,
+        extra_batch_reason, note, carrier, tracking_number, sent_at, returned_at, supplier_cost,
+        store_cost, head_office_cost, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
         note, reason.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().

@@ -110,6 +110,22 @@ class ClaimSnapshot(Snapshot):
     amount_approved: Decimal | None = None
     currency: str = "CNY"
     documents_due_at: datetime | None = None
+    documents_received: tuple[str, ...] = ()  # of the claim form's list (申请赔偿表)
+    documents_missing: tuple[str, ...] = ()  # requested and not in yet
+    fault: str = "unknown"  # company | carrier | customer | unknown; company: the vice-president signs
+    report_ref: str | None = None  # the claim report (理赔申请报告书) on the proposed amount
+    report_issued_at: datetime | None = None
+    # Finance's debt check (财会部评估客户欠款情况): what the customer owes, negative when in credit.
+    open_balance: Decimal | None = None
+    open_balance_overdue: Decimal | None = None
+    open_balance_currency: str | None = None
+    open_balance_source: str | None = None
+    open_balance_checked_at: datetime | None = None
+    # The claim against the carrier or agent (向代理索赔) and what it recovered.
+    carrier_claim_against: str | None = None
+    carrier_claim_amount: Decimal | None = None
+    carrier_claim_reference: str | None = None
+    carrier_amount_recovered: Decimal | None = None
     erp_ref: str | None = None
     customer: CustomerSnapshot
 
@@ -213,6 +229,52 @@ class CaseSnapshot(Snapshot):
     anomaly: str
     facts_to_collect: tuple[str, ...] = ()
     customer: CustomerSnapshot
+
+
+class RepairBatchLine(Snapshot):
+    """One unit on a repair batch's list (清单): the request it belongs to, what the factory needs to know (the
+    serial, the fault, the evidence photos) and, once back, the factory's result and what testing found."""
+
+    return_ref: str
+    order_ref: str
+    line_no: int | None = None  # the order line the request is for
+    customer_code: str  # the store (or customer) the unit goes back to: the return lists are per store
+    unit_serial: str | None = None
+    fault: str = ""
+    description: str = ""
+    evidence: tuple[str, ...] = ()  # the defect's photos: the factory asks for them (照片一定要保留)
+    under_warranty: bool | None = None
+    result: str | None = None  # repaired | scrapped, once returned
+    cause: str | None = None  # scrapped: supplier | store | undetermined
+    payer: str | None = None  # scrapped: supplier | store | head_office
+    cost: Decimal | None = None
+    replacement_serial: str | None = None  # the factory's new unit (换机)
+    serial_read: str | None = None  # read off the unit that came back (串号核对)
+    fault_resolved: bool | None = None  # tested on return (试机)
+    seal_intact: bool | None = None  # 防伪贴完好
+    discrepancies: tuple[str, ...] = ()  # fault_persists, serial_mismatch, seal_broken: found testing it
+    result_note: str | None = None
+
+
+class RepairBatchSnapshot(Snapshot):
+    """Repair requests' units sent to one factory together, once a week (003), from packing to closing; the
+    scrapped units' costs split by who pays once it is back."""
+
+    ref: str
+    factory: str
+    state: str
+    week: str  # ISO week packed in, local time: 2026-W10
+    lines: tuple[RepairBatchLine, ...] = ()
+    extra_batch_reason: str | None = None  # why a further batch went to the factory that week
+    note: str | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    sent_at: datetime | None = None
+    returned_at: datetime | None = None
+    supplier_cost: Decimal | None = None
+    store_cost: Decimal | None = None
+    head_office_cost: Decimal | None = None
+    created_at: datetime
 
 
 class TimerSnapshot(Snapshot):

@@ -15,10 +15,11 @@ def _rows(result: Any) -> list[dict[str, Any]]:
     return [dict(r) for r in result.mappings()]
 
 
-async def one(conn: AsyncConnection, table: sa.Table, ref: str, key: str = "ref") -> dict[str, Any]:
+async def one(conn: AsyncConnection, table: sa.Table, ref: str, key: str = "ref",
+              what: str | None = None) -> dict[str, Any]:
     row = (await conn.execute(sa.select(table).where(table.c[key] == ref))).mappings().first()
     if row is None:
-        raise NotFound(f"{table.name[:-1]} {ref} not found")
+        raise NotFound(f"{what or table.name[:-1]} {ref} not found")
     return dict(row)
 
 
@@ -82,14 +83,15 @@ async def list_orders(conn: AsyncConnection, *, state: str | None = None, custom
 async def entity_view(conn: AsyncConnection, entity: str, ref: str) -> dict[str, Any]:
     """A shipment, claim, return, customer or store opening with its open timers and its timeline."""
     table = ENTITY_TABLES[entity]
-    row = await one(conn, table, ref, key="code" if entity == "customer" else "ref")
+    row = await one(conn, table, ref, key="code" if entity == "customer" else "ref",
+                    what="repair batch" if entity == "repair_batch" else None)
     return {**row, "open_timers": await timers_of(conn, entity=entity, ref=ref, only_open=True),
             "timeline": await entity_timeline(conn, entity, ref)}
 
 
 async def list_entities(conn: AsyncConnection, entity: str, *, state: str | None = None,
                         order_ref: str | None = None, grade: str | None = None, customer: str | None = None,
-                        limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+                        factory: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     table = ENTITY_TABLES[entity]
     query = sa.select(table).order_by(table.c.id).limit(limit).offset(offset)
     if state:
@@ -100,6 +102,8 @@ async def list_entities(conn: AsyncConnection, entity: str, *, state: str | None
         query = query.where(table.c.grade == grade)
     if customer and "customer_code" in table.c:
         query = query.where(table.c.customer_code == customer)
+    if factory and "factory" in table.c:  # repair batches
+        query = query.where(table.c.factory == factory)
     return _rows(await conn.execute(query))
 
 

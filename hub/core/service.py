@@ -21,6 +21,7 @@ from hub.core.domain import complaints as _complaints
 from hub.core.domain import customers as _customers
 from hub.core.domain import engine as _engine
 from hub.core.domain import orders as _orders
+from hub.core.domain import repair_batches as _repair_batches
 from hub.core.domain import returns as _returns
 from hub.core.domain import shipments as _shipments
 from hub.core.domain import stores as _stores
@@ -32,7 +33,7 @@ from hub.core.outbox.writer import HookRouter
 from hub.core.store.db import begin, make_engine, upgrade
 
 CREATORS = {"customer": _customers, "order": _orders, "shipment": _shipments, "claim": _claims,
-            "return": _returns, "store": _stores, "complaint": _complaints}
+            "return": _returns, "store": _stores, "complaint": _complaints, "repair_batch": _repair_batches}
 
 
 class Hub:
@@ -97,6 +98,10 @@ class Hub:
     async def ship_remedy(self, complaint_ref: str, new: NewShipment, actor: str = "api") -> Transition:
         async with self.unit(actor) as tx:
             return await _complaints.ship_remedy(tx, complaint_ref, new)
+
+    async def pack_repair_batch(self, new: _repair_batches.NewRepairBatch, actor: str = "api") -> Transition:
+        async with self.unit(actor) as tx:
+            return await _repair_batches.pack_batch(tx, new)
 
     async def apply(self, entity: str, ref: str, event: str, data: dict[str, Any] | None = None,
                     actor: str = "api") -> Transition:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pluggy
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from hub.core.models import TrackingEvent, TrackingUpdate
 from hub.core.plugins import build_plugin_manager
 from hub.core.service import Hub
 from hub.core.store.tables import outbox_events
+from hub.core.tour_repairs import repair_batches
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ORDER_LINES = [{"product_code": "SOFA-3", "spec": "3-seat, grey fabric", "qty": 2, "unit_price": "4200"}]
@@ -55,7 +57,8 @@ def _listener() -> Listener:
 @asynccontextmanager
 async def tour_hub() -> AsyncIterator[tuple[Hub, FakeClock]]:
     with tempfile.TemporaryDirectory(prefix="hub-tour-") as tmp:
-        config = HubConfig(data_dir=Path(tmp), plugins={"enabled": []}, price_list={"SOFA-3": "4000"})
+        config = HubConfig(data_dir=Path(tmp), plugins={"enabled": []}, price_list={"SOFA-3": "4000"},
+                           agents=("agent-1", "agent-2"), vip={"threshold": "5000"})
         pm = build_plugin_manager(config)
         pm.register(_listener(), name="tour.listener")
         clock = FakeClock(START)
@@ -129,35 +132,64 @@ async def _second_order(hub: Hub, clock: FakeClock) -> None:
 async def _claims(hub: Hub, clock: FakeClock) -> None:
     await hub.open_claim(NewClaim(ref="CL-TOUR-1", order_ref="SO-TOUR-1", shipment_ref="SH-TOUR-1", kind="damage",
                                   insured=True, amount_claimed=Decimal("800"), description="torn armrest"))
+    # Insured and above the minimum: the insurer decides, the carrier is claimed against, finance checks the
+    # customer's debt (an ERP's reply), the claim report goes to the approvers before they sign.
     for event, data in [("documents_received", {"amount_claimed": "800", "documents": ["loss_evidence_photos"]}),
-                        ("departments_answered", {}), ("insurer_decided", {"amount": "750"}),
+                        ("documents_received", {"documents": ["signed_delivery_receipt", "waybill",
+                                                              "commercial_invoice", "amount_claimed"]}),
+                        ("departments_answered", {}), ("fault_found", {"party": "carrier"}),
+                        ("carrier_claimed", {"against": "DHL Ningbo agent", "amount": "750", "reference": "DHL-88"}),
+                        ("insurer_forms_filed", {}), ("insurer_decided", {"amount": "750"}),
+                        ("debt_checked", {"open_balance": "1250.00", "overdue": "300.00", "currency": "CNY",
+                                          "source": "tryton"}),
+                        ("report_issued", {"report_ref": "CR-2026-0012"}),
                         ("manager_approved", {"approver": "cs-manager-zhao"}), ("gm_approved", {"approver": "gm-li"}),
-                        ("paid", {"reference": "PAY-0042"}), ("closed", {})]:
+                        ("paid", {"reference": "PAY-0042"}),
+                        ("carrier_claim_settled", {"amount_recovered": "500", "reference": "DHL-CN-0091"}),
+                        ("closed", {})]:
         clock.advance(hours=6)
         await hub.apply("claim", "CL-TOUR-1", event, data, actor="cs-wang")
     await hub.open_claim(NewClaim(ref="CL-TOUR-2", order_ref="SO-TOUR-1", kind="shortage", amount_claimed=Decimal("300")))
-    for event, data in [("documents_received", {}), ("departments_answered", {}),
+    for event, data in [("documents_received", {"documents": ["waybill"]}), ("departments_answered", {}),
                         ("handed_to_legal", {"reason": "no agreement"}), ("closed", {})]:
         await hub.apply("claim", "CL-TOUR-2", event, data, actor="cs-wang")
-    await hub.open_claim(NewClaim(ref="CL-TOUR-3", order_ref="SO-TOUR-1", kind="damage", amount_claimed=Decimal("100")))
-    for event, data in [("documents_received", {}), ("departments_answered", {}), ("withdrawn", {})]:
+    # The company at fault (我司原因): the vice-president in charge signs instead of the general manager.
+    await hub.open_claim(NewClaim(ref="CL-TOUR-3", order_ref="SO-TOUR-1", kind="damage", amount_claimed=Decimal("100"),
+                                  at_fault="company"))
+    for event, data in [("documents_received", {"documents": ["loss_evidence_photos"]}), ("departments_answered", {}),
+                        ("amount_agreed", {"amount": "100"}), ("report_issued", {}), ("manager_approved", {}),
+                        ("vp_approved", {"approver": "vp-chen"}), ("debt_checked", {"open_balance": "0"}),
+                        ("paid", {}), ("closed", {})]:
         await hub.apply("claim", "CL-TOUR-3", event, data, actor="cs-wang")
+    await hub.open_claim(NewClaim(ref="CL-TOUR-4", order_ref="SO-TOUR-1", kind="damage", amount_claimed=Decimal("50")))
+    await hub.apply("claim", "CL-TOUR-4", "withdrawn", {}, actor="cs-wang")
 
 
 async def _returns(hub: Hub, clock: FakeClock) -> None:
     checks = {"serial_match": True, "seal_intact": True, "liquid_marks": False, "missing_parts": False,
               "unauthorised_repair": False, "data_loss_acknowledged": True}
     await hub.request_return(NewReturn(ref="RT-TOUR-1", order_ref="SO-TOUR-1", type="return_refund", line_no=1,
-                                       reason="colour differs", address=CONTACT["address"], amount=Decimal("4200")))
+                                       reason="colour differs", address=CONTACT["address"], amount=Decimal("2520")))
     for event, data in [("approved", {}), ("customer_shipped", {"carrier": "sf", "tracking_number": "SF1001"}),
-                        ("goods_received", {}), ("refunded", {"amount": "4200"})]:
+                        ("goods_received", {}), ("refunded", {"amount": "2520"})]:
         clock.advance(hours=4)
         await hub.apply("return", "RT-TOUR-1", event, data, actor="agent-1")
     await hub.request_return(NewReturn(ref="RT-TOUR-2", order_ref="SO-TOUR-1", type="repair", line_no=1,
-                                       reason="armrest loose", address=CONTACT["address"], checklist=checks))
+                                       reason="armrest loose", fault="armrest loose", address=CONTACT["address"],
+                                       checklist=checks))
     for event, data in [("approved", {}), ("customer_shipped", {}), ("goods_received", {}),
                         ("exchange_shipped", {"carrier": "sf", "tracking_number": "SF1002"})]:
         await hub.apply("return", "RT-TOUR-2", event, data, actor="agent-1")
+    # 003: an equipment repair on site: the technician stays until it is fixed and the form signed
+    await hub.request_return(NewReturn(ref="RT-TOUR-4", order_ref="SO-TOUR-1", type="repair", line_no=1,
+                                       reason="recliner motor dead", fault="motor dead", on_site=True,
+                                       address=CONTACT["address"], checklist=checks))
+    for event, data in [("looked_up", {}), ("replied", {}), ("approved", {}),
+                        ("on_site_visited", {"technician": "tech-wang"}),
+                        ("fixed_on_site", {"technician": "tech-wang", "cause": "loose connector",
+                                           "action": "connector replaced", "customer_signed": True}),
+                        ("followed_up", {"satisfied": True})]:
+        await hub.apply("return", "RT-TOUR-4", event, data, actor="agent-1")
     await hub.request_return(NewReturn(ref="RT-TOUR-3", order_ref="SO-TOUR-1", type="refund", reason="changed mind"))
     await hub.apply("return", "RT-TOUR-3", "rejected", {"reason": "outside the return period"}, actor="agent-1")
 
@@ -187,10 +219,9 @@ async def _complaints(hub: Hub, clock: FakeClock) -> None:
 
 
 async def _customers_and_time(hub: Hub, clock: FakeClock) -> None:
-    for event, data in [("grade_changed", {"grade": "A"}), ("vip_granted", {}),
-                        ("vip_review", {"monthly_volume": "125000", "threshold": "100000"}),
-                        ("vip_review", {"monthly_volume": "900", "threshold": "100000"})]:
-        await hub.apply("customer", "C-ZHANG", event, data, actor="sales-li")
+    for event, data in [("grade_changed", {"grade": "A"}),
+                        ("vip_granted", {"notice_ref": "SALES-2026-031", "notified_by": "sales-li"})]:
+        await hub.apply("customer", "C-ZHANG", event, data, actor="cs-vip-zhou")
     await hub.apply("order", "SO-TOUR-1", "inspection_passed", {}, actor="cs-wang")
     await hub.create_order(NewOrder(ref="SO-TOUR-5", customer_code="C-QIAN", lines=ORDER_LINES, contact=CONTACT))
     clock.advance(days=3)  # nobody sent SO-TOUR-5's confirmation: its time rule breaches
@@ -227,14 +258,31 @@ async def _stores(hub: Hub, clock: FakeClock) -> None:
     await hub.apply("store", "ST-TOUR-2", "cancelled", {"reason": "the landlord withdrew the lease"}, actor="cs-wang")
 
 
+async def _vip_months(hub: Hub, clock: FakeClock) -> None:
+    """004 on the clock: the month over, the hub counts C-ZHANG's March shipments and keeps VIP; a short month
+    goes back to sales, who keep it; the next short month sales revoke it. Then another agent takes over."""
+    clock.set(max(clock.now(), datetime(2026, 4, 1, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)))
+    await hub.fire_due_timers()  # the monthly review: vip_reviewed with March's volume
+    short = {"monthly_volume": "900", "threshold": "5000", "month": "2026-04"}
+    for event, data in [("vip_review", short),
+                        ("vip_kept", {"notice_ref": "SALES-2026-044", "notified_by": "sales-li"}),
+                        ("vip_review", {**short, "month": "2026-05"}),
+                        ("vip_revoked", {"notice_ref": "SALES-2026-061", "notified_by": "sales-li"}),
+                        ("agent_reassigned", {"agent": "agent-2", "reason": "agent-1 moved to the claims desk"})]:
+        clock.advance(days=1)
+        await hub.apply("customer", "C-ZHANG", event, data, actor="cs-vip-zhou")
+
+
 async def run_tour(hub: Hub, clock: FakeClock) -> None:
     await _orders(hub, clock)
     await _second_order(hub, clock)
     await _claims(hub, clock)
     await _returns(hub, clock)
+    await repair_batches(hub, clock, "SO-TOUR-1", CONTACT["address"])
     await _complaints(hub, clock)
     await _customers_and_time(hub, clock)
     await _stores(hub, clock)
+    await _vip_months(hub, clock)
 
 
 async def tour_payloads() -> dict[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hub.core import catalogue, queries
-from hub.core.domain import claims, customers, orders, returns, shipments, stores
+from hub.core.domain import claims, customers, orders, repair_batches, returns, shipments, stores
 from hub.core.domain.inputs import NewClaim, NewComplaint, NewCustomer, NewOrder, NewReturn, NewShipment, NewStore
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
@@ -54,6 +54,8 @@ KINDS = {k.plural: k for k in (
     Kind("customer", "customers", NewCustomer, m.CustomerFilter, customers.create_customer),
     Kind("store", "stores", NewStore, m.StoreFilter, stores.open_store),
     Kind("complaint", "complaints", NewComplaint, m.ComplaintFilter),  # recorded under its order (api_complaints)
+    Kind("repair_batch", "repair-batches", repair_batches.NewRepairBatch, m.RepairBatchFilter,
+         repair_batches.pack_batch),
 )}
 
 
@@ -112,7 +114,8 @@ def lister(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
                 rows = await queries.list_entities(conn, kind.entity, state=getattr(f, "state", None),
                                                    order_ref=getattr(f, "order_ref", None),
                                                    grade=getattr(f, "grade", None),
-                                                   customer=getattr(f, "customer", None), limit=f.limit,
+                                                   customer=getattr(f, "customer", None),
+                                                   factory=getattr(f, "factory", None), limit=f.limit,
                                                    offset=f.offset)
         return json_response({"items": rows, "limit": f.limit, "offset": f.offset})
     return list_

@@ -9,6 +9,7 @@ from hub.core.lifecycle.claim import ClaimState
 from hub.core.lifecycle.complaint import ComplaintState
 from hub.core.lifecycle.customer import CustomerStanding
 from hub.core.lifecycle.order import OrderState
+from hub.core.lifecycle.repair_batch import RepairBatchState
 from hub.core.lifecycle.returns import ReturnState
 from hub.core.lifecycle.shipment import ShipmentState
 from hub.core.lifecycle.store import StoreState
@@ -31,7 +32,8 @@ class EventInput(Body):
 class EventCatalogueFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    entity: Literal["order", "shipment", "claim", "return", "customer", "store", "complaint"] | None = Field(
+    entity: Literal["order", "shipment", "claim", "return", "customer", "store", "complaint",
+                    "repair_batch"] | None = Field(
         None, description="Only this entity's lifecycle.")
 
 
@@ -65,7 +67,7 @@ class ReturnFilter(Query):
 
 
 class CustomerFilter(Query):
-    state: CustomerStanding | None = Field(None, description="Standing: regular or vip.")
+    state: CustomerStanding | None = Field(None, description="Standing: regular, vip or under_reevaluation.")
     grade: Literal["A", "B", "C"] | None = None
 
 
@@ -78,6 +80,11 @@ class StoreFilter(Query):
 class ComplaintFilter(Query):
     state: ComplaintState | None = Field(None, description="Only complaints in this state.")
     order_ref: str | None = Field(None, min_length=1, max_length=64, description="Only this order's complaints.")
+
+
+class RepairBatchFilter(Query):
+    state: RepairBatchState | None = Field(None, description="Only repair batches in this state.")
+    factory: str | None = Field(None, min_length=1, max_length=100, description="Only this factory's batches.")
 
 
 class HandoffFilter(Query):

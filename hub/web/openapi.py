@@ -17,7 +17,7 @@ from hub.web.routes import Route
 
 PATH_PARAM = re.compile(r"\{(\w+)(?::(?:[^{}]|\{[^{}]*\})*)?\}")  # aiohttp's {name:regex}, one brace level
 REF = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"^(?!\.\.?$)[A-Za-z0-9._-]+$"}
-PATH_SCHEMAS = {"ref": REF, "code": REF, "id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
+PATH_SCHEMAS = {"ref": REF, "code": REF, "name": REF, "id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
                 "source": {"type": "string", "minLength": 1, "maxLength": 100,
                            "pattern": r"^(?!\.\.?$)[A-Za-z0-9._-]+$"}}
 HEADERS = {

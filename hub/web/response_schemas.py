@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hub.core.lifecycle import LIFECYCLES
+from hub.core.models import RepairBatchLine
 from hub.core.store import tables as t
 from hub.core.store.types import Money, UTCDateTime
 
@@ -42,11 +43,16 @@ JSON_SHAPES: dict[tuple[str, str], dict[str, Any]] = {
     ("shipments", "lines"): {"type": "object", "additionalProperties": {"type": "string"},
                              "description": "line_no → quantity carried."},
     ("returns", "details"): {"type": "object"}, ("cases", "facts"): STRINGS, ("timeline", "data"): {"type": "object"},
+    ("claims", "documents_received"): {**STRINGS, "description": "The claim form's documents in so far (null: a "
+                                       "claim older than the record)."},
+    ("claims", "documents_missing"): {**STRINGS, "description": "The documents the claim form asks for, not in yet."},
     ("complaints", "lines"): {"type": "object", "additionalProperties": {"type": "string"},
                               "description": "line_no → the quantity short, damaged or wrong."},
     ("complaints", "data"): {"type": "object", "description": "What each step recorded: window_ends_at, "
                              "investigation, answer (cause, responsibility, remedy, plan, promised_date), "
                              "remedy_shipment, resolution, withdrawal."},
+    ("repair_batches", "lines"): {"type": "array", "items": {"$ref": "#/components/schemas/RepairBatchLineRow"},
+                                  "description": "The packing list, one unit a line, with the factory's result."},
     ("store_openings", "data"): {"type": "object", "description": "What the opening collected: intake, "
                                  "documents_sent, product_lines, decor_items, image_items, changes, payment, "
                                  "shipping_date, shipment_refs, back_orders, handover."},
@@ -121,6 +127,20 @@ HANDOFF_SUMMARY = {"type": "object", "additionalProperties": False,
                                   "error_class": STRING_OR_NULL, "entity": {"type": "string"},
                                   "ref": {"type": "string"}, "updated_at": DATE_TIME}}
 
+# One after-sales agent or supervisor as GET /api/agents shows them (hub/core/domain/agents.py ``roster``).
+AGENT = {"type": "object", "additionalProperties": False,
+         "required": ["name", "present", "since", "until", "reason", "roles", "open_requests"],
+         "properties": {"name": {"type": "string"}, "present": {"type": "boolean"},
+                        "since": {"type": ["string", "null"], "format": "date-time",
+                                  "description": "When the current presence or absence began (null: never marked)."},
+                        "until": {"type": ["string", "null"], "format": "date-time",
+                                  "description": "When an absence is expected to end."},
+                        "reason": {**STRING_OR_NULL, "description": "Why they are away."},
+                        "roles": {"type": "array", "items": {"enum": ["agent", "supervisor"]}},
+                        "open_requests": {"type": "integer", "minimum": 0,
+                                          "description": "After-sales requests in their hands, not completed or "
+                                                         "closed."}}}
+
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": {"type": "object", "required": ["error"],
@@ -167,12 +187,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                                     "description": "When the next probe may run."}}},
             "handoffs": {"type": "object", "additionalProperties": {"type": "integer"},
                          "description": "Handoffs by state: pending, failed, running, dead."}}}}}},
+    "Agent": AGENT,
+    "AgentPage": {"type": "object", "required": ["items"], "additionalProperties": False,
+                  "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}}},
     "InboundRetried": {"type": "object", "required": ["retried"],
                        "properties": {"retried": {"type": "integer", "minimum": 0}}},
     "Customer": row(t.customers),
     "Order": row(t.orders), "Shipment": row(t.shipments), "Claim": row(t.claims), "Return": row(t.returns),
     "Case": row(t.cases), "Store": row(t.store_openings),
     "Complaint": row(t.complaints),
+    "RepairBatch": row(t.repair_batches),
+    "RepairBatchLineRow": {**RepairBatchLine.model_json_schema(mode="serialization"), "additionalProperties": False,
+                           "required": list(RepairBatchLine.model_fields)},
     "OrderView": _view(t.orders, "order", customer={"$ref": "#/components/schemas/Customer"},
                        shipments=_rows_of("Shipment"), claims=_rows_of("Claim"), returns=_rows_of("Return"),
                        cases=_rows_of("Case"), complaints=_rows_of("Complaint")),
@@ -182,9 +208,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "CustomerView": _view(t.customers, "customer"),
     "StoreView": _view(t.store_openings, "store"),
     "ComplaintView": _view(t.complaints, "complaint"),
+    "RepairBatchView": _view(t.repair_batches, "repair_batch"),
     "OrderPage": _page("Order"), "ShipmentPage": _page("Shipment"), "ClaimPage": _page("Claim"),
     "ReturnPage": _page("Return"), "CustomerPage": _page("Customer"), "StorePage": _page("Store"),
-    "ComplaintPage": _page("Complaint"),
+    "ComplaintPage": _page("Complaint"), "RepairBatchPage": _page("RepairBatch"),
     "Catalogue": {"type": "object", "description": "Per entity: states (what each accepts, the hook entering "
                   "it) and events (meaning, senders, moves, data schema, example).",
                   "additionalProperties": {"type": "object", "required": ["initial", "terminal", "states", "events"],

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from hub.core.domain.inputs import NewComplaint, NewShipment
 from hub.web import api, api_complaints, api_events, api_handoffs, api_inbound, api_plugins, health, webhooks
+from hub.web import api_agents
 from hub.web import api_models as m
 from hub.web.event_schemas import event_body
 
@@ -32,21 +33,23 @@ class Route:
 
 
 def _entity_routes(kind: api.Kind) -> list[Route]:
-    base, key, tag, name = f"/api/{kind.plural}", kind.key, kind.plural, kind.entity
-    created = "Customer" if name == "customer" else "Transition"
+    base, key, tag, entity = f"/api/{kind.plural}", kind.key, kind.plural, kind.entity
+    created = "Customer" if entity == "customer" else "Transition"
+    # repair_batch: "repair batch" in the summaries, RepairBatchView and RepairBatchPage in the document
+    name, schema = entity.replace("_", " "), "".join(part.capitalize() for part in entity.split("_"))
     rows = []
     if kind.create is not None:
         rows.append(Route("POST", base, api.creator(kind), f"Create a {name}",
                           {201: created, 404: "Error", 409: "Error"}, tag, body=kind.new,
                           headers=("Idempotency-Key", "X-Actor")))
     rows += [
-        Route("GET", base, api.lister(kind), f"List {kind.plural}", {200: f"{name.capitalize()}Page"}, tag,
+        Route("GET", base, api.lister(kind), f"List {kind.plural}", {200: f"{schema}Page"}, tag,
               query=kind.filter),
         Route("GET", f"{base}/{{{key}}}", api.shower(kind), f"Show a {name} with its timeline, open timers and "
-              "handoffs", {200: f"{name.capitalize()}View", 404: "Error"}, tag),
+              "handoffs", {200: f"{schema}View", 404: "Error"}, tag),
         Route("POST", f"{base}/{{{key}}}/events", api.mover(kind), f"Apply a lifecycle event to a {name}: "
               "the body is one of its events (GET /api/events says which state accepts which)",
-              {200: "Transition", 404: "Error", 409: "Error"}, tag, body=event_body(name), headers=("X-Actor",)),
+              {200: "Transition", 404: "Error", 409: "Error"}, tag, body=event_body(entity), headers=("X-Actor",)),
     ]
     return rows
 
@@ -93,7 +96,19 @@ def route_table() -> list[Route]:
     ]
     rows.append(Route("GET", "/api/plugins", api_plugins.list_plugins, "Enabled plugins with their circuit "
                       "(why their handoffs wait), call timeout and handoff counts", {200: "PluginPage"}, "handoffs"))
-    return rows + _inbound_routes()
+    return rows + _agent_routes() + _inbound_routes()
+
+
+def _agent_routes() -> list[Route]:
+    return [
+        Route("GET", "/api/agents", api_agents.list_agents, "The after-sales agents and supervisors: present or "
+              "away (since, until, why) and their open requests", {200: "AgentPage"}, "agents"),
+        Route("POST", "/api/agents/{name}/absence", api_agents.mark_absent, "Mark an agent or supervisor away: "
+              "their customers' new requests go to the first supervisor in (003)", {200: "Agent"}, "agents",
+              body=api_agents.AgentAbsence, headers=("X-Actor",)),
+        Route("POST", "/api/agents/{name}/presence", api_agents.mark_present, "Mark an agent or supervisor back",
+              {200: "Agent"}, "agents", headers=("X-Actor",)),
+    ]
 
 
 def _inbound_routes() -> list[Route]:

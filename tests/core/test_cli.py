@@ -22,6 +22,11 @@ async def test_demo_walks_an_order_to_a_closed_claim(tmp_path):
                  "line 2 1 → 0, to SO-DEMO-2"):
         assert step in text
     assert "all done: True" in text
+    # the after-sales path: a warranty repair four months after the order closed
+    assert result["repair"] == "completed"
+    repair = [e for e in result["timeline"] if e["entity"] == "return"]
+    assert [e["event"] for e in repair][:3] == ["requested", "looked_up", "replied"]
+    assert repair[-1]["event"] == "followed_up" and "RT-DEMO-1" in text
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

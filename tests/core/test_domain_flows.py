@@ -244,27 +244,31 @@ async def test_repair_intake_checklist_decides_the_warranty(hub):
     checklist = {"serial_match": False, "seal_intact": True, "liquid_marks": True, "missing_parts": False,
                  "unauthorised_repair": False, "cost_ceiling": "300", "data_loss_acknowledged": True}
     await hub.request_return(NewReturn(order_ref="SO-1", type="repair", reason="no power", address="x",
-                                       checklist=checklist))
+                                       fault="no power", checklist=checklist))
     details = (await view(hub))["returns"][0]["details"]
     assert details["warranty"] == {"covered": False,
                                    "reasons": ["serial/IMEI inside and outside differ", "liquid marks"]}
     with pytest.raises(InvalidInput, match="data-loss warning"):
-        await hub.request_return(NewReturn(order_ref="SO-1", type="repair", reason="x", address="x",
+        await hub.request_return(NewReturn(order_ref="SO-1", type="repair", reason="x", address="x", fault="x",
                                            checklist={**checklist, "data_loss_acknowledged": False}))
 
 
 async def test_vip_granted_reviewed_and_revoked_each_a_hook(hub):
-    await hub.apply("customer", "CB", "vip_granted", {"note": "sales memo 12"}, actor="sales:li")
+    notice = {"notice_ref": "SALES-12", "notified_by": "sales:li"}
+    await hub.apply("customer", "CB", "vip_granted", notice, actor="sales:li")
     kept = await hub.review_vip("CB", Decimal("80000"), Decimal("50000"))
-    revoked = await hub.review_vip("CB", Decimal("10000"), Decimal("50000"))
-    assert (kept.state, revoked.state) == ("vip", "regular")
+    short = await hub.review_vip("CB", Decimal("10000"), Decimal("50000"))
+    revoked = await hub.apply("customer", "CB", "vip_revoked", {**notice, "notice_ref": "SALES-13"})
+    # a short month goes back to sales (004); sales's written notice revokes
+    assert (kept.state, short.state, revoked.state) == ("vip", "under_reevaluation", "regular")
     async with hub.engine.connect() as conn:
         from hub.core.queries import entity_timeline
         events = [e["event"] for e in await entity_timeline(conn, "customer", "CB")]
-    assert events == ["created", "vip_granted", "vip_reviewed", "vip_revoked"]
-    # the notify sandbox writes the congratulation and cancellation letters (no letter on a kept review)
+    assert events == ["created", "vip_granted", "vip_reviewed", "vip_reevaluation_requested", "vip_revoked"]
+    # the notify sandbox writes the congratulation letter, the mail to sales and the cancellation letter
+    # (nothing on a kept review)
     assert [h for h in await hooks(hub) if h.startswith("hub_customer_")] == [
-        "hub_customer_vip_granted", "hub_customer_vip_revoked"]
+        "hub_customer_vip_granted", "hub_customer_vip_reevaluation_requested", "hub_customer_vip_revoked"]
 
 
 async def test_claim_branches_insured_to_the_insurer_and_approvals_go_in_order(hub):
@@ -273,7 +277,7 @@ async def test_claim_branches_insured_to_the_insurer_and_approvals_go_in_order(h
     insured = await hub.open_claim(NewClaim(order_ref="SO-1", kind="loss", insured=True, amount_claimed=Decimal("900")))
     small = await hub.open_claim(NewClaim(order_ref="SO-1", kind="shortage", insured=True, amount_claimed=Decimal("50")))
     for claim in (insured, small):
-        await hub.apply("claim", claim.ref, "documents_received")
+        await hub.apply("claim", claim.ref, "documents_received", {"documents": ["waybill"]})
     assert (await hub.apply("claim", insured.ref, "departments_answered")).state == "with_insurer"
     assert (await hub.apply("claim", small.ref, "departments_answered")).state == "negotiating"
     await hub.apply("claim", small.ref, "amount_agreed", {"amount": "40"})

@@ -25,7 +25,7 @@ STATES = ("received", "price_escalated", "reviewed", "awaiting_confirmation", "a
 EVENTS = ("erp_recorded", "back_order_ready", "finance_rejected", "clarified", "reviewed", "price_approved", "confirmation_sent", "confirmation_received",
           "released", "deposit_received", "payment_received", "terms_approved", "finance_approved",
           "shipped", "delivered", "claim_opened", "claim_closed", "followed_up",
-          "inspection_window_elapsed", "inspection_passed", "cancelled", "rejected", "special_warehoused",
+          "inspection_window_elapsed", "inspection_passed", "cancelled", "lines_cancelled", "rejected", "special_warehoused",
           "complaint_opened", "complaint_closed")
 TERMINAL = {"closed", "cancelled", "rejected"}
 
@@ -95,6 +95,9 @@ EXPECTED = [
     ("released", "back_order_ready", B, "released"),  # planning has the back-ordered goods: they may ship
     ("shipped", "back_order_ready", B, "shipped"),
     ("posted", "finance_rejected", B, "awaiting_payment"),  # back to the order desk with finance's reason
+    # 003: a line refunded before shipping is cancelled; the order itself stays where it is
+    ("posted", "lines_cancelled", B, "posted"),
+    ("released", "lines_cancelled", B, "released"),
     # 000: a special order is paid once made and warehoused; paid earlier, it is posted when it is
     ("awaiting_payment", "special_warehoused", SPECIAL_MADE_PAID, "posted"),
     ("awaiting_payment", "special_warehoused", replace(SPECIAL_MADE_PAID, amount_paid=Decimal(0)), "awaiting_payment"),

@@ -10,11 +10,14 @@ from hub.core.errors import IllegalTransition
 from hub.core.lifecycle import RETURN
 from hub.core.lifecycle.returns import ReturnFacts
 
-STATES = ("pending_review", "awaiting_customer_shipment", "awaiting_return_receipt",
+STATES = ("pending_review", "on_site_repair", "awaiting_customer_shipment", "awaiting_return_receipt",
           "awaiting_exchange_shipment", "awaiting_refund", "completed", "closed")
-EVENTS = ("erp_recorded", "approved", "replied", "on_site_visited", "customer_shipped", "goods_received",
-          "exchange_shipped", "refunded", "rejected", "withdrawn")
+EVENTS = ("erp_recorded", "approved", "looked_up", "replied", "on_site_visited", "fixed_on_site", "taken_to_workshop",
+          "customer_shipped", "goods_received", "difference_collected", "exchange_shipped", "refunded",
+          "goodwill_granted", "followed_up", "rejected", "withdrawn")
 TYPES = ("cancel", "refund", "return_refund", "exchange", "repair")
+OPEN = ("pending_review", "on_site_repair", "awaiting_customer_shipment", "awaiting_return_receipt",
+        "awaiting_exchange_shipment", "awaiting_refund")
 
 # Target after approval and after the returned goods arrive, per request type (None: not legal).
 ON_APPROVAL = {"cancel": "completed", "refund": "awaiting_refund",
@@ -24,22 +27,32 @@ ON_GOODS_RECEIVED = {"cancel": None, "refund": None, "return_refund": "awaiting_
                      "exchange": "awaiting_exchange_shipment", "repair": "awaiting_exchange_shipment"}
 # Events whose outcome does not depend on the type.
 ANY_TYPE = {
+    ("pending_review", "looked_up"): "pending_review",  # the 10-minute look-up answered (003)
     ("pending_review", "replied"): "pending_review",  # the first reply to the customer (003)
     ("pending_review", "on_site_visited"): "pending_review",
+    ("on_site_repair", "on_site_visited"): "on_site_repair",  # the visit stays open until fixed
     ("pending_review", "rejected"): "closed",
     ("pending_review", "withdrawn"): "closed",
     ("awaiting_customer_shipment", "customer_shipped"): "awaiting_return_receipt",
     ("awaiting_customer_shipment", "withdrawn"): "closed",
+    ("awaiting_refund", "withdrawn"): "closed",
     ("awaiting_exchange_shipment", "exchange_shipped"): "completed",
     ("awaiting_refund", "refunded"): "completed",
+    ("completed", "followed_up"): "completed",  # the follow-up call (回访)
+    **{(state, "goodwill_granted"): state for state in (*OPEN, "completed")},  # 补损: recorded, moves nothing
     **{(state, "erp_recorded"): state for state in STATES},  # notes the ERP's number, moves nothing
 }
-LEGAL = {*ANY_TYPE, ("pending_review", "approved"), ("awaiting_return_receipt", "goods_received")}
+# Events whose outcome depends on facts other than the type (tested below).
+BY_FACTS = {("on_site_repair", "fixed_on_site"), ("on_site_repair", "taken_to_workshop"),
+            *((s, "difference_collected") for s in ("awaiting_customer_shipment", "awaiting_return_receipt",
+                                                    "awaiting_exchange_shipment"))}
+LEGAL = {*ANY_TYPE, *BY_FACTS, ("pending_review", "approved"), ("awaiting_return_receipt", "goods_received")}
 EXPECTED = [(s, e, t, target) for (s, e), target in ANY_TYPE.items() for t in TYPES]
 EXPECTED += [("pending_review", "approved", t, ON_APPROVAL[t]) for t in TYPES]
 EXPECTED += [("awaiting_return_receipt", "goods_received", t, ON_GOODS_RECEIVED[t])
              for t in TYPES if ON_GOODS_RECEIVED[t]]
 ILLEGAL = [(s, e) for s in STATES for e in EVENTS if (s, e) not in LEGAL]
+VISITED = ReturnFacts(type="repair", on_site=True, visited=True)
 
 
 def test_the_return_has_exactly_the_domain_states_and_events():
@@ -114,3 +127,35 @@ def test_a_request_cannot_be_withdrawn_once_the_goods_are_on_their_way():
     # when the customer withdraws, then it is refused
     with pytest.raises(IllegalTransition):
         RETURN.next_state("RMA-1", state, "withdrawn", facts)
+
+
+def test_an_on_site_repair_stays_open_until_fixed_and_signed_or_taken_to_the_workshop():
+    # given an on-site repair request, approved: the technician is on the way
+    facts = ReturnFacts(type="repair", on_site=True)
+    state = RETURN.next_state("RMA-1", "pending_review", "approved", facts)
+    assert state == "on_site_repair"
+    # when nobody reached the customer yet, then neither ending is accepted
+    for event in ("fixed_on_site", "taken_to_workshop"):
+        with pytest.raises(IllegalTransition) as caught:
+            RETURN.next_state("RMA-1", state, event, facts)
+        assert "on_site_visited" in caught.value.reason
+    # and the customer cannot call the visit off: it stays open until fixed (003)
+    with pytest.raises(IllegalTransition):
+        RETURN.next_state("RMA-1", state, "withdrawn", facts)
+    # once the technician is there: fixed on site completes, the workshop takes the unit in
+    assert RETURN.next_state("RMA-1", state, "fixed_on_site", VISITED) == "completed"
+    assert RETURN.next_state("RMA-1", state, "taken_to_workshop", VISITED) == "awaiting_return_receipt"
+
+
+def test_an_exchange_ships_only_once_its_price_difference_is_collected():
+    from decimal import Decimal
+    owed = ReturnFacts(type="exchange", difference_due=Decimal("30"), difference_collected=Decimal("10"))
+    with pytest.raises(IllegalTransition) as caught:
+        RETURN.next_state("RMA-1", "awaiting_exchange_shipment", "exchange_shipped", owed)
+    assert "30" in caught.value.reason and "difference_collected" in caught.value.reason
+    paid = ReturnFacts(type="exchange", difference_due=Decimal("30"), difference_collected=Decimal("30"))
+    assert RETURN.next_state("RMA-1", "awaiting_exchange_shipment", "exchange_shipped", paid) == "completed"
+    assert RETURN.next_state("RMA-1", "awaiting_exchange_shipment", "difference_collected", owed) == \
+        "awaiting_exchange_shipment"
+    with pytest.raises(IllegalTransition):  # a repair has no price difference
+        RETURN.next_state("RMA-1", "awaiting_exchange_shipment", "difference_collected", ReturnFacts(type="repair"))

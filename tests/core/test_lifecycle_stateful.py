@@ -8,6 +8,8 @@ shipment move except the allowed ones, no approval without the service manager's
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import replace
 from decimal import Decimal
 
@@ -250,11 +252,13 @@ class ClaimMachine(Machine):
     lifecycle = CLAIM
 
     @initialize(insured=st.booleans(),
-                loss=st.sampled_from([Decimal(0), MINIMUM - Decimal("0.01"), MINIMUM, MINIMUM * 3]))
-    def new_claim(self, insured, loss) -> None:
-        self.facts = ClaimFacts(insured=insured, loss=loss, minimum_claimable=MINIMUM)
+                loss=st.sampled_from([Decimal(0), MINIMUM - Decimal("0.01"), MINIMUM, MINIMUM * 3]),
+                fault=st.sampled_from(["company", "carrier", "unknown"]))
+    def new_claim(self, insured, loss, fault) -> None:
+        self.facts = ClaimFacts(insured=insured, loss=loss, minimum_claimable=MINIMUM, fault=fault)
         self.insurer_path = insured and loss >= MINIMUM
         self.manager_signed = self.gm_signed = False
+        self.report_at_manager = self.debt_at_payment = True
 
     @rule(event=st.sampled_from([*moving(CLAIM), UNKNOWN_EVENT]))
     def claim_event(self, event) -> None:
@@ -271,15 +275,34 @@ class ClaimMachine(Machine):
 
     def _send(self, event) -> None:
         self.last = (event,)
-        if not self.send(event, self.facts) or self.state == self.previous:
+        if not self.send(event, self.facts):
+            return
+        # what the hub records on the claim, as its behaviour does: the report (cleared by a new
+        # amount), finance's debt check
+        if event == "report_issued":
+            self.facts = dataclasses.replace(self.facts, report_issued=True)
+        elif event in ("amount_agreed", "insurer_decided"):
+            self.facts = dataclasses.replace(self.facts, report_issued=False)
+        elif event == "debt_checked":
+            self.facts = dataclasses.replace(self.facts, debt_checked=True)
+        if self.state == self.previous:
             return
         if self.state == "manager_approved":
             self.manager_signed = True
+            self.report_at_manager = self.facts.report_issued
         elif self.state == "negotiating":
             self.manager_signed = False  # a rejection needs both signatures again
         elif self.state == "approved":
             assert self.previous == "manager_approved" and self.manager_signed
+            # 004: the vice-president in charge signs when the company is at fault, else the GM
+            assert event == ("vp_approved" if self.facts.fault == "company" else "gm_approved")
             self.gm_signed = True
+        elif self.state == "paid":
+            self.debt_at_payment = self.facts.debt_checked
+
+    @invariant()
+    def the_report_before_the_manager_and_the_debt_check_before_payment(self) -> None:
+        assert self.report_at_manager and self.debt_at_payment
 
     @invariant()
     def approved_and_paid_only_after_both_signatures(self) -> None:
@@ -306,9 +329,10 @@ GOODS_BACK = {"return_refund", "exchange", "repair"}
 class ReturnMachine(Machine):
     lifecycle = RETURN
 
-    @initialize(type_=st.sampled_from(["cancel", "refund", "return_refund", "exchange", "repair"]))
-    def new_request(self, type_) -> None:
-        self.facts = ReturnFacts(type=type_)
+    @initialize(type_=st.sampled_from(["cancel", "refund", "return_refund", "exchange", "repair"]),
+                on_site=st.booleans())
+    def new_request(self, type_, on_site) -> None:
+        self.facts = ReturnFacts(type=type_, on_site=on_site and type_ == "repair")
         self.accepted: list[str] = []
 
     @rule(event=st.sampled_from([*moving(RETURN), UNKNOWN_EVENT]))
@@ -328,13 +352,24 @@ class ReturnMachine(Machine):
         self.last = (event,)
         if self.send(event, self.facts):
             self.accepted.append(event)
+            if event == "on_site_visited":  # the hub records the technician's arrival on the request
+                self.facts = dataclasses.replace(self.facts, visited=True)
+
+    @invariant()
+    def an_on_site_visit_ends_only_once_the_technician_arrived(self) -> None:
+        if self.state == "on_site_repair":
+            assert self.facts.on_site and self.accepted[-1] in ("approved", "on_site_visited", "goodwill_granted")
+        for ending in ("fixed_on_site", "taken_to_workshop"):
+            if ending in self.accepted:
+                assert self.accepted.index("on_site_visited") < self.accepted.index(ending)
 
     @invariant()
     def no_goods_come_back_before_approval(self) -> None:
         if "customer_shipped" in self.accepted:
             assert self.accepted.index("approved") < self.accepted.index("customer_shipped")
-        if "goods_received" in self.accepted:
-            assert self.accepted.index("customer_shipped") < self.accepted.index("goods_received")
+        if "goods_received" in self.accepted:  # sent by the customer, or taken by the technician
+            sent = [self.accepted.index(e) for e in ("customer_shipped", "taken_to_workshop") if e in self.accepted]
+            assert sent and min(sent) < self.accepted.index("goods_received")
         if self.state in ("awaiting_customer_shipment", "awaiting_return_receipt", "awaiting_exchange_shipment"):
             assert self.facts.type in GOODS_BACK and "approved" in self.accepted
 
@@ -346,7 +381,9 @@ class ReturnMachine(Machine):
         if self.state == "awaiting_exchange_shipment":
             assert kind in ("exchange", "repair") and "goods_received" in self.accepted
         if self.state == "completed" and kind == "cancel":
-            assert self.accepted[-1] == "approved"
+            # after completion only the record grows (goodwill, the follow-up call), never the path
+            entered = [e for e in self.accepted if e not in ("goodwill_granted", "followed_up")]
+            assert entered[-1] == "approved"
 
 
 TestReturnLifecycle = ReturnMachine.TestCase
@@ -369,7 +406,8 @@ class CustomerMachine(Machine):
 
     @invariant()
     def vip_exactly_while_granted_and_not_revoked(self) -> None:
-        assert (self.state == "vip") == self.granted
+        # 004: a customer under re-evaluation is still served as VIP until sales's notice revokes it
+        assert (self.state in ("vip", "under_reevaluation")) == self.granted
 
 
 TestCustomerLifecycle = CustomerMachine.TestCase

@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from hub.core.config import ReturnPolicy
 from hub.core.lifecycle import ORDER
 from hub.core.lifecycle.policies import (
+    GROUNDS,
     after_completion_reason,
     allowed_request_types,
     checklist_voids_warranty,
+    exchange_difference,
     exchange_reason,
+    goodwill_reason,
+    ground_reason,
     months_later,
+    shipping_paid_by,
     warranty_reason,
 )
 
@@ -99,7 +105,7 @@ def test_the_point_value_difference_may_be_at_most_fifty():
     assert reason is not None and "51" in reason and "50" in reason
 
 
-@pytest.mark.parametrize("category", ["flash_sale_bundle"])
+@pytest.mark.parametrize("category", ["flash_sale_bundle", "cookware", "water_machine", "air_purifier", "cosmetics"])
 def test_excluded_categories_cannot_be_exchanged(category):
     reason = _exchange(category=category)
     assert reason is not None and category in reason
@@ -194,3 +200,64 @@ def test_an_unchecked_serial_and_seal_do_not_count_as_intact():
 ])
 def test_months_later_lands_on_the_same_day_or_the_month_end(start, months, expected):
     assert months_later(start, months) == expected
+
+
+# --- 003's defaults, grounds, price differences, shipping, goodwill ---------------------------------------
+
+def test_the_default_caps_allow_two_sanqi_grape_seed_capsules_per_order():
+    assert _exchange(category="sanqi_grape_seed_capsule", quantity=2) is None
+    assert "at most 2" in _exchange(category="sanqi_grape_seed_capsule", quantity=3)
+
+
+def test_a_quality_ground_lifts_the_exclusion_and_window_but_not_the_caps_or_points():
+    late = ORDERED_AT + timedelta(days=200)
+    assert _exchange(category="water_machine", now=late, grounded=True) is None
+    assert "at most 2" in _exchange(category="sanqi_grape_seed_capsule", quantity=3, grounded=True)
+    assert "exceeds 50" in _exchange(point_difference=80, grounded=True)
+
+
+@pytest.mark.parametrize(("ground", "filled", "reason"), [
+    ("repeat_repair", {"unit_serial": "WM-1"}, "needs fault"),
+    ("frightened", {}, "needs description"),
+    ("injury", {"description": "burnt hand"}, "needs evidence"),
+    ("logistics_damage", {"evidence": ["dent.jpg"]}, "needs received_on"),
+])
+def test_each_ground_asks_for_what_the_seed_collects(ground, filled, reason):
+    assert reason in ground_reason(POLICY, ground, "water_machine", filled, repairs=5)
+
+
+def test_the_household_water_grounds_are_for_that_group_and_allergy_for_any_product():
+    assert "water_machine, air_purifier, cookware" in ground_reason(POLICY, "frightened", "main_unit",
+                                                                   {"description": "x"}, 0)
+    assert ground_reason(POLICY, "allergy", "capsule", {"medical_certificate": "cert-1"}, 0) is None
+    assert set(GROUNDS) == {"repeat_repair", "frightened", "injury", "logistics_damage", "allergy"}
+
+
+def test_repeat_repair_needs_the_configured_number_of_repairs():
+    filled = {"unit_serial": "WM-1", "fault": "no heating"}
+    assert "repaired 1 time(s)" in ground_reason(POLICY, "repeat_repair", "water_machine", filled, 1)
+    assert ground_reason(POLICY, "repeat_repair", "water_machine", filled, 2) is None
+    three = ReturnPolicy(repairs_before_return=3)
+    assert ground_reason(three, "repeat_repair", "water_machine", filled, 2) is not None
+
+
+def test_a_dearer_replacement_is_paid_up_a_cheaper_one_refunds_nothing():
+    assert exchange_difference(Decimal("100"), 1, Decimal("130"), 1) == Decimal("30")
+    assert exchange_difference(Decimal("100"), 1, Decimal("70"), 1) == 0
+    assert exchange_difference(Decimal("150"), 1, Decimal("150"), 2) == Decimal("150")
+
+
+def test_who_pays_the_shipping_both_ways():
+    assert shipping_paid_by(POLICY, "exchange", grounded=False, warranty_covered=False) == "customer"
+    assert shipping_paid_by(POLICY, "exchange", grounded=True, warranty_covered=False) == "company"
+    assert shipping_paid_by(POLICY, "repair", grounded=False, warranty_covered=True) == "company"
+    assert shipping_paid_by(POLICY, "repair", grounded=False, warranty_covered=False) == "customer"
+    assert shipping_paid_by(POLICY, "return_refund", grounded=False, warranty_covered=False) == "customer"
+    company = ReturnPolicy(exchange_shipping_paid_by="company")
+    assert shipping_paid_by(company, "exchange", grounded=False, warranty_covered=False) == "company"
+
+
+def test_goodwill_compensation_stays_within_five_to_fifteen():
+    assert goodwill_reason(POLICY, Decimal("5")) is None and goodwill_reason(POLICY, Decimal("15")) is None
+    assert "5–15" in goodwill_reason(POLICY, Decimal("15.01"))
+    assert goodwill_reason(POLICY, Decimal("4.99")) is not None

@@ -182,7 +182,7 @@ async def test_whole_claim_limit_is_one_month_or_two_insured(make_hub, engine, c
     assert ("claim_total" in await breaches(hub)) is rule_fires
 
 
-async def test_repair_turnaround_and_first_reply_timers(make_hub, engine, clock):
+async def test_the_service_clock_of_an_equipment_repair(make_hub, engine, clock):
     hub = await make_hub(engine, plugins=NOTIFY)
     await released_order(hub)
     await hub.create_shipment("SO-1", NewShipment(ref="SH-1", mode="pickup", mode_change_reason="the customer collects",
@@ -190,17 +190,39 @@ async def test_repair_turnaround_and_first_reply_timers(make_hub, engine, clock)
     await hub.apply("shipment", "SH-1", "picked_up")
     checklist = {"serial_match": True, "seal_intact": True, "liquid_marks": False, "missing_parts": False,
                  "unauthorised_repair": False, "data_loss_acknowledged": True}
-    rt = await hub.request_return(NewReturn(order_ref="SO-1", type="repair", reason="no power",
+    rt = await hub.request_return(NewReturn(order_ref="SO-1", type="repair", reason="no power", fault="no power",
                                             address="x", checklist=checklist, on_site=True))
+    # 003: the look-up answered within 10 minutes, the first reply to the fault within 4 hours
     clock.advance(hours=5)
     await Runtime(hub, inline_tries=1).settle()
-    assert set(await breaches(hub)) == {"after_sales_first_reply"}
+    assert set(await breaches(hub)) == {"after_sales_lookup", "after_sales_first_reply"}
     await hub.apply("return", rt.ref, "approved")
-    clock.advance(days=16)
+    # ... a technician on site within 24 hours of the request
+    clock.advance(hours=20)
+    await Runtime(hub, inline_tries=1).settle()
+    assert "on_site_visit" in await breaches(hub)
+    await hub.apply("return", rt.ref, "on_site_visited", {"technician": "tech-wang"})
+    await hub.apply("return", rt.ref, "taken_to_workshop", {"agreed_return_date": "2026-04-01",
+                                                            "reason": "stator burnt"})
+    # ... and 15 days from the unit leaving the customer to its return
+    clock.advance(days=14)
+    await Runtime(hub, inline_tries=1).settle()
+    assert "repair_turnaround" not in await breaches(hub)
+    clock.advance(days=2)
     await Runtime(hub, inline_tries=1).settle()
     fired = await breaches(hub)
-    assert {"after_sales_first_reply", "on_site_visit", "repair_turnaround"} <= set(fired)
-    assert fired.count("after_sales_first_reply") == 1
+    assert "repair_turnaround" in fired
+    assert fired.count("after_sales_first_reply") == 1 and fired.count("on_site_visit") == 1
+
+
+async def test_a_refund_enquiry_has_the_look_up_limit_but_no_equipment_reply_limit(make_hub, engine, clock):
+    hub = await make_hub(engine, plugins=NOTIFY)
+    await released_order(hub)
+    rt = await hub.request_return(NewReturn(order_ref="SO-1", type="refund", reason="changed mind"))
+    await hub.apply("return", rt.ref, "looked_up")  # answered within the 10 minutes
+    clock.advance(hours=5)
+    await Runtime(hub, inline_tries=1).settle()
+    assert await breaches(hub) == []
 
 
 async def _inspection_due(hub) -> datetime:

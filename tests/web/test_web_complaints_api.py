@@ -11,17 +11,11 @@ from typing import Any
 
 import pytest
 
-from hub_testing import fresh_pg_schema
-
-from hub.app import create_app
 from hub.core.config import HubConfig
-from hub.core.plugins import build_plugin_manager
-from hub.core.service import Hub
-from hub.web import keys
 
 from .test_web_catalogue import response_schema
 from .test_web_orders_api import released_order
-from .web_support import AUTH, EntityApi, shanghai
+from .web_support import AUTH, EntityApi, shanghai, served
 
 ORDER = "SO-CP-1"
 SHORTAGE = {"ref": "CP-1", "kind": "shortage", "lines": {"1": "1"}, "shipment_ref": "SH-CP-1", "channel": "phone",
@@ -47,17 +41,8 @@ class Api(EntityApi):
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def api(request: pytest.FixtureRequest, aiohttp_client: Any, config: HubConfig, clock: Any,
               tmp_path: Path) -> AsyncIterator[Api]:
-    if request.param == "sqlite":
-        app = create_app(config, clock=clock, run_background=False)
-        http = await aiohttp_client(app)
-        yield Api(http, app[keys.HUB], tmp_path)
-        return
-    async with fresh_pg_schema("complaints") as engine:
-        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
-        try:
-            yield Api(await aiohttp_client(create_app(config, hub=hub, run_background=False)), hub, tmp_path)
-        finally:
-            await hub.close()
+    async with served(Api, request.param, "complaints", aiohttp_client, config, clock, tmp_path) as api:
+        yield api
 
 
 async def delivered_order(api: Api, ref: str = ORDER, shipment: str = "SH-CP-1") -> None:

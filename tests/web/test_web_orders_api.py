@@ -158,7 +158,8 @@ async def test_a_shipment_and_a_claim_with_its_three_day_documents_timer(client,
     status, claim = await get(client, "/api/claims/CL-API-1")
     timers = {t["rule"]: t["due_at"] for t in claim["open_timers"]}
     assert timers["claim_documents"].startswith(clock.advance(days=3).date().isoformat())
-    status, moved = await post(client, "/api/claims/CL-API-1/events", {"event": "documents_received"})
+    status, moved = await post(client, "/api/claims/CL-API-1/events",
+                               {"event": "documents_received", "data": {"documents": ["loss_evidence_photos"]}})
     assert (status, moved["state"]) == (200, "documents_received")
     status, page = await get(client, "/api/claims?order_ref=SO-API-1")
     assert [c["ref"] for c in page["items"]] == ["CL-API-1"]
@@ -181,20 +182,26 @@ async def test_customer_events_grade_vip_and_monthly_review(client):
     status, moved = await post(client, "/api/customers/C-VIP/events",
                                {"event": "grade_changed", "data": {"grade": "A"}})
     assert (status, moved["event"]) == (200, "grade_changed")
-    status, moved = await post(client, "/api/customers/C-VIP/events", {"event": "vip_granted"})
+    notice = {"notice_ref": "SALES-7", "notified_by": "sales-li"}
+    status, moved = await post(client, "/api/customers/C-VIP/events", {"event": "vip_granted", "data": notice})
     assert moved["state"] == "vip"
     status, moved = await post(client, "/api/customers/C-VIP/events",
                                {"event": "vip_review", "data": {"monthly_volume": "900", "threshold": "1000"}})
-    assert (status, moved["event"], moved["state"]) == (200, "vip_revoked", "regular")
+    # a short month goes back to sales for re-evaluation (004), whose written notice revokes
+    assert (status, moved["event"], moved["state"]) == (200, "vip_reevaluation_requested", "under_reevaluation")
+    status, moved = await post(client, "/api/customers/C-VIP/events", {"event": "vip_revoked", "data": notice})
+    assert (status, moved["state"]) == (200, "regular")
     status, view = await get(client, "/api/customers/C-VIP")
     assert view["grade"] == "A" and view["monthly_volume"] == "900"
-    assert [e["event"] for e in view["timeline"]] == ["created", "grade_changed", "vip_granted", "vip_revoked"]
+    assert [e["event"] for e in view["timeline"]] == ["created", "grade_changed", "vip_granted",
+                                                      "vip_reevaluation_requested", "vip_revoked"]
     assert {h["hook"] for h in view["handoffs"]} >= {"hub_customer_vip_granted", "hub_customer_vip_revoked"}
     status, body = await post(client, "/api/customers/C-VIP/events", {"event": "grade_changed", "data": {"grade": "Z"}})
     assert (status, body["field"]) == (422, "data.grade")
     status, body = await post(client, "/api/customers/C-VIP/events", {"event": "vip_review", "data": {}})
-    assert (status, body["state"], body["allowed_events"]) == (409, "regular", ["vip_granted", "grade_changed"])
-    await post(client, "/api/customers/C-VIP/events", {"event": "vip_granted"})
+    assert (status, body["state"], body["allowed_events"]) == (409, "regular", ["vip_granted", "grade_changed",
+                                                                               "agent_reassigned"])
+    await post(client, "/api/customers/C-VIP/events", {"event": "vip_granted", "data": notice})
     status, body = await post(client, "/api/customers/C-VIP/events", {"event": "vip_review", "data": {}})
     assert (status, [e["field"] for e in body["errors"]]) == (422, ["data.monthly_volume", "data.threshold"])
 

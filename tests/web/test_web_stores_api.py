@@ -10,16 +10,10 @@ from typing import Any
 
 import pytest
 
-from hub_testing import fresh_pg_schema
-
-from hub.app import create_app
 from hub.core.config import HubConfig
-from hub.core.plugins import build_plugin_manager
-from hub.core.service import Hub
-from hub.web import keys
 
 from .test_web_catalogue import response_schema
-from .web_support import AUTH, EntityApi, shanghai
+from .web_support import AUTH, EntityApi, shanghai, served
 
 DOCUMENTS = ["project_brief", "design_plan", "image_items_list"]
 NEW_STORE = {"ref": "ST-API-1", "customer": {"code": "C-ST", "name": "Sun Home Store", "grade": "B"},
@@ -41,17 +35,8 @@ class Api(EntityApi):
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def api(request: pytest.FixtureRequest, aiohttp_client: Any, config: HubConfig, clock: Any,
               tmp_path: Path) -> AsyncIterator[Api]:
-    if request.param == "sqlite":
-        app = create_app(config, clock=clock, run_background=False)
-        http = await aiohttp_client(app)
-        yield Api(http, app[keys.HUB], tmp_path)
-        return
-    async with fresh_pg_schema("stores") as engine:
-        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
-        try:
-            yield Api(await aiohttp_client(create_app(config, hub=hub, run_background=False)), hub, tmp_path)
-        finally:
-            await hub.close()
+    async with served(Api, request.param, "stores", aiohttp_client, config, clock, tmp_path) as api:
+        yield api
 
 
 async def opened(api: Api, ref: str = "ST-API-1", **extra: Any) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -144,3 +146,26 @@ class EntityApi:
     def letters(self) -> list[dict[str, Any]]:
         folder = self.data_dir / "notify-outbox"
         return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
+
+
+@contextlib.asynccontextmanager
+async def served(api_class: type[EntityApi], backend: str, schema: str, aiohttp_client: Any, config: HubConfig,
+                 clock: Any, data_dir: Path) -> AsyncIterator[Any]:
+    """``api_class`` over a hub on the test's SQLite file (``backend`` "sqlite") or on a fresh PostgreSQL
+    schema named ``schema``: the API tests of every entity run on both."""
+    from hub_testing import fresh_pg_schema
+
+    from hub.app import create_app
+    from hub.core.plugins import build_plugin_manager
+    from hub.web import keys
+
+    if backend == "sqlite":
+        app = create_app(config, clock=clock, run_background=False)
+        yield api_class(await aiohttp_client(app), app[keys.HUB], data_dir)
+        return
+    async with fresh_pg_schema(schema) as engine:
+        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
+        try:
+            yield api_class(await aiohttp_client(create_app(config, hub=hub, run_background=False)), hub, data_dir)
+        finally:
+            await hub.close()

@@ -53,13 +53,13 @@ def order_ref_of(entity: str, row: dict[str, Any]) -> str | None:
 
 def state_hook(entity: str, transition: Transition) -> str | None:
     """``hub_<entity>_<state>`` when the state changed; a self-loop is quiet unless its event declares
-    the state's hook fires again (``Event.loop_hook``)."""
+    that state's hook fires again (``Event.loop_hook``)."""
     state = transition.state
     if transition.previous == state:
         spec = catalogue.lifecycle(entity).declared.get(transition.event)
-        if spec is None or not spec.loop_hook:
+        # only in the state it names: a line cancelled while posted sends no outbound note yet
+        if spec is None or spec.loop_hook != state:
             return None
-        state = spec.loop_hook
     hook = catalogue.hook_entering(entity, state)
     return hook.name if hook else None
 

@@ -90,6 +90,9 @@ class NewClaim(Input):
     insured: bool = False
     amount_claimed: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
     description: str = Field("", max_length=4000)
+    at_fault: Literal["company", "carrier", "customer", "unknown"] = Field(
+        "unknown", description="Who caused the loss, when known at opening; the company's own fault (我司原因) has "
+                               "the vice-president in charge approve the settlement (004).")
 
 
 class RepairChecklist(Input):
@@ -101,27 +104,57 @@ class RepairChecklist(Input):
     missing_parts: bool
     unauthorised_repair: bool  # opened by an unauthorised repairer
     accessories_kept: list[str] = Field(default_factory=list, max_length=50)
+    sealed_bag: list[str] = Field(default_factory=list, max_length=20, description=(
+        "What was taken out and handed back to the customer in a sealed bag (SIM, battery, memory card: 密封袋)."))
     cost_ceiling: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     data_loss_acknowledged: bool  # customer warned to back up data (数据丢失)
+
+
+class Replacement(Input):
+    """What an exchange gives instead (003): the price decides the difference the customer pays."""
+
+    product_code: str = Field(min_length=1, max_length=64)
+    unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
+    qty: int | None = Field(None, ge=1, le=10**6, description="Default: the quantity exchanged.")
+    in_set: bool = Field(False, description="A swap inside a set (套餐内) at the same points and amount.")
+
+
+Ground = Literal["repeat_repair", "frightened", "injury", "logistics_damage", "allergy"]
 
 
 class NewReturn(Input):
     ref: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     order_ref: str = Field(min_length=1, max_length=64)
     type: Literal["cancel", "refund", "return_refund", "exchange", "repair"]
-    line_no: int | None = Field(None, ge=1)
+    line_no: int | None = Field(None, ge=1, le=10**6)
     reason: str = Field(min_length=1, max_length=500)
     description: str = Field("", max_length=4000)
-    evidence: list[str] = Field(default_factory=list, max_length=20)
+    evidence: list[str] = Field(default_factory=list, max_length=20, description=(
+        "Photos and documents (names or links): a defect's photos are kept for the factory."))
     address: str | None = Field(None, max_length=500)
-    amount: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    amount: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2, description=(
+        "A refund's amount; default: the line's value, or what was paid; never more than was paid."))
+    # The return form of 000 (退货申请表): beside product, model, spec and quantity (the order line's)
+    batch_no: str | None = Field(None, min_length=1, max_length=64, description="Production batch number (生产批号).")
+    received_on: date | None = Field(None, description="When the customer received the goods (原收货时间).")
+    return_transport: str | None = Field(None, min_length=1, max_length=200, description=(
+        "How the goods travel back to the factory (本次返厂所需运输): carrier, vehicle or the customer's own."))
     packaging_intact: bool = True
-    point_difference: int = Field(0, ge=0)
-    quantity: int = Field(1, ge=1)
+    point_difference: int = Field(0, ge=0, le=10**6)
+    quantity: int = Field(1, ge=1, le=10**6)
+    replacement: Replacement | None = Field(None, description="An exchange's replacement, priced.")
+    ground: Ground | None = Field(None, description=(
+        "A quality ground of 003 that allows returning or exchanging what the policy excludes: repeat_repair "
+        "(the hub counts the unit's repairs for the fault), frightened, injury, logistics_damage, allergy."))
+    medical_certificate: str | None = Field(None, min_length=1, max_length=200, description=(
+        "The hospital's certificate (allergy ground): its number or document name."))
+    unit_serial: str | None = Field(None, min_length=1, max_length=64, description=(
+        "The unit's serial number or IMEI: its repairs are counted per unit and fault."))
+    fault: str | None = Field(None, min_length=1, max_length=200, description="The fault, as a short name.")
     proof_of_purchase: bool = True
     manufactured_on: date | None = None
-    same_fault_repairs: int = Field(0, ge=0)
-    on_site: bool = False
+    on_site: bool = Field(False, description="An equipment repair done where the unit is: a technician within "
+                                             "24 hours.")
     checklist: RepairChecklist | None = None
 
 

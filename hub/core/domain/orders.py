@@ -191,6 +191,9 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
                                                                           priced=_knows_prices(tx, lines)))}
     if event == "back_order_ready":
         return {"lines": _ready(row, data)}
+    if event == "lines_cancelled":
+        lines = await _cancel_lines(tx, row, data)
+        return {"lines": lines, "total": order_total(lines)}
     if event == "price_approved":
         return {"price_mismatches": []}
     if event == "confirmation_sent":
@@ -226,6 +229,30 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
     if event == "inspection_window_elapsed":
         return {"inspection_window_elapsed": True}
     return {}
+
+
+async def _cancel_lines(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """What is not shipped of the named lines is cancelled: the line keeps what left (nothing, before
+    shipping) and says what was cancelled; its promise of stock goes back to the waiting orders."""
+    wanted = set(data["lines"])
+    unknown = wanted - {line["line_no"] for line in row["lines"]}
+    if unknown:
+        raise InvalidInput(f"order {row['ref']} has no line {', '.join(map(str, sorted(unknown)))}",
+                           field="data.lines")
+    lines = []
+    for line in row["lines"]:
+        line = dict(line)
+        if line["line_no"] in wanted:
+            shipped = Decimal(line["shipped_qty"])
+            line["cancelled_qty"] = str(Decimal(line["qty"] or 0) - shipped)
+            line["qty"] = str(shipped)
+            line["cancelled"] = True
+            if line.get("available_qty") is not None:
+                line["available_qty"] = str(min(Decimal(line["available_qty"]), shipped))
+            line["back_order_qty"], line["back_order_eta"] = "0", None
+        lines.append(line)
+    await stock.release(tx, row["ref"], line_nos=sorted(wanted))
+    return lines
 
 
 def _amount(data: dict[str, Any]) -> Decimal:

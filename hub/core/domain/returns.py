@@ -1,6 +1,8 @@
-"""After-sales requests (003): type allowed by the order's state, policy checks, one agent per customer."""
+"""After-sales requests (000, 003): the type the order's state allows, the policy checks, one agent per
+customer, money capped at what was paid, and what a completed request does to its order."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,11 +12,16 @@ from hub.core.domain.customers import assign_agent
 from hub.core.domain.inputs import NewReturn
 from hub.core.domain.orders import new_ref
 from hub.core.domain.tx import Tx
-from hub.core.errors import InvalidInput
+from hub.core.errors import IllegalTransition, InvalidInput
 from hub.core.lifecycle import policies
 from hub.core.lifecycle.returns import RETURN, ReturnFacts
 from hub.core.models import Transition
 from hub.core.store.tables import returns, timeline
+
+# Requests that give money back: their amounts together never exceed what the customer paid.
+REFUNDING = ("refund", "return_refund")
+ENDED = ("completed", "closed")
+CENT = Decimal("0.01")
 
 
 async def _closed_at(tx: Tx, order_ref: str) -> Any:
@@ -24,55 +31,176 @@ async def _closed_at(tx: Tx, order_ref: str) -> Any:
     return (await tx.conn.execute(query)).scalar()
 
 
-async def _policy_reason(tx: Tx, new: NewReturn, order: dict[str, Any]) -> str | None:
+def fault_key(fault: str | None) -> str | None:
+    """Faults compare by their words, not their spacing or case ("No heating" = "no  heating")."""
+    return " ".join(fault.casefold().split()) if fault else None
+
+
+async def completed_repairs(tx: Tx, unit_serial: str | None, fault: str | None) -> int:
+    """The hub's own history: finished repairs of this unit for this fault (003: 同一问题维修两次)."""
+    if not unit_serial or not fault:
+        return 0
+    query = sa.select(sa.func.count()).where(returns.c.type == "repair", returns.c.state == "completed",
+                                             returns.c.unit_serial == unit_serial.strip(),
+                                             returns.c.fault == fault_key(fault))
+    return int((await tx.conn.execute(query)).scalar() or 0)
+
+
+async def refunded_or_requested(tx: Tx, order_ref: str, *, besides: str | None = None) -> Decimal:
+    """Money already given back or promised on the order's other requests (not rejected or withdrawn)."""
+    query = sa.select(returns.c.amount).where(  # money is stored exactly, as text: summed here
+        returns.c.order_ref == order_ref, returns.c.type.in_(REFUNDING), returns.c.state != "closed")
+    if besides:
+        query = query.where(returns.c.ref != besides)
+    return sum((Decimal(a) for a in (await tx.conn.execute(query)).scalars()), Decimal(0))
+
+
+def _line(order: dict[str, Any], line_no: int | None) -> dict[str, Any]:
+    return next((ln for ln in order["lines"] if ln["line_no"] == line_no), order["lines"][0])
+
+
+def _line_value(line: dict[str, Any]) -> Decimal:
+    return Decimal(str(line.get("qty") or 0)) * Decimal(str(line.get("unit_price") or 0))
+
+
+async def _refund_amount(tx: Tx, new: NewReturn, order: dict[str, Any]) -> Decimal:
+    """A refund's amount: what was asked, else the line's value or what was paid; never above what was
+    paid less the order's other refunds (a 999,999 refund on a 4,200 order is refused)."""
+    paid = Decimal(order["deposit_paid"]) + Decimal(order["amount_paid"])
+    left = paid - await refunded_or_requested(tx, order["ref"])
+    wanted = new.amount
+    if not wanted:
+        wanted = min(_line_value(_line(order, new.line_no)), left) if new.line_no is not None else left
+    if wanted > left:
+        raise InvalidInput(f"a refund is capped at what was paid: {paid} paid on order {order['ref']}, "
+                           f"{paid - left} refunded or requested already, so at most {max(left, Decimal(0))}",
+                           field="amount")
+    if new.line_no is not None and wanted > _line_value(_line(order, new.line_no)):
+        raise InvalidInput(f"a refund of line {new.line_no} is at most its value "
+                           f"{_line_value(_line(order, new.line_no))}", field="amount")
+    return max(wanted, Decimal(0)).quantize(CENT)
+
+
+async def _policy_reason(tx: Tx, new: NewReturn, order: dict[str, Any], line: dict[str, Any],
+                         repairs: int) -> tuple[str, str] | None:
+    """Why the request is refused and which field says so, or None."""
     policy = tx.config.returns
+    category = line.get("category", "main_unit")
     allowed = policies.allowed_request_types(order["state"])
     if new.type not in allowed:
-        return f"a {new.type} request is not possible while the order is {order['state']}"
-    if order["state"] == "closed" and new.same_fault_repairs < policy.repairs_before_return:
+        return f"a {new.type} request is not possible while the order is {order['state']}", "type"
+    grounded = False
+    if new.ground is not None:
+        if new.type not in ("return_refund", "exchange"):
+            return "a return ground is for a return_refund or an exchange request", "ground"
+        filled = new.model_dump(include={"unit_serial", "fault", "description", "evidence", "received_on",
+                                         "medical_certificate"})
+        if reason := policies.ground_reason(policy, new.ground, category, filled, repairs):
+            return reason, "ground"
+        grounded = True
+    past_window = grounded and policies.GROUNDS[new.ground].past_window
+    # Warranty repairs follow the warranty periods, not the window for refunds and returns.
+    if order["state"] == "closed" and new.type != "repair" and not past_window:
         if reason := policies.after_completion_reason(policy, await _closed_at(tx, order["ref"]), tx.now):
-            return reason
-    line = next((ln for ln in order["lines"] if ln["line_no"] == new.line_no), order["lines"][0])
+            return reason, "type"
     if new.type == "exchange":
-        return policies.exchange_reason(
+        reason = policies.exchange_reason(
             policy, ordered_at=order["created_at"], now=tx.now, packaging_intact=new.packaging_intact,
-            point_difference=new.point_difference, category=line.get("category", "main_unit"),
-            product_code=line["product_code"], quantity=new.quantity)
-    if new.type == "repair" and new.checklist is None:
-        return "a repair request needs the intake checklist"
-    if new.type == "repair" and not new.checklist.data_loss_acknowledged:
-        return "the customer must acknowledge the data-loss warning before repair"
+            point_difference=new.point_difference, category=category, product_code=line["product_code"],
+            quantity=new.quantity, grounded=grounded)
+        return (reason, "type") if reason else None
+    if new.type == "repair":
+        if new.checklist is None:
+            return "a repair request needs the intake checklist", "checklist"
+        if not new.checklist.data_loss_acknowledged:
+            return "the customer must acknowledge the data-loss warning before repair", "checklist"
+        if not new.fault:
+            return "a repair request names the fault (its repairs are counted per unit and fault)", "fault"
     return None
+
+
+def _warranty(tx: Tx, new: NewReturn, order: dict[str, Any], line: dict[str, Any],
+              checklist: dict[str, Any]) -> dict[str, Any]:
+    findings = policies.checklist_voids_warranty(checklist)
+    warranty = policies.warranty_reason(
+        tx.config.returns, category=line.get("category", "main_unit"), ordered_on=order["created_at"].date(),
+        today=tx.now.date(), proof_of_purchase=new.proof_of_purchase, manufactured_on=new.manufactured_on)
+    return {"covered": not findings and warranty is None, "reasons": findings + ([warranty] if warranty else [])}
+
+
+def _exchange_settlement(new: NewReturn, line: dict[str, Any]) -> dict[str, Any]:
+    if new.replacement is None:
+        return {"difference_due": "0", "rule": "same product: nothing to pay"}
+    qty = new.replacement.qty or new.quantity
+    due = policies.exchange_difference(Decimal(str(line.get("unit_price") or 0)), new.quantity,
+                                       new.replacement.unit_price, qty)
+    rule = ("inside a set at the same points and amount: no difference (套餐内同等积分同等金额)"
+            if new.replacement.in_set and due == 0 and new.point_difference == 0
+            else "the customer pays a dearer replacement's difference; a cheaper one refunds nothing (多不退少补)")
+    return {"difference_due": str(due), "rule": rule,
+            "replacement": new.replacement.model_dump(mode="json") | {"qty": qty}}
 
 
 async def request_return(tx: Tx, new: NewReturn) -> Transition:
     order = await tx.fetch_referenced("order", new.order_ref, field="order_ref")
     if new.line_no is not None and new.line_no not in {ln["line_no"] for ln in order["lines"]}:
         raise InvalidInput(f"order {new.order_ref} has no line {new.line_no}", field="line_no")
-    if new.type in ("return_refund", "exchange", "repair") and not new.address:
+    if new.type in ("return_refund", "exchange", "repair") and not new.address and not new.on_site:
         raise InvalidInput("returns and exchanges need an address", field="address")
-    if reason := await _policy_reason(tx, new, order):
-        raise InvalidInput(reason, field="type")
-    details = new.model_dump(mode="json", include={"description", "evidence", "address", "on_site",
-                                                   "checklist", "same_fault_repairs"})
+    if new.replacement is not None and new.type != "exchange":
+        raise InvalidInput("a replacement is for an exchange", field="replacement")
+    line = _line(order, new.line_no)
+    repairs = await completed_repairs(tx, new.unit_serial, new.fault)
+    if refused := await _policy_reason(tx, new, order, line, repairs):
+        raise InvalidInput(refused[0], field=refused[1])
+    amount = await _refund_amount(tx, new, order) if new.type in REFUNDING else new.amount
+    details = new.model_dump(mode="json", include={
+        "description", "evidence", "address", "on_site", "checklist", "batch_no", "received_on", "return_transport",
+        "ground", "medical_certificate", "quantity"}, exclude_none=True)
+    details["product"] = {key: line.get(key) for key in ("product_code", "spec", "category", "qty")}
+    details["repairs_for_fault"] = repairs
+    warranty_covered = False
     if new.type == "repair":
-        line = next((ln for ln in order["lines"] if ln["line_no"] == new.line_no), order["lines"][0])
-        findings = policies.checklist_voids_warranty(details["checklist"])
-        warranty = policies.warranty_reason(
-            tx.config.returns, category=line.get("category", "main_unit"),
-            ordered_on=order["created_at"].date(), today=tx.now.date(),
-            proof_of_purchase=new.proof_of_purchase, manufactured_on=new.manufactured_on)
-        details["warranty"] = {"covered": not findings and warranty is None,
-                               "reasons": findings + ([warranty] if warranty else [])}
+        details["warranty"] = _warranty(tx, new, order, line, details["checklist"])
+        warranty_covered = details["warranty"]["covered"]
+    if new.type == "exchange":
+        details["settlement"] = _exchange_settlement(new, line)
+    if new.type in REFUNDING and order["state"] in policies.PAID_NOT_SHIPPED:
+        details["before_shipping"] = True  # the order must not ship while this is open; it cancels the order
+    details["shipping_paid_by"] = policies.shipping_paid_by(
+        tx.config.returns, new.type, grounded=new.ground is not None, warranty_covered=warranty_covered)
     customer = await tx.fetch("customer", order["customer_code"], lock=True)
     row = {"ref": new.ref or new_ref("RT"), "order_ref": new.order_ref, "type": new.type,
            "state": RETURN.initial, "line_no": new.line_no, "reason": new.reason, "details": details,
-           "amount": new.amount, "agent": await assign_agent(tx, customer), "erp_ref": None,
+           "amount": amount, "agent": await assign_agent(tx, customer), "erp_ref": None,
+           "unit_serial": new.unit_serial.strip() if new.unit_serial else None, "fault": fault_key(new.fault),
            "created_at": tx.now, "updated_at": tx.now}
     await tx.conn.execute(returns.insert().values(**row))
     row = await tx.fetch("return", row["ref"])  # complete, with column defaults
     return await engine.entered(tx, BEHAVIOUR, row, "requested", None,
-                                {"type": new.type, "agent": row["agent"]}, row_before={})
+                                {"type": new.type, "agent": row["agent"], "amount": str(amount)}, row_before={})
+
+
+async def open_refund_before_shipping(tx: Tx, order_ref: str) -> str | None:
+    """The open refund request that holds the order's shipping, if any (a refunded order never ships)."""
+    query = sa.select(returns.c.ref, returns.c.details).where(
+        returns.c.order_ref == order_ref, returns.c.type.in_(REFUNDING), returns.c.state.notin_(ENDED))
+    for ref, details in (await tx.conn.execute(query)).all():
+        if (details or {}).get("before_shipping"):
+            return ref
+    return None
+
+
+async def hold_shipping(tx: Tx, order: dict[str, Any]) -> None:
+    """Refuse a shipment while a refund before shipping is open (the customer wants the money back)."""
+    if ref := await open_refund_before_shipping(tx, order["ref"]):
+        raise IllegalTransition("order", order["ref"], order["state"], "shipped",
+                                f"refund request {ref} is open: the order ships only once it is rejected or "
+                                "withdrawn")
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value or 0))
 
 
 class ReturnBehaviour:
@@ -81,17 +209,60 @@ class ReturnBehaviour:
     state_column = "state"
 
     async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
-        return {}
+        details = dict(row["details"] or {})
+        if event == "refunded" and data.get("amount") is not None:
+            if row["type"] in REFUNDING and _decimal(data["amount"]) > _decimal(row["amount"]):
+                raise InvalidInput(f"refunded {data['amount']} is more than the request's {row['amount']}, which "
+                                   "is capped at what was paid", field="data.amount")
+            return {"amount": _decimal(data["amount"])}
+        if event == "goodwill_granted":
+            if reason := policies.goodwill_reason(tx.config.returns, _decimal(data["amount"])):
+                raise InvalidInput(reason, field="data.amount")
+            details["goodwill"] = [*details.get("goodwill", []), {**data, "at": tx.now.isoformat()}]
+        elif event == "difference_collected":
+            collected = _decimal(details.get("difference_collected")) + _decimal(data["amount"])
+            details["difference_collected"] = str(collected)
+        elif event == "on_site_visited":
+            details.setdefault("visited_at", tx.now.isoformat())
+            details["technician"] = data.get("technician")
+        elif event in ("fixed_on_site", "taken_to_workshop"):
+            details["feedback_form" if event == "fixed_on_site" else "workshop"] = data
+        elif event == "followed_up":
+            details["follow_up"] = {**data, "at": tx.now.isoformat()}
+        else:
+            return {}
+        return {"details": details}
 
     async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> ReturnFacts:
-        return ReturnFacts(type=row["type"])
+        details = row["details"] or {}
+        return ReturnFacts(type=row["type"], on_site=bool(details.get("on_site")),
+                           visited=bool(details.get("visited_at")),
+                           difference_due=_decimal((details.get("settlement") or {}).get("difference_due")),
+                           difference_collected=_decimal(details.get("difference_collected")))
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:
         return engine.state_hook("return", transition)
 
     async def after(self, tx: Tx, row: dict[str, Any], transition: Transition) -> None:
-        if row["type"] == "cancel" and transition.state == "completed":
+        if transition.state != "completed" or transition.previous == "completed":
+            return
+        if row["type"] == "cancel":
             await engine.apply(tx, "order", row["order_ref"], "cancelled", {"return_ref": row["ref"]})
+        elif (row["details"] or {}).get("before_shipping"):
+            await _cancel_refunded(tx, row)
+
+
+async def _cancel_refunded(tx: Tx, row: dict[str, Any]) -> None:
+    """A refund before shipping: the order — or only the refunded line — is cancelled, its stock freed
+    and the warehouse told (the cancelled order's hook; an amended outbound note for a line)."""
+    order = await tx.fetch("order", row["order_ref"])
+    reason = f"refunded before shipping ({row['ref']})"
+    still = [ln for ln in order["lines"] if ln["line_no"] != row["line_no"] and not ln.get("cancelled")]
+    if row["line_no"] is None or not still:
+        await engine.apply(tx, "order", order["ref"], "cancelled", {"return_ref": row["ref"], "reason": reason})
+    else:
+        await engine.apply(tx, "order", order["ref"], "lines_cancelled",
+                           {"lines": [row["line_no"]], "return_ref": row["ref"], "reason": reason})
 
 
 BEHAVIOUR = engine.register(ReturnBehaviour())

@@ -15,6 +15,7 @@ from hub.core.clock import as_utc
 from hub.core.domain import engine, stock
 from hub.core.domain.inputs import NewShipment
 from hub.core.domain.orders import new_ref, shipments_of
+from hub.core.domain.returns import hold_shipping
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.lifecycle.shipment import SHIPMENT, ShipmentState
@@ -42,6 +43,7 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
     if order["state"] not in SHIPPABLE_ORDER_STATES:
         raise InvalidInput(f"order {order_ref} is {order['state']}: only released orders ship",
                            field="order_ref")
+    await hold_shipping(tx, order)
     mode = _mode(order, new, later=bool(await shipments_of(tx, order_ref)))
     open_qty = _open_qty(order) if new.lines is None else {int(k): Decimal(v) for k, v in new.lines.items()}
     if not open_qty:

@@ -9,12 +9,14 @@ from hub.core.domain.tx import Tx
 from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, OrderContact, OrderLine, OrderSnapshot,
                              ReturnSnapshot, ShipmentSnapshot, StoreBackOrder, StoreLine, StoreSnapshot)
 from hub.core.models import ComplaintResponsibility, ComplaintSnapshot
+from hub.core.models import RepairBatchLine, RepairBatchSnapshot
 from hub.core.store.tables import orders
 
 
 def customer_snapshot(row: dict[str, Any]) -> CustomerSnapshot:
     return CustomerSnapshot(code=row["code"], name=row["name"], grade=row["grade"],
-                            vip=row["standing"] == "vip", language=row["language"],
+                            # 004: served as VIP until sales's written notice ends it, re-evaluation included
+                            vip=row["standing"] in ("vip", "under_reevaluation"), language=row["language"],
                             email=row["email"], phone=row["phone"], agent=row["agent"],
                             salesperson=row["salesperson"])
 
@@ -56,12 +58,20 @@ def shipment_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> Shipme
         erp_ref=row["erp_ref"], delivered_at=row.get("delivered_at"), customer=customer)
 
 
+# Claim columns the snapshot carries as they are stored: the report, the debt check, the carrier claim.
+CLAIM_COLUMNS = ("report_ref", "report_issued_at", "open_balance", "open_balance_overdue", "open_balance_currency",
+                 "open_balance_source", "open_balance_checked_at", "carrier_claim_against", "carrier_claim_amount",
+                 "carrier_claim_reference", "carrier_amount_recovered")
+
+
 def claim_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ClaimSnapshot:
     return ClaimSnapshot(
         ref=row["ref"], order_ref=row["order_ref"], shipment_ref=row["shipment_ref"], kind=row["kind"],
         state=row["state"], insured=row["insured"], amount_claimed=row["amount_claimed"],
         amount_approved=row["amount_approved"], currency=row["currency"],
-        documents_due_at=row["documents_due_at"], erp_ref=row["erp_ref"], customer=customer)
+        documents_due_at=row["documents_due_at"], documents_received=tuple(row.get("documents_received") or ()),
+        documents_missing=tuple(row.get("documents_missing") or ()), fault=row.get("fault") or "unknown",
+        **{name: row.get(name) for name in CLAIM_COLUMNS}, erp_ref=row["erp_ref"], customer=customer)
 
 
 def return_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> ReturnSnapshot:
@@ -106,9 +116,17 @@ def case_snapshot(row: dict[str, Any], customer: CustomerSnapshot) -> CaseSnapsh
                         anomaly=row["anomaly"], facts_to_collect=tuple(row["facts"]), customer=customer)
 
 
+def repair_batch_snapshot(row: dict[str, Any]) -> RepairBatchSnapshot:
+    """A batch carries units of many customers' requests: no customer of its own (each line names its store)."""
+    return RepairBatchSnapshot.model_validate(
+        {**row, "lines": tuple(RepairBatchLine.model_validate(line) for line in row["lines"] or ())})
+
+
 async def snapshot(tx: Tx, entity: str, row: dict[str, Any]) -> Any:
     if entity == "customer":
         return customer_snapshot(row)
+    if entity == "repair_batch":
+        return repair_batch_snapshot(row)
     customer = (await customer_of(tx, row["customer_code"]) if entity in ("order", "store")
                 else await customer_of_order(tx, row["order_ref"]))
     build = {"order": order_snapshot, "shipment": shipment_snapshot, "claim": claim_snapshot,

@@ -92,12 +92,16 @@ async def confirm(tx: Tx, order_ref: str) -> None:
                           .values(confirmed=True))
 
 
-async def release(tx: Tx, order_ref: str) -> None:
-    """The order ended (cancelled, rejected, closed): what it held is free again, and goes first to
-    the orders waiting for that product (their back orders), by grade, then order time."""
+async def release(tx: Tx, order_ref: str, line_nos: list[int] | None = None) -> None:
+    """The order ended (cancelled, rejected, closed) or some lines were cancelled (``line_nos``): what
+    it held is free again, and goes first to the orders waiting for that product (their back orders),
+    by grade, then order time."""
+    which = [stock_promises.c.order_ref == order_ref]
+    if line_nos is not None:
+        which.append(stock_promises.c.line_no.in_(line_nos))
     held = (await tx.conn.execute(sa.select(stock_promises.c.product_code, stock_promises.c.qty)
-                                  .where(stock_promises.c.order_ref == order_ref))).all()
-    await tx.conn.execute(stock_promises.delete().where(stock_promises.c.order_ref == order_ref))
+                                  .where(*which))).all()
+    await tx.conn.execute(stock_promises.delete().where(*which))
     freed: dict[str, Decimal] = {}
     for product_code, qty in held:
         freed[product_code] = freed.get(product_code, Decimal(0)) + Decimal(qty)

@@ -1,4 +1,5 @@
-"""Timers that came due: breach once (hub_sla_breached) or end a window (a lifecycle event)."""
+"""Timers that came due: breach once (hub_sla_breached), deliver a hook, or send a lifecycle event (a window
+that ends, a review whose data the rule computes)."""
 from __future__ import annotations
 
 from typing import Any
@@ -37,7 +38,9 @@ async def fire(tx: Tx, timer_id: int) -> str | None:
         return outcome
     if outcome == "elapsed":
         try:
-            await engine.apply(tx, row["entity"], row["ref"], rule.on_due, {"timer": row["rule"]})
+            # The rule may compute the event's data when it fires (the VIP review: the month's shipments).
+            data = await rule.event_data(tx, row) if rule.event_data else {"timer": row["rule"]}
+            await engine.apply(tx, row["entity"], row["ref"], rule.on_due, data)
         except HubError:
             pass  # the entity moved on meanwhile (e.g. cancelled): the window no longer matters
         return outcome

@@ -256,7 +256,12 @@ class WindowEnded(EventData):
 
 
 class Cancelled(Reason):
-    return_ref: str | None = Field(None, max_length=64, description="The cancel request that led here.")
+    return_ref: str | None = Field(None, max_length=64, description="The cancel or refund request that led here.")
+
+
+class LinesCancelled(Reason):
+    lines: list[PositiveInt] = Field(min_length=1, max_length=500, description="The cancelled lines' numbers.")
+    return_ref: str | None = Field(None, max_length=64, description="The refund request that led here.")
 
 
 EVENTS = [
@@ -334,6 +339,11 @@ EVENTS = [
           (Move(S.DELIVERED, S.CLOSED, _can_close),)),
     Event("cancelled", "The order was cancelled before shipping.", moves_from(BEFORE_SHIPPING, S.CANCELLED),
           Cancelled, {"reason": "customer changed plans"}, ("api", "hub")),
+    Event("lines_cancelled", "Lines of a paid order were refunded before shipping (sent by the hub when the refund "
+          "completes): they will not ship, their stock is freed and the warehouse gets the amended outbound note.",
+          moves_from((S.POSTED, S.RELEASED)), LinesCancelled,
+          {"lines": [2], "return_ref": "RT-1", "reason": "refunded before shipping (RT-1)"}, ("hub",),
+          loop_hook=S.RELEASED),  # a released order's outbound note is with the warehouse: it goes again, amended
     Event("rejected", "The order cannot be made (production impossible, special order out of range).",
           moves_from((S.RECEIVED, S.PRICE_ESCALATED, S.REVIEWED), S.REJECTED), Reason,
           {"reason": "production cannot make this size"}, ("api", "plugin", "hub")),

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from hub.core.config import ReturnPolicy
 
@@ -36,20 +38,85 @@ def after_completion_reason(policy: ReturnPolicy, closed_at: datetime | None, no
     return None
 
 
+@dataclass(frozen=True)
+class Ground:
+    """A ground for returning or exchanging what the policy would otherwise refuse (003), and what the
+    request must carry to show it."""
+
+    meaning: str
+    needs: tuple[str, ...]  # fields of the request that must be filled in
+    group_only: bool = True  # only for the product group of ``repeat_repair_categories`` (家居净水类)
+    past_window: bool = True  # also after the after-completion window (a fault, not a change of mind)
+
+
+GROUNDS = {
+    "repeat_repair": Ground("repaired twice or more for the same fault (the hub counts its own repairs of the "
+                            "unit)", ("unit_serial", "fault")),
+    "frightened": Ground("a sudden fault frightened the customer, who complained", ("description",)),
+    "injury": Ground("the product hurt someone", ("description", "evidence")),
+    "logistics_damage": Ground("damaged in transport, found on receipt", ("evidence", "received_on"),
+                               past_window=False),
+    "allergy": Ground("an allergy or worse symptoms from the product, with a hospital's certificate (凭证明)",
+                      ("medical_certificate",), group_only=False),
+}
+
+
+def ground_reason(policy: ReturnPolicy, ground: str, category: str, filled: dict[str, object],
+                  repairs: int) -> str | None:
+    """Why the ground does not hold, or None; ``repairs`` is the unit's completed repairs for the fault."""
+    spec = GROUNDS[ground]
+    if spec.group_only and category not in policy.repeat_repair_categories:
+        return (f"the {ground} ground is for {', '.join(policy.repeat_repair_categories)} products, not "
+                f"{category}")
+    missing = [name for name in spec.needs if not filled.get(name)]
+    if missing:
+        return f"the {ground} ground needs {', '.join(missing)}"
+    if ground == "repeat_repair" and repairs < policy.repairs_before_return:
+        return (f"unit {filled['unit_serial']} was repaired {repairs} time(s) for this fault; a return needs "
+                f"{policy.repairs_before_return}")
+    return None
+
+
 def exchange_reason(policy: ReturnPolicy, *, ordered_at: datetime, now: datetime, packaging_intact: bool,
-                    point_difference: int, category: str, product_code: str, quantity: int) -> str | None:
-    """Why an exchange is refused, or None (003: 60 days, packaging, ≤50 points, exclusions, caps)."""
-    if (now.date() - ordered_at.date()).days > policy.exchange_window_days:
+                    point_difference: int, category: str, product_code: str, quantity: int,
+                    grounded: bool = False) -> str | None:
+    """Why an exchange is refused, or None (003: 60 days, packaging, ≤50 points, exclusions, caps).
+    ``grounded``: a quality ground of the seed holds, so the exclusions and window give way."""
+    if not grounded and (now.date() - ordered_at.date()).days > policy.exchange_window_days:
         return f"exchanges are accepted within {policy.exchange_window_days} days of the order"
-    if not packaging_intact:
+    if not grounded and not packaging_intact:
         return "packaging must be intact for an exchange"
     if point_difference > policy.exchange_max_point_difference:
         return f"point-value difference {point_difference} exceeds {policy.exchange_max_point_difference}"
-    if category in policy.exchange_excluded_categories:
+    if not grounded and category in policy.exchange_excluded_categories:
         return f"{category} items cannot be exchanged"
-    cap = policy.exchange_quantity_caps.get(product_code)
+    cap = policy.exchange_quantity_caps.get(product_code, policy.exchange_quantity_caps.get(category))
     if cap is not None and quantity > cap:
         return f"at most {cap} of {product_code} per order can be exchanged"
+    return None
+
+
+def exchange_difference(original_price: Decimal, quantity: int, replacement_price: Decimal,
+                        replacement_qty: int) -> Decimal:
+    """What the customer pays on top (003: 金额多不退少补): a dearer replacement is paid up, a cheaper one
+    refunds nothing; the same amount (a swap inside a set at equal points) costs nothing."""
+    return max(Decimal(0), replacement_price * replacement_qty - original_price * quantity)
+
+
+def shipping_paid_by(policy: ReturnPolicy, request_type: str, *, grounded: bool, warranty_covered: bool) -> str:
+    """Who pays the shipping both ways: the customer for an exchange (来回运费自行承担) and a change of mind,
+    the company for a repair under warranty (保修期内…运费由公司承担) and a return on a quality ground."""
+    if request_type == "exchange" and not grounded:
+        return policy.exchange_shipping_paid_by
+    if request_type == "repair":
+        return "company" if warranty_covered else "customer"
+    return "company" if grounded else "customer"
+
+
+def goodwill_reason(policy: ReturnPolicy, amount: Decimal) -> str | None:
+    if not policy.goodwill_min <= amount <= policy.goodwill_max:
+        return (f"goodwill compensation is {policy.goodwill_min}–{policy.goodwill_max}; "
+                "beyond that it is a refund")
     return None
 
 

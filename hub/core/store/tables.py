@@ -26,14 +26,30 @@ customers = sa.Table(
     sa.Column("code", sa.String(64), nullable=False, unique=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("grade", sa.String(1), nullable=False),
-    sa.Column("standing", sa.String(16), nullable=False),
+    sa.Column("standing", sa.String(32), nullable=False),  # regular | vip | under_reevaluation
     sa.Column("language", sa.String(16), nullable=False),
     sa.Column("email", sa.String(200)),
     sa.Column("phone", sa.String(64)),
     sa.Column("agent", sa.String(64)),  # one customer, one after-sales agent (003)
     sa.Column("salesperson", sa.String(64)),
     sa.Column("monthly_volume", Money),
+    sa.Column("volume_month", sa.String(7)),  # the calendar month (YYYY-MM, local) monthly_volume counts
+    # The sales department's latest written notice on the VIP standing: grant, kept or revocation (004).
+    sa.Column("vip_notice_ref", sa.String(64)),
+    sa.Column("vip_notified_by", sa.String(64)),
     *_stamps(),
+)
+
+# The after-sales agents' and supervisors' presence (003: if the first agent is absent, the supervisor
+# takes the request). A person without a row has never been marked absent: present.
+agents = sa.Table(
+    "agents", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("absent", sa.Boolean, nullable=False),
+    sa.Column("since", UTCDateTime, nullable=False),  # when the current presence or absence began
+    sa.Column("until", UTCDateTime),  # an absence's expected end: present again from then on
+    sa.Column("reason", sa.String(500)),
+    sa.Column("marked_by", sa.String(64), nullable=False),
 )
 
 orders = sa.Table(
@@ -134,7 +150,24 @@ claims = sa.Table(
     sa.Column("amount_approved", Money),
     sa.Column("currency", sa.String(8), nullable=False),
     sa.Column("documents_due_at", UTCDateTime),
+    sa.Column("documents_received", sa.JSON),  # the claim form's documents in so far (None: before 0011)
+    sa.Column("documents_missing", sa.JSON),  # ... and those still awaited
     sa.Column("description", sa.Text, nullable=False),
+    sa.Column("fault", sa.String(16), nullable=False, default="unknown"),  # company at fault: the VP signs (004)
+    sa.Column("report_ref", sa.String(64)),  # the claim report (理赔申请报告书) on the amount proposed
+    sa.Column("report_issued_at", UTCDateTime),  # cleared when a new amount needs a new report
+    sa.Column("open_balance", Money),  # finance's debt check (财会部评估客户欠款情况): negative is a credit
+    sa.Column("open_balance_overdue", Money),
+    sa.Column("open_balance_currency", sa.String(3)),
+    sa.Column("open_balance_source", sa.String(64)),
+    sa.Column("open_balance_checked_at", UTCDateTime),
+    sa.Column("carrier_claim_against", sa.String(200)),  # the claim against the carrier or agent (向代理索赔)
+    sa.Column("carrier_claim_amount", Money),
+    sa.Column("carrier_claim_reference", sa.String(64)),
+    sa.Column("carrier_claimed_at", UTCDateTime),
+    sa.Column("carrier_amount_recovered", Money),
+    sa.Column("carrier_settlement_reference", sa.String(64)),
+    sa.Column("carrier_claim_settled_at", UTCDateTime),
     sa.Column("erp_ref", sa.String(64)),
     *_stamps(),
 )
@@ -152,6 +185,9 @@ returns = sa.Table(
     sa.Column("amount", Money, nullable=False),
     sa.Column("agent", sa.String(64)),
     sa.Column("erp_ref", sa.String(64)),
+    # The unit a repair is for and its fault: the hub counts its own repairs per unit and fault (003).
+    sa.Column("unit_serial", sa.String(64), index=True),
+    sa.Column("fault", sa.String(200)),
     *_stamps(),
 )
 
@@ -369,5 +405,31 @@ complaints = sa.Table(
     *_stamps(),
 )
 
+# Repair batches (003, 服装售后服务工作流程 / 售后接返机流程): the repair requests whose units went to one factory
+# together, once a week. ``lines`` is the packing list, one unit a line: the request, its serial, fault and
+# evidence photos, and on return the factory's result (repaired or scrapped, cause, cost, replacement serial)
+# and what testing it found. The three costs are the scrapped units' totals by who pays, set on return.
+repair_batches = sa.Table(
+    "repair_batches", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(64), nullable=False, unique=True),
+    sa.Column("factory", sa.String(100), nullable=False),
+    sa.Column("week", sa.String(8), nullable=False),  # the ISO week it was packed in, local time: 2026-W10
+    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("lines", sa.JSON, nullable=False),
+    sa.Column("extra_batch_reason", sa.Text),  # why a further batch went to the factory that week
+    sa.Column("note", sa.Text),
+    sa.Column("carrier", sa.String(32)),
+    sa.Column("tracking_number", sa.String(64)),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("returned_at", UTCDateTime),
+    sa.Column("supplier_cost", Money),
+    sa.Column("store_cost", Money),
+    sa.Column("head_office_cost", Money),  # the cause could not be told (由总公司承担)
+    *_stamps(),
+    sa.Index("ix_repair_batches_factory_week", "factory", "week"),
+)
+
 ENTITY_TABLES = {"order": orders, "shipment": shipments, "claim": claims, "return": returns,
-                 "customer": customers, "store": store_openings, "complaint": complaints}
+                 "customer": customers, "store": store_openings, "complaint": complaints,
+                 "repair_batch": repair_batches}

@@ -49,6 +49,13 @@ class ErpSandbox:
                  outbound_ref=f"OUT-{posting['number']}")
 
     @hookimpl
+    async def hub_claim_settlement_proposed(self, claim: ClaimSnapshot, ctx: HookContext) -> None:
+        # 004: 财会部评估客户欠款情况: finance needs the customer's open balance before the claim is paid
+        owed = self.settings.open_balances.get(claim.customer.code, Decimal(0))
+        ctx.emit("claim", claim.ref, "debt_checked", open_balance=str(owed), currency=claim.currency,
+                 source="sandbox")
+
+    @hookimpl
     async def hub_claim_approved(self, claim: ClaimSnapshot, ctx: HookContext) -> None:
         amount = -(claim.amount_approved or Decimal(0))
         posting = self.ledger(ctx).post(ctx.idempotency_key, "credit_note", claim.ref, amount=str(amount),

@@ -22,6 +22,9 @@ class ErpSandboxSettings(PluginSettings):
     prices: dict[str, Decimal] = Field({}, description="Product code → list price (the price list).")
     postings_file: Path | None = Field(None, description="JSON-lines ledger; default <data_dir>/erp-sandbox.jsonl.")
     auto_review: bool = Field(True, description="Answer every complete new order's review.")
+    open_balances: dict[str, Decimal] = Field({}, description=(
+        "Customer code → what the customer owes (negative: in credit), the debt check's answer to a claim's "
+        "proposed settlement; a customer not named owes 0."))
     finance_audit: bool = Field(True, description=(
         "Play finance too: approve every posting at once. false: the posting is only recorded "
         "(erp_recorded) and a finance user approves or rejects it through the API, as in production."))

@@ -59,6 +59,10 @@ class ChatNotifier:
         await self.poster.notify("claim_settlement_proposed", claim, transition, ctx)
 
     @hookimpl
+    async def hub_claim_report_issued(self, claim, transition, ctx) -> None:
+        await self.poster.notify("claim_report_issued", claim, transition, ctx)
+
+    @hookimpl
     async def hub_claim_approved(self, claim, transition, ctx) -> None:
         await self.poster.notify("claim_approved", claim, transition, ctx)
 
@@ -77,3 +81,8 @@ class ChatNotifier:
     @hookimpl
     async def hub_customer_vip_revoked(self, customer, transition, ctx) -> None:
         await self.poster.notify("customer_vip_revoked", customer, transition, ctx)
+
+    @hookimpl
+    async def hub_customer_vip_reevaluation_requested(self, customer, transition, ctx) -> None:
+        # 004: below the requirement the sales department re-evaluates before any cancellation notice
+        await self.poster.notify("customer_vip_reevaluation_requested", customer, transition, ctx)

@@ -1,5 +1,6 @@
 """Documents attached to letters: the order confirmation (订单确认书), the delivery note (送货单), the
-back-order list (欠货清单), the outbound note (成品出库表) and the claim form (申请赔偿表).
+back-order list (欠货清单), the outbound note (成品出库表), the claim form (申请赔偿表) and the claim
+report (理赔申请报告书) the approvers sign.
 
 Each is an HTML template per language (``<language>/documents/<name>.html``, or
 ``<name>.<variant>.html`` for a notice's variant); the rows of its table are built here, escaped.
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from hub import ClaimSnapshot
 
-from .notice import MISSING, Notice, back_order_lines, qty, to_ship
+from .notice import CHECKED, MISSING, UNCHECKED, Notice, back_order_lines, qty, to_ship
 from .templates import TemplateStore
 
 CUSTOMER_AUDIENCE, INTERNAL_AUDIENCE = frozenset({"customer"}), frozenset({"internal"})
@@ -24,6 +25,7 @@ AUDIENCES: dict[str, frozenset[str]] = {
     "back_order_list": CUSTOMER_AUDIENCE | INTERNAL_AUDIENCE,
     "outbound_note": INTERNAL_AUDIENCE,
     "claim_form": CUSTOMER_AUDIENCE,
+    "claim_report": INTERNAL_AUDIENCE,  # the approvers' (004): it shows the customer's debt, never sent to them
 }
 DOCUMENTS = tuple(AUDIENCES)
 
@@ -46,6 +48,7 @@ def render_document(store: TemplateStore, document: str, notice: Notice, languag
     variables["lines_html"] = _rows(ROWS.get(document, _delivered_rows)(notice))
     if isinstance(notice.subject, ClaimSnapshot):
         variables.setdefault("documents_due_at", "-")
+        variables.setdefault("total", MISSING)  # the order's total, when the hook carried the order
     content = store.render_document(document, language, variables, notice.variant)
     return Document(f"{document.replace('_', '-')}-{notice.ref}.html", content)
 
@@ -111,10 +114,20 @@ def _outbound_rows(notice: Notice) -> list[Cells]:
             for line in order.lines if to_ship(line) > 0]
 
 
+def _claim_document_rows(notice: Notice) -> list[Cells]:
+    """The claim form's documents: those in (☑), then those still missing (☐)."""
+    claim = notice.subject
+    if not isinstance(claim, ClaimSnapshot):
+        return []
+    return [(name, CHECKED) for name in claim.documents_received] + [
+        (name, UNCHECKED) for name in claim.documents_missing]
+
+
 ROWS: dict[str, Callable[[Notice], list[Cells]]] = {
     "order_confirmation": _confirmation_rows,
     "delivery_note": _delivered_rows,
     "back_order_list": _back_order_rows,
     "outbound_note": _outbound_rows,
     "claim_form": lambda notice: [],
+    "claim_report": _claim_document_rows,
 }

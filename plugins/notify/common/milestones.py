@@ -7,7 +7,7 @@ decides who gets which.
 from __future__ import annotations
 
 CUSTOMER = frozenset({
-    "order_reviewed", "order_confirmation_overdue",
+    "order_reviewed", "order_confirmation_overdue", "order_cancelled",
     "order_shipped", "order_delivered", "shipment_delivery_note_due",
     "shipment_customs", "shipment_handed_off", "shipment_out_for_delivery", "shipment_delivered",
     "claim_opened", "claim_paid",
@@ -17,12 +17,12 @@ CUSTOMER = frozenset({
 
 INTERNAL = frozenset({
     "sla_breached",
-    "order_price_escalated", "order_confirmation_overdue", "order_released", "order_shipped",
+    "order_price_escalated", "order_confirmation_overdue", "order_released", "order_cancelled", "order_shipped",
     "shipment_exception",
     "claim_opened", "claim_documents_received", "claim_negotiating", "claim_settlement_proposed",
-    "claim_approved", "claim_with_legal",
+    "claim_report_issued", "claim_approved", "claim_with_legal",
     "return_pending_review",
-    "customer_vip_granted", "customer_vip_revoked",
+    "customer_vip_granted", "customer_vip_revoked", "customer_vip_reevaluation_requested",
 })
 
 ALL = CUSTOMER | INTERNAL
@@ -33,6 +33,8 @@ CUSTOMER_TARGET = "customer"
 # Route variants the notices carry (``<milestone>.<variant>`` wins over ``<milestone>``):
 # an order shipped while lines are still short goes out with the back-order list (欠货清单).
 BACK_ORDER = "back_order"
+# ... and a claim report of a claim the company is at fault for (我司原因) goes to the vice-president in charge.
+COMPANY_AT_FAULT = "company_at_fault"
 
 
 def base_milestone(route_key: str) -> str:

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 from hub import (ClaimSnapshot, CustomerSnapshot, OrderLine, OrderSnapshot, ReturnSnapshot,
                  ShipmentSnapshot, TimerSnapshot, Transition)
 
-from .milestones import BACK_ORDER
+from .milestones import BACK_ORDER, COMPANY_AT_FAULT
 
-# Transition data the templates may use (the event's reason or note, the shipment it names, the ERP's numbers).
-TRANSITION_FIELDS = ("shipment_ref", "reason", "note", "erp_ref", "outbound_ref")
+# Transition data the templates may use (the event's reason or note, the shipment it names, the ERP's numbers,
+# a VIP review's volume against its requirement).
+TRANSITION_FIELDS = ("shipment_ref", "reason", "note", "erp_ref", "outbound_ref", "monthly_volume", "threshold",
+                     "month")
 # Fields of every template, "-" when nothing fills them.
 ALWAYS = ("carrier", "tracking_number", "carrier_contact", "plate", "escort", "pickup_company", "due_at")
 MISSING = "-"
@@ -102,6 +104,8 @@ def build_notice(milestone: str, subject: Any, transition: Transition | None, tz
         variant = BACK_ORDER if remaining else variant
     if milestone == "order_released" and isinstance(subject, OrderSnapshot) and subject.delivery_mode != "delivery":
         variant = subject.delivery_mode  # the pickup outbound note (自提) names who collects, not where to go
+    if milestone == "claim_report_issued" and isinstance(subject, ClaimSnapshot) and subject.fault == "company":
+        variant = COMPANY_AT_FAULT  # 我司原因: the report goes to the vice-president in charge, not the GM (004)
     if milestone == "order_confirmation_overdue" and isinstance(timer, TimerSnapshot):
         occasion = f"timer-{timer.id}"  # one reminder a day: each day's timer is a new one
     return Notice(milestone, entity, ref, customer, {k: _text(v, tz) for k, v in values.items()},
@@ -179,7 +183,13 @@ def _describe(s: Any) -> tuple[str, str, CustomerSnapshot | None, dict[str, Any]
         return "claim", s.ref, s.customer, dict(
             claim_ref=s.ref, order_ref=s.order_ref, shipment_ref=s.shipment_ref, claim_kind=s.kind,
             amount_claimed=s.amount_claimed, amount_approved=s.amount_approved, currency=s.currency,
-            documents_due_at=s.documents_due_at, insured=s.insured), None
+            documents_due_at=s.documents_due_at, insured=s.insured, fault=s.fault,
+            documents_missing=", ".join(s.documents_missing), report_ref=s.report_ref,
+            report_issued_at=s.report_issued_at, open_balance=s.open_balance, open_balance_overdue=s.open_balance_overdue,
+            open_balance_currency=s.open_balance_currency or (s.currency if s.open_balance is not None else None),
+            open_balance_source=s.open_balance_source, open_balance_checked_at=s.open_balance_checked_at,
+            carrier_claim_against=s.carrier_claim_against, carrier_claim_amount=s.carrier_claim_amount,
+            carrier_amount_recovered=s.carrier_amount_recovered), None
     if isinstance(s, ReturnSnapshot):
         return "return", s.ref, s.customer, dict(
             return_ref=s.ref, order_ref=s.order_ref, return_type=s.type, reason=s.reason, amount=s.amount,

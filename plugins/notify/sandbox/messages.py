@@ -67,6 +67,18 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Order {ref} delivered", "Please count and inspect the goods within 3 days; the delivery note follows."),
         "zh-CN": ("订单 {ref} 已送达", "请在3天内验货，送货单随后发送。"),
     },
+    # a cancel or a refund before shipping: the customer, and the warehouse holding the outbound note
+    "order_cancelled": {
+        "en": ("Your order {ref} is cancelled", "Your order {ref} is cancelled: {reason}. Nothing of it will be "
+               "shipped; a payment made is refunded as the after-sales request says."),
+        "zh-CN": ("您的订单 {ref} 已取消", "您的订单 {ref} 已取消：{reason}。该订单不会发货；已付款项按售后申请退款。"),
+    },
+    "order_cancelled.warehouse": {
+        "en": ("Order {ref} cancelled: do not ship", "Order {ref} was cancelled before shipping ({reason}). Take it "
+               "off the outbound notes (ERP order {erp_ref}) and put its goods back into stock."),
+        "zh-CN": ("订单 {ref} 已取消：请勿发货", "订单 {ref} 在发货前已取消（{reason}）。请将其从出库安排中撤下"
+                  "（ERP 单号 {erp_ref}），货品退回库存。"),
+    },
     "order_rejected": {
         "en": ("Order {ref} cannot be accepted", "Order {ref} was rejected: {reason}"),
         "zh-CN": ("订单 {ref} 无法接受", "订单 {ref} 被拒绝：{reason}"),
@@ -84,6 +96,14 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Claim {ref} paid", "Your claim {ref} has been paid."),
         "zh-CN": ("索赔 {ref} 已赔付", "您的索赔 {ref} 已赔付。"),
     },
+    # 004: the claim report (理赔申请报告书) to the approvers, with the customer's open balance
+    "claim_report_issued": {
+        "en": ("Claim report {ref}: please approve", "The claim report of claim {ref} (order {order_ref}) is attached: "
+               "settlement proposed {amount_approved} {currency}; the customer's open balance {open_balance} "
+               "{open_balance_currency}; at fault: {fault}."),
+        "zh-CN": ("理赔申请报告书 {ref} 待审批", "索赔 {ref}（订单 {order_ref}）的《理赔申请报告书》见附件：建议赔付 "
+                  "{amount_approved} {currency}；客户欠款 {open_balance} {open_balance_currency}；责任方：{fault}。"),
+    },
     # 000: the reply to a shortage or damage complaint: cause, responsibility, remedy (补货换货的回复)
     "complaint_answered": {
         "en": ("Your complaint {ref} on order {order_ref}: our reply", "We looked into your {kind} complaint on "
@@ -99,6 +119,14 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "customer_vip_revoked": {
         "en": ("VIP service ended", "Following the monthly review your VIP service has ended."),
         "zh-CN": ("VIP 服务取消", "根据月度审核，您的VIP服务已取消。"),
+    },
+    # 004: 不符合VIP要求者→发邮件予业务部门重新评估: the month's figures to sales, who answer with a written notice
+    "customer_vip_reevaluation_requested": {
+        "en": ("VIP re-evaluation: {code} {name}", "The shipment volume of VIP customer {code} ({name}) for {month} "
+               "was {monthly_volume} ({measure}), below the VIP requirement of {threshold}. Please re-evaluate and "
+               "send customer service your written notice: VIP kept, or VIP cancelled."),
+        "zh-CN": ("VIP 重新评估：{code} {name}", "VIP客户 {code}（{name}）{month} 的走货量为 {monthly_volume}（{measure}），"
+                  "低于VIP标准 {threshold}。请重新评估，并书面通知客服VIP维护组：保留或取消VIP服务。"),
     },
     "sla_breached": {
         "en": ("Limit breached: {rule}", "{entity} {ref}: {rule} was due at {due_at}. Escalated to {escalate_to}."),

@@ -10,7 +10,7 @@ from hub import ComplaintSnapshot
 from hub import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot, ShipmentSnapshot,
                 Report, StoreSnapshot, TimerSnapshot, Transition, hookimpl)
 
-from plugins.notify.common import BACK_ORDER, Notice, TemplateStore, build_notice, render_document
+from plugins.notify.common import BACK_ORDER, COMPANY_AT_FAULT, Notice, TemplateStore, build_notice, render_document
 
 from .messages import render
 from .settings import NotifySandboxSettings
@@ -78,6 +78,16 @@ class NotifySandbox:
             **_values(notice, "outbound_ref", to_ship="to_ship_summary")}, documents=(("outbound_note", notice),))
 
     @hookimpl
+    async def hub_order_cancelled(self, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
+        # cancelled before shipping (a cancel or a refund request): the customer is told; once the outbound
+        # note went to the warehouse, the warehouse takes the order off it
+        reason = transition.data.get("reason") or "-"
+        self._customer(ctx, "order_cancelled", order.customer, ref=order.ref, reason=reason)
+        if transition.previous == "released":
+            self._write(ctx, "order_cancelled.warehouse", "role:warehouse", "en", {
+                "ref": order.ref, "reason": reason, "erp_ref": order.erp_ref or "-"})
+
+    @hookimpl
     async def hub_shipment_delivery_note_due(self, shipment: ShipmentSnapshot, order: OrderSnapshot,
                                              timer: TimerSnapshot, ctx: HookContext) -> None:
         # 000: 在货物发出的第二日 the delivery note of this shipment, and who collected the goods
@@ -122,6 +132,17 @@ class NotifySandbox:
         self._customer(ctx, "claim_opened", claim.customer, ref=claim.ref)
 
     @hookimpl
+    async def hub_claim_report_issued(self, claim: ClaimSnapshot, order: OrderSnapshot, transition: Transition,
+                                      ctx: HookContext) -> None:
+        # 004: 出《理赔申请报告书》→ 客户服务部经理审批 → 陈总 (the general manager; 我司原因: the vice-president), attached
+        notice = self._notice("claim_report_issued", claim, transition, order=order)
+        last = "vice_president" if notice.variant == COMPANY_AT_FAULT else "general_manager"
+        self._write(ctx, "claim_report_issued", f"role:cs_manager,role:{last}", "en", {
+            "ref": claim.ref, **_values(notice, "order_ref", "amount_approved", "currency", "open_balance",
+                                        "open_balance_currency", "fault")},
+            documents=(("claim_report", notice),))
+
+    @hookimpl
     async def hub_claim_paid(self, claim: ClaimSnapshot, ctx: HookContext) -> None:
         self._customer(ctx, "claim_paid", claim.customer, ref=claim.ref)
 
@@ -142,6 +163,17 @@ class NotifySandbox:
     @hookimpl
     async def hub_customer_vip_revoked(self, customer: CustomerSnapshot, ctx: HookContext) -> None:
         self._customer(ctx, "customer_vip_revoked", customer)
+
+    @hookimpl
+    async def hub_customer_vip_reevaluation_requested(self, customer: CustomerSnapshot, transition: Transition,
+                                                      ctx: HookContext) -> None:
+        # 004: the month fell short: the sales department (and the customer's salesperson) re-evaluate
+        to = f"role:sales,salesperson:{customer.salesperson or 'unassigned'}"
+        data = transition.data
+        self._write(ctx, "customer_vip_reevaluation_requested", to, "en", {
+            "code": customer.code, "name": customer.name, "month": data.get("month") or "-",
+            "monthly_volume": data.get("monthly_volume"), "threshold": data.get("threshold"),
+            "measure": data.get("measure") or "-"})
 
     # --- 000 新开店备发货流程: the letters of a new store's setup ---------------------------------
 

@@ -10,7 +10,8 @@ from .settings import SmtpSettings
 
 class SmtpNotifier:
     """E-mails customers at their milestones (with the confirmation, delivery note, back-order list or claim
-    form) and roles at theirs (the warehouse its outbound note, planning the back-order list)."""
+    form) and roles at theirs (the warehouse its outbound note, planning the back-order list, the approvers
+    the claim report)."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.mailer = Mailer(settings)
@@ -45,6 +46,11 @@ class SmtpNotifier:
     @hookimpl
     async def hub_order_released(self, order, transition, ctx) -> None:
         await self.mailer.notify("order_released", order, transition, ctx)
+
+    @hookimpl
+    async def hub_order_cancelled(self, order, transition, ctx) -> None:
+        # a refund or a cancel before shipping: the customer is told, the warehouse takes it off its notes
+        await self.mailer.notify("order_cancelled", order, transition, ctx)
 
     @hookimpl
     async def hub_shipment_delivery_note_due(self, shipment, order, timer, ctx) -> None:
@@ -95,6 +101,11 @@ class SmtpNotifier:
         await self.mailer.notify("claim_settlement_proposed", claim, transition, ctx)
 
     @hookimpl
+    async def hub_claim_report_issued(self, claim, order, transition, ctx) -> None:
+        # 004: the claim report (理赔申请报告书) to the approvers, attached; the order's total is on it
+        await self.mailer.notify("claim_report_issued", claim, transition, ctx, order=order)
+
+    @hookimpl
     async def hub_claim_approved(self, claim, transition, ctx) -> None:
         await self.mailer.notify("claim_approved", claim, transition, ctx)
 
@@ -129,3 +140,8 @@ class SmtpNotifier:
     @hookimpl
     async def hub_customer_vip_revoked(self, customer, transition, ctx) -> None:
         await self.mailer.notify("customer_vip_revoked", customer, transition, ctx)
+
+    @hookimpl
+    async def hub_customer_vip_reevaluation_requested(self, customer, transition, ctx) -> None:
+        # 004: below the requirement the sales department re-evaluates before any cancellation notice
+        await self.mailer.notify("customer_vip_reevaluation_requested", customer, transition, ctx)

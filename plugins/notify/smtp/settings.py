@@ -6,20 +6,25 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from plugins.notify.common import BACK_ORDER, CUSTOMER, NotifySettings
+from plugins.notify.common import BACK_ORDER, COMPANY_AT_FAULT, CUSTOMER, NotifySettings
 from plugins.notify.common.documents import DOCUMENTS
 
 # Every customer milestone to the customer; the back-order list to planning too, the outbound note to
 # the warehouse (000). Roles nobody filled in (``roles``) reach no one until they are.
 DEFAULT_ROUTES = {**{milestone: ("customer",) for milestone in sorted(CUSTOMER)},
                   f"order_shipped.{BACK_ORDER}": ("customer", "planning"),
-                  "order_released": ("warehouse",)}
+                  "order_released": ("warehouse",), "order_cancelled": ("customer", "warehouse"),
+                  # 004: the claim report to its approvers; the vice-president's when the company is at fault
+                  "claim_report_issued": ("cs_manager", "general_manager"),
+                  f"claim_report_issued.{COMPANY_AT_FAULT}": ("cs_manager", "vice_president"),
+                  # 004: a VIP short of the requirement goes back to the sales department first
+                  "customer_vip_reevaluation_requested": ("sales",)}
 # The delivery note goes the day after the goods left (shipment_delivery_note_due), not with the
 # shipping notice; a shipping notice with lines still short carries the back-order list.
 DEFAULT_ATTACHMENTS = {"order_reviewed": "order_confirmation", "order_confirmation_overdue": "order_confirmation",
                        "shipment_delivery_note_due": "delivery_note", "order_delivered": "delivery_note",
                        f"order_shipped.{BACK_ORDER}": "back_order_list", "order_released": "outbound_note",
-                       "claim_opened": "claim_form"}
+                       "claim_opened": "claim_form", "claim_report_issued": "claim_report"}
 
 
 class SmtpSettings(NotifySettings):
@@ -39,7 +44,7 @@ class SmtpSettings(NotifySettings):
     roles: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description=(
             "Internal role → e-mail addresses, e.g. claims, finance, sales, warehouse (the outbound note), "
-            "planning (the back-order list)."))
+            "planning (the back-order list), cs_manager, general_manager and vice_president (the claim report)."))
     routes: dict[str, tuple[str, ...]] = Field(
         default_factory=lambda: dict(DEFAULT_ROUTES),
         description=("Milestone → 'customer' and/or roles. Default: every customer milestone to the customer, "

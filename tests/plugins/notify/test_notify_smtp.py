@@ -6,11 +6,12 @@ import email.policy
 import ssl
 import subprocess
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 import structlog.testing
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
-from notify_helpers import EMAIL, build, claim, make_ctx, order, run_hook, shipped, transition
+from notify_helpers import EMAIL, build, claim, customer, make_ctx, order, run_hook, shipped, transition
 
 from hub import PermanentError, PluginConfigurationError, TransientError
 from plugins.notify.common import fingerprint
@@ -138,6 +139,47 @@ async def test_claim_opened_sends_the_claim_form_to_the_customer_and_a_notice_to
     internal = mails[("claims@furniture.example",)]
     assert internal["Subject"] == "新索赔：CL-7（订单 SO-1001）"  # internal notices in zh-CN
     assert attachments(internal) == {}
+
+
+@pytest.mark.parametrize(("fault", "last_approver"), [("carrier", "gm@furniture.example"),
+                                                     ("company", "vp@furniture.example")])
+async def test_the_claim_report_goes_to_the_approvers_attached_with_the_debt_figure(relay, settings, ledger, fault,
+                                                                                    last_approver):
+    # given the shipped default routes: the report to the customer-service manager and the GM (or the VP)
+    roles = {"cs_manager": ["csm@furniture.example"], "general_manager": ["gm@furniture.example"],
+             "vice_president": ["vp@furniture.example"]}
+    pm = build("smtp", {**{k: v for k, v in settings.items() if k != "routes"}, "roles": roles})
+    report = claim("en", state="settlement_proposed", amount_approved=Decimal("600"), fault=fault,
+                   report_ref="CR-0012", open_balance=Decimal("-1250.5"), open_balance_currency="CNY",
+                   documents_received=("waybill",), documents_missing=("commercial_invoice",))
+    # when the report is issued
+    await run_hook(pm, "hub_claim_report_issued", make_ctx("notify.smtp", ledger), ledger, claim=report,
+                   transition=transition("claim", "CL-7", "report_issued"))
+    # then each approver has it in Chinese, the claim report attached, the customer nothing
+    mails = {tuple(rcpt): mail for rcpt, mail in relay.received}
+    assert set(mails) == {("csm@furniture.example",), (last_approver,)}
+    mail = mails[(last_approver,)]
+    assert mail["Subject"].startswith("理赔申请报告书 CL-7 待审批")
+    document = attachments(mail)["claim-report-CL-7.html"]
+    for shown in ("<h1>理赔申请报告书</h1>", "CL-7", "SO-1001", "1,200.00", "600.00", "-1,250.50 CNY", "CR-0012"):
+        assert shown in document, shown
+
+
+async def test_a_vip_short_of_the_requirement_goes_to_the_sales_department_not_the_customer(relay, settings, ledger):
+    # given the shipped default routes and a sales department's address
+    roles = {"sales": ["sales@furniture.example"]}
+    pm = build("smtp", {**{k: v for k, v in settings.items() if k != "routes"}, "roles": roles})
+    # when the monthly review finds the month short (004: 发邮件予业务部门重新评估)
+    moved = transition("customer", "C-001", "vip_reevaluation_requested", monthly_volume="62000.00",
+                       threshold="100000.00", month="2026-03", measure="value")
+    await run_hook(pm, "hub_customer_vip_reevaluation_requested", make_ctx("notify.smtp", ledger), ledger,
+                   customer=customer(), transition=moved)
+    # then only sales hears of it, with the month's volume against the requirement; no cancellation yet
+    [(rcpt, mail)] = relay.received
+    assert rcpt == ["sales@furniture.example"]
+    body = mail.get_body(("plain",)).get_content()
+    assert mail["Subject"].startswith("VIP 客户 C-001 未达标准")
+    assert "2026-03 走货量：62000.00，VIP 标准：100000.00" in body and "vip_kept" in body
 
 
 async def test_an_unrouted_milestone_sends_nothing(relay, settings):
