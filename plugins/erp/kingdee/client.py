@@ -85,11 +85,23 @@ class KingdeeClient:
         raise AssertionError("unreachable")
 
     async def query(self, http: aiohttp.ClientSession, form_id: str, fields: list[str], filter_string: str,
-                    log: FilteringBoundLogger) -> list[list[Any]]:
+                    log: FilteringBoundLogger, *, start_row: int = 0, limit: int = 20) -> list[list[Any]]:
         data = {"FormId": form_id, "FieldKeys": ",".join(fields), "FilterString": filter_string,
-                "OrderString": "FID ASC", "TopRowCount": 0, "StartRow": 0, "Limit": 20}
+                "OrderString": "FID ASC", "TopRowCount": 0, "StartRow": start_row, "Limit": limit}
         return await self._call(http, units.BILL_QUERY, {"data": data}, f"query {form_id}",
                                 errors.check_rows, log)
+
+    async def query_all(self, http: aiohttp.ClientSession, form_id: str, fields: list[str], filter_string: str,
+                        log: FilteringBoundLogger) -> list[list[Any]]:
+        """Every matching row, a page of ``units.QUERY_PAGE`` at a time (the server caps one answer)."""
+        rows: list[list[Any]] = []
+        for _ in range(units.QUERY_MAX_PAGES):
+            page = await self.query(http, form_id, fields, filter_string, log, start_row=len(rows),
+                                    limit=units.QUERY_PAGE)
+            rows.extend(page)
+            if len(page) < units.QUERY_PAGE:
+                return rows
+        raise PermanentError(f"kingdee query {form_id}: more than {len(rows)} rows for {filter_string!r}")
 
     async def save(self, http: aiohttp.ClientSession, form_id: str, data: dict[str, Any],
                    log: FilteringBoundLogger) -> tuple[int, str]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from hub import ClaimSnapshot, OrderSnapshot, PermanentError
+from plugins.erp.common.debt import CustomerDebt, decimal_of
 from plugins.erp.kingdee import units
 from plugins.erp.kingdee.settings import KingdeeSettings
 
@@ -118,3 +119,48 @@ def _refusal(bill_no: str, status: str, note: Any) -> str:
         return text if len(text) <= REASON_MAX else text[:REASON_MAX - 1] + "…"
     how = "un-audited" if status == units.REAUDIT else "sent back"
     return f"sales order {bill_no} was {how} in K3, now in status {units.STATUS_NAMES[status]} (no note given)"
+
+
+def debt_fields(settings: KingdeeSettings) -> list[str]:
+    """The FieldKeys of the receivable query, in the order ``customer_debt`` reads them."""
+    named = ("FID", settings.debt_amount_field, settings.debt_currency_field, settings.debt_settled_field,
+             settings.debt_due_field)
+    return [field for field in named if field]
+
+
+def debt_filter(settings: KingdeeSettings, customer_code: str) -> str:
+    """The customer's bills that ``debt_filter`` keeps (bracketed, so an OR in it stays inside)."""
+    clause = equals_filter(settings.debt_customer_field, customer_code)
+    extra = settings.debt_filter.strip()
+    return f"{clause} AND ({extra})" if extra else clause
+
+
+def _due_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])  # K3 answers datetimes: "2026-11-30T00:00:00"
+    except ValueError:
+        raise PermanentError(f"kingdee: a receivable's due date {value!r} is not a date") from None
+
+
+def customer_debt(rows: list[list[Any]], fields: list[str], settings: KingdeeSettings, currency: str,
+                  today: date) -> tuple[CustomerDebt, int]:
+    """Open balance and overdue part of the bills in ``currency`` (each bill: amount less what was
+    received against it); also how many bills were left out for being in another currency."""
+    wanted = currency_number(currency, settings)
+    open_balance, overdue, other_currency = Decimal(0), Decimal(0), 0
+    for row in rows:
+        bill = dict(zip(fields, row))
+        if str(bill.get(settings.debt_currency_field) or wanted) != wanted:
+            other_currency += 1
+            continue
+        still_open = decimal_of(bill.get(settings.debt_amount_field))
+        if settings.debt_settled_field:
+            still_open -= decimal_of(bill.get(settings.debt_settled_field))
+        open_balance += still_open
+        due = _due_date(bill.get(settings.debt_due_field)) if settings.debt_due_field else None
+        if due is not None and due < today:
+            overdue += still_open
+    reported_overdue = overdue if settings.debt_due_field else None
+    return CustomerDebt(open_balance, reported_overdue, currency), other_currency

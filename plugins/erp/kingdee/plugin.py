@@ -1,20 +1,27 @@
-"""Hook implementations of the Kingdee K3 Cloud adapter: each delegates to KingdeeDocuments."""
+"""Hook implementations of the Kingdee K3 Cloud adapter: each delegates to KingdeeDocuments (or KingdeeDebt)."""
 from __future__ import annotations
 
 from hub import ClaimSnapshot, HookContext, OrderSnapshot, hookimpl
+from plugins.erp.common.debt import DebtCheck
 from plugins.erp.common.finance import FinanceAudit
 from plugins.erp.common.http import http_session
 from plugins.erp.kingdee.client import KingdeeClient
+from plugins.erp.kingdee.debt import KingdeeDebt
 from plugins.erp.kingdee.documents import KingdeeDocuments
 from plugins.erp.kingdee.settings import KingdeeSettings
 
 
-class KingdeePlugin(FinanceAudit):
-    """Posts sales orders, outbound documents and claim credits to Kingdee K3 Cloud (金蝶云星空)."""
+class KingdeePlugin(FinanceAudit, DebtCheck):
+    """Posts sales orders, outbound documents and claim credits to Kingdee K3 Cloud (金蝶云星空); reads the
+    customer's open receivables for a claim's approvers."""
+
+    debt_source = "kingdee"
 
     def __init__(self, settings: KingdeeSettings) -> None:
         self._settings = settings
-        self._documents = KingdeeDocuments(KingdeeClient(settings), settings)
+        client = KingdeeClient(settings)  # one login session for every flow
+        self._documents = KingdeeDocuments(client, settings)
+        self._debt = KingdeeDebt(client, settings)
 
     @hookimpl
     async def hub_order_shipped(self, order: OrderSnapshot, ctx: HookContext) -> None:

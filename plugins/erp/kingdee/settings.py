@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from hub import PluginSettings
+from hub import PluginSettings, TimeZoneName
 
 
 class KingdeeSettings(PluginSettings):
@@ -48,6 +48,30 @@ class KingdeeSettings(PluginSettings):
                           "un-audited it (e.g. FNote, or a custom F_HUB_FinanceNote), sent to the order desk as "
                           "the reason; none: the reason names the status. The WebAPI exposes no audit opinion "
                           "(审核意见) of its own on the bill.")
+    debt_check: bool = Field(
+        True, description="When a claim's settlement is proposed, read the customer's open receivables in K3 "
+                          "for the approvers (004: 财会部评估客户欠款情况): per bill, the amount field less the "
+                          "settled field, summed over the bills debt_filter keeps; the part past its due date "
+                          "as overdue.")
+    debt_form_id: str = Field("AR_receivable", description="Form of the receivable bills (应收单) the balance sums.")
+    debt_customer_field: str = Field(
+        "FCUSTOMERID.FNumber", description="Field matched against the hub's customer code (the bill's customer).")
+    debt_amount_field: str = Field(
+        "FALLAMOUNTFOR", description="Bill amount in the bill's currency (价税合计); red bills are negative.")
+    debt_settled_field: str | None = Field(
+        "FRELATEHADPAYAMOUNT", description="What has been received against the bill (收(退)款单的关联金额), taken "
+                                           "off its amount; none: each bill counts in full.")
+    debt_due_field: str | None = Field(
+        "FENDDATE_H", description="Due date of the bill (到期日); none: the overdue part is not reported.")
+    debt_currency_field: str = Field(
+        "FCURRENCYID.FNumber", description="Currency number of the bill; only bills in the claim's currency "
+                                           "(by currency_numbers) count.")
+    debt_filter: str = Field(
+        "FDocumentStatus='C' AND FWRITTENOFFSTATUS IN ('A','B') AND FCancelStatus='A'",
+        description="FilterString clauses a bill must also meet: audited, not (fully) written off, not "
+                    "cancelled (作废).")
+    timezone: TimeZoneName = Field(
+        "Asia/Shanghai", description="Time zone of the business day that decides what is overdue.")
     timeout_s: float = Field(30.0, gt=0, description="Seconds per HTTP call before it counts as transient.")
 
     @model_validator(mode="after")

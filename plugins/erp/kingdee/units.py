@@ -16,6 +16,12 @@ BILL_QUERY = _FORM + "ExecuteBillQuery"
 
 SALE_ORDER = "SAL_SaleOrder"
 OUTBOUND = "SAL_OUTSTOCK"
+CUSTOMER = "BD_Customer"  # base data: FCUSTID the internal id, FNumber the customer's code
+
+# ExecuteBillQuery pages: 2000 rows is the Limit the published samples use; a customer with more open
+# receivables than QUERY_PAGE * QUERY_MAX_PAGES is a data problem for ops, not a reason to loop forever.
+QUERY_PAGE = 2000
+QUERY_MAX_PAGES = 50
 
 # FDocumentStatus: Z draft, A created, B under audit, C audited, D re-audit (only C is confirmed
 # by the sources; see PROTOCOLS.md).

@@ -35,7 +35,7 @@ class OdooDocuments:
         return found[0] if found else None
 
     async def _partner_id(self, http: aiohttp.ClientSession, code: str, log: FilteringBoundLogger) -> int:
-        partner = await self._one(http, "res.partner", [["ref", "=", code]], ["id"], log)
+        partner = await self._one(http, "res.partner", mapping.partner_domain(code), ["id"], log)
         if partner is None:
             raise PermanentError(f"odoo: no contact with reference {code}")
         return int(partner["id"])

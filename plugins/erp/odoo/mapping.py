@@ -7,8 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from hub import ClaimSnapshot, OrderSnapshot, PermanentError
+from plugins.erp.common.debt import CustomerDebt, decimal_of
 
 CREATE = 0  # x2many command: create a line from vals
+
+
+def partner_domain(customer_code: str) -> list[list[Any]]:
+    return [["ref", "=", customer_code]]
 
 
 def order_domain(order_ref: str) -> list[list[Any]]:
@@ -94,3 +99,30 @@ def finance_decision(so: dict[str, Any], deliveries: list[str], reason: Any) -> 
     if so["state"] in PENDING:
         return None
     raise PermanentError(f"odoo: sale order {name} is in state {so['state']!r}, which the adapter does not know")
+
+
+def commercial_partner_id(partner: dict[str, Any]) -> int:
+    """The partner whose journal items carry the debt: Odoo books a contact's invoices on its company
+    (the commercial partner), and ``credit`` only sums items booked on the partner itself."""
+    commercial = partner.get("commercial_partner_id")
+    if isinstance(commercial, list | tuple) and commercial:
+        return int(commercial[0])
+    return int(partner["id"])
+
+
+def overdue_domain(partner_id: int, today: date) -> list[list[Any]]:
+    """The journal items ``res.partner.credit`` sums (posted, not reconciled, on a receivable account) that
+    fell due before ``today``."""
+    return [["partner_id", "=", partner_id], ["parent_state", "=", "posted"],
+            ["account_id.account_type", "=", "asset_receivable"], ["reconciled", "=", False],
+            ["date_maturity", "<", today.isoformat()]]
+
+
+def customer_debt(partner: dict[str, Any], overdue_items: list[dict[str, Any]], currency: str) -> CustomerDebt:
+    """The partner's Total Receivable (``credit``: negative when the customer is in credit) in the company's
+    currency (``currency_id``, else ``currency``), and the residual of its overdue items."""
+    company_currency = partner.get("currency_id")
+    if isinstance(company_currency, list | tuple) and len(company_currency) > 1:
+        currency = str(company_currency[1])  # many2one as [id, display name]; a currency's name is its ISO code
+    overdue = sum((decimal_of(item.get("amount_residual")) for item in overdue_items), Decimal(0))
+    return CustomerDebt(open_balance=decimal_of(partner.get("credit")), overdue=overdue, currency=currency)

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from hub import PluginSettings
+from hub import PluginSettings, TimeZoneName
 
 
 class OdooSettings(PluginSettings):
@@ -31,6 +31,13 @@ class OdooSettings(PluginSettings):
         None, description="Field of sale.order that says why finance cancelled it, sent to the order desk as "
                           "the reason: e.g. cancel_reason_id (OCA sale_cancel_reason) or a custom x_finance_note; "
                           "none: the reason names the state. Standard Odoo keeps no cancel reason on the order.")
+    debt_check: bool = Field(
+        True, description="When a claim's settlement is proposed, read the customer's open balance (res.partner "
+                          "credit, the Total Receivable) and its overdue part (open receivable journal items due "
+                          "before today) for the approvers (004: 财会部评估客户欠款情况). The integration user needs "
+                          "Invoicing (Billing) or Accounting read access: credit is restricted to those groups.")
+    timezone: TimeZoneName = Field(
+        "Asia/Shanghai", description="Time zone of the business day that decides what is overdue.")
     timeout_s: float = Field(30.0, gt=0, description="Seconds per HTTP call before it counts as transient.")
 
     @model_validator(mode="after")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from hub import OrderLine, OrderSnapshot
+from plugins.erp.common.debt import CustomerDebt
 
 # The button that moves a record one step towards where the hub needs it, by current state.
 SALE_NEXT = {"draft": "quote", "quotation": "confirm", "confirmed": "process"}
@@ -142,3 +143,14 @@ def finance_decision(sale: dict[str, Any] | None,
     if sale["state"] == "cancelled" or (sale["state"] == "draft" and sale.get("number")):
         return "finance_rejected", {"reason": finance_refusal(sale), **refs}
     return None  # quotation: finance has not decided yet
+
+
+def customer_debt(party: dict[str, Any], currency: str) -> CustomerDebt:
+    """A party's receivable as the hub's reply. Tryton sums the open receivable move lines (debit − credit,
+    so a credit is negative); receivable_today keeps the lines due today or earlier (maturity date, else
+    the move's date), which is the part the customer is late with or owes now. The amounts are in the
+    company's currency (the party's ``currency``), else ``currency``."""
+    company_currency = party.get("currency.") or {}
+    return CustomerDebt(open_balance=Decimal(party["receivable"] or 0),
+                        overdue=Decimal(party["receivable_today"] or 0),
+                        currency=company_currency.get("code") or currency)

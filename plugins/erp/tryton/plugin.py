@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from hub import ClaimSnapshot, HookContext, OrderSnapshot, ReturnSnapshot, hookimpl
-from plugins.erp.tryton import complaints, sales, shipments
+from plugins.erp.tryton import complaints, debt, sales, shipments
 from plugins.erp.tryton.client import TrytonClient
 from plugins.erp.tryton.locks import KeyedLocks
 from plugins.erp.tryton.settings import TrytonSettings
 
 
 class TrytonPlugin:
-    """Tryton 8.2 over JSON-RPC: review stock, post sales, move shipments, credit claims."""
+    """Tryton 8.2 over JSON-RPC: review stock, post sales, move shipments, credit claims, report the
+    customer's receivable to a claim's approvers."""
 
     def __init__(self, settings: TrytonSettings) -> None:
         self.settings = settings
@@ -64,6 +65,15 @@ class TrytonPlugin:
         async with self._orders.hold(claim.order_ref):
             erp_ref = await complaints.claim(self._client(ctx), self.settings, claim, ctx)
         ctx.emit("claim", claim.ref, "erp_recorded", erp_ref=erp_ref)
+
+    @hookimpl
+    async def hub_claim_settlement_proposed(self, claim: ClaimSnapshot, order: OrderSnapshot,
+                                            ctx: HookContext) -> None:
+        if not self.settings.debt_check:
+            return
+        # A read only: no order lock, and a redelivery reports the receivable as it is by then.
+        found = await debt.customer_debt(self._client(ctx), order, claim, ctx)
+        ctx.emit("claim", claim.ref, "debt_checked", **found.reply("tryton"))
 
     @hookimpl
     async def hub_return_awaiting_refund(self, return_request: ReturnSnapshot, ctx: HookContext) -> None:

@@ -26,6 +26,10 @@ class TrytonSettings(PluginSettings):
                           "reports the outbound shipments) or cancels it / resets it to draft (rejected, "
                           "the sale's comment as the reason). false: the hub's posting counts as finance's "
                           "approval; the sale is confirmed and processed at once.")
+    debt_check: bool = Field(
+        True, description="When a claim's settlement is proposed, read the customer's party receivable "
+                          "(receivable; receivable_today as the part already due) for the approvers "
+                          "(004: 财会部评估客户欠款情况).")
     post_invoices: bool = Field(
         True, description="Post the sale's draft invoice when the goods ship and before crediting a "
                           "claim (Tryton only credits posted invoices).")

@@ -1,9 +1,11 @@
 """erp.kingdee and erp.odoo inside the hub, against their local fakes: an order posted through the
 HTTP API is released only once finance approves it in the ERP, and a refusal there sends it back to
-the order desk, awaiting payment, with finance's reason."""
+the order desk, awaiting payment, with finance's reason; a claim's proposed settlement shows the
+approvers what the customer owes in the ERP."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +121,68 @@ async def test_odoo_a_quotation_finance_cancels_sends_the_order_back_then_a_conf
     order = await state(client, ref)
     assert (order["state"], order["erp_ref"], order["outbound_ref"]) == ("released", "S00001", "WH/OUT/00001")
     assert fake.count("sale.order", "action_confirm") == 0
+
+
+async def collected_and_claimed(client: Any, hub: Any, ref: str) -> str:
+    """The posted order collected by the customer, then a damage claim on it: documents in, uninsured (so
+    negotiated), a settlement of 60.00 agreed; returns the claim's ref once the dispatcher has run."""
+    await call(client, "POST", f"/api/orders/{ref}/shipments", {
+        "ref": "SH-1", "mode": "pickup", "mode_change_reason": "the customer collects"}, 201)
+    await call(client, "POST", "/api/shipments/SH-1/events", {
+        "event": "picked_up", "data": {"pickup_company": "Anji Logistics", "plate": "沪A12345"}})
+    await Runtime(hub, inline_tries=1).settle()
+    claim = await call(client, "POST", "/api/claims", {"order_ref": ref, "kind": "damage", "amount_claimed": "90"}, 201)
+    for event, data in [("documents_received", {"documents": ["signed_delivery_receipt", "loss_evidence_photos"]}),
+                        ("departments_answered", {}), ("amount_agreed", {"amount": "60.00"})]:
+        await call(client, "POST", f"/api/claims/{claim['ref']}/events", {"event": event, "data": data})
+    await Runtime(hub, inline_tries=1).settle()
+    return claim["ref"]
+
+
+def debt_checks(claim: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(t["actor"], t["data"]) for t in claim["timeline"] if t["event"] == "debt_checked"]
+
+
+async def test_kingdee_a_proposed_settlement_shows_the_approvers_the_customers_open_receivables_in_k3(
+        aiohttp_client, aiohttp_server, monkeypatch, tmp_path, clock):
+    # given K3 holds two audited receivables of the customer: 500.00 late since the 1st, 300.00 due next month
+    fake = FakeKingdee()
+    fake.receivable("C001", 500.0, due="2026-11-01")
+    fake.receivable("C001", 300.0, due="2026-12-15")
+    server = await aiohttp_server(fake.app())
+    monkeypatch.setenv("KD_TEST_PASSWORD", fake.password)
+    client, hub = await hub_client(aiohttp_client, monkeypatch, tmp_path, clock, "erp.kingdee", {
+        "base_url": str(server.make_url("/k3cloud/")), "acct_id": fake.acct_id, "username": fake.username,
+        "password": {"env": "KD_TEST_PASSWORD"}, "org_number": "100", "claim_material_number": "CLAIM",
+        "finance_audit": False, "timeout_s": 5})
+    # when a claim on the customer's collected order reaches its proposed settlement
+    ref = await posted_order(client, hub)
+    claim_ref = await collected_and_claimed(client, hub, ref)
+    # then the claim shows the open balance read off K3, and its overdue part
+    claim = await call(client, "GET", f"/api/claims/{claim_ref}")
+    assert (claim["state"], Decimal(str(claim["open_balance"]))) == ("settlement_proposed", Decimal("800.00"))
+    assert debt_checks(claim) == [("erp.kingdee", {"open_balance": "800.00", "overdue": "500.00", "currency": "CNY",
+                                                   "source": "kingdee"})]
+    assert all(h["state"] == "done" for h in await list_handoffs(hub.engine))
+
+
+async def test_odoo_a_proposed_settlement_shows_the_approvers_the_partners_total_receivable(
+        aiohttp_client, aiohttp_server, monkeypatch, tmp_path, clock):
+    # given Odoo holds two open receivable items of the customer: 500.00 late since the 1st, 300.00 due next month
+    fake = FakeOdoo()
+    fake.journal_item("C001", 500.0, "2026-11-01")
+    fake.journal_item("C001", 300.0, "2026-12-15")
+    server = await aiohttp_server(fake.app())
+    monkeypatch.setenv("ODOO_TEST_KEY", fake.api_key)
+    client, hub = await hub_client(aiohttp_client, monkeypatch, tmp_path, clock, "erp.odoo", {
+        "url": str(server.make_url("/")), "database": fake.database, "api_key": {"env": "ODOO_TEST_KEY"},
+        "finance_audit": False, "timeout_s": 5})
+    # when a claim on the customer's collected order reaches its proposed settlement
+    ref = await posted_order(client, hub)
+    claim_ref = await collected_and_claimed(client, hub, ref)
+    # then the claim shows the partner's credit as Odoo computes it, and its overdue part
+    claim = await call(client, "GET", f"/api/claims/{claim_ref}")
+    assert (claim["state"], Decimal(str(claim["open_balance"]))) == ("settlement_proposed", Decimal("800.00"))
+    assert debt_checks(claim) == [("erp.odoo", {"open_balance": "800.00", "overdue": "500.00", "currency": "CNY",
+                                                "source": "odoo"})]
+    assert all(h["state"] == "done" for h in await list_handoffs(hub.engine))

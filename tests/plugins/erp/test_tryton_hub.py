@@ -1,6 +1,6 @@
 """erp.tryton inside the hub: an order walked through the HTTP API ends as one Tryton sale,
 however often and however concurrently its posting is delivered; an approved claim becomes a
-credit note; an outage only delays postings."""
+credit note; a proposed settlement shows the customer's receivable; an outage only delays postings."""
 from __future__ import annotations
 
 import asyncio
@@ -112,11 +112,9 @@ async def test_an_order_through_the_api_is_one_sale_even_delivered_three_times_a
     assert order["state"] == "released" and order["erp_ref"] == sales[0]["number"]
 
 
-async def test_a_claim_approved_for_120_ends_as_a_credit_note_of_minus_120(
-        aiohttp_client, monkeypatch, tmp_path, tryton_server, back, tag, clock):
-    # given a delivered order
-    await back.product(f"A-{tag}", "50", stock=10)
-    client, hub = await hub_client(aiohttp_client, monkeypatch, tmp_path, tryton_server, clock)
+async def collected_order(client: Any, hub: Any, tag: str) -> str:
+    """An order of 2 × 50.00 posted and collected by the customer: Tryton has shipped the goods and
+    posted the invoice (100.00, due at once)."""
     ref = await posted_order(client, hub, tag)
     runtime = Runtime(hub, inline_tries=1)
     await runtime.settle()
@@ -125,20 +123,59 @@ async def test_a_claim_approved_for_120_ends_as_a_credit_note_of_minus_120(
     await call(client, "POST", f"/api/shipments/SH-{tag}/events", {
         "event": "picked_up", "data": {"pickup_company": "Anji Logistics", "plate": "沪A12345"}})
     await runtime.settle()
-    # when a damage claim is agreed at 120.00 and approved in order
-    claim = await call(client, "POST", "/api/claims", {"order_ref": ref, "kind": "damage",
+    return ref
+
+
+async def proposed_claim(client: Any, order_ref: str, amount: str) -> str:
+    """A damage claim on the order, its documents in, uninsured (so negotiated), agreed at ``amount``."""
+    claim = await call(client, "POST", "/api/claims", {"order_ref": order_ref, "kind": "damage",
                                                        "amount_claimed": "150"}, 201)
-    for event, data in [("documents_received", {}), ("departments_answered", {}), ("amount_agreed", {"amount": "120.00"}),
-                        ("manager_approved", {}), ("gm_approved", {})]:
+    for event, data in [("documents_received", {"documents": ["signed_delivery_receipt", "loss_evidence_photos"]}),
+                        ("departments_answered", {}), ("amount_agreed", {"amount": amount})]:
         await call(client, "POST", f"/api/claims/{claim['ref']}/events", {"event": event, "data": data})
+    return claim["ref"]
+
+
+async def test_a_claim_approved_for_120_ends_as_a_credit_note_of_minus_120(
+        aiohttp_client, monkeypatch, tmp_path, tryton_server, back, tag, clock):
+    # given a delivered order
+    await back.product(f"A-{tag}", "50", stock=10)
+    client, hub = await hub_client(aiohttp_client, monkeypatch, tmp_path, tryton_server, clock)
+    ref = await collected_order(client, hub, tag)
+    runtime = Runtime(hub, inline_tries=1)
+    # when a damage claim is agreed at 120.00, reported and approved in order
+    claim_ref = await proposed_claim(client, ref, "120.00")
+    for event, data in [("report_issued", {}), ("manager_approved", {}), ("gm_approved", {})]:
+        await call(client, "POST", f"/api/claims/{claim_ref}/events", {"event": event, "data": data})
     await runtime.settle()
     # then Tryton holds a credit note of -120.00 and the claim knows its ERP record
-    complaints = await back.client.search_read("sale.complaint", [["reference", "=", claim["ref"]]], ["actions"])
+    complaints = await back.client.search_read("sale.complaint", [["reference", "=", claim_ref]], ["actions"])
     action, = await back.client.read("sale.complaint.action", complaints[0]["actions"], ["result"])
     note, = await back.client.read("account.invoice", [int(action["result"].split(",")[1])], ["total_amount"])
     assert note["total_amount"] == Decimal("-120.00")
-    shown = await call(client, "GET", f"/api/claims/{claim['ref']}")
+    shown = await call(client, "GET", f"/api/claims/{claim_ref}")
     assert shown["erp_ref"] and shown["state"] == "approved"
+    assert all(h["state"] == "done" for h in await list_handoffs(hub.engine))
+
+
+async def test_a_proposed_settlement_shows_the_approvers_the_customers_receivable_in_tryton(
+        aiohttp_client, monkeypatch, tmp_path, tryton_server, back, tag, clock):
+    # given a collected order whose invoice of 100.00 Tryton has posted
+    await back.product(f"A-{tag}", "50", stock=10)
+    client, hub = await hub_client(aiohttp_client, monkeypatch, tmp_path, tryton_server, clock)
+    ref = await collected_order(client, hub, tag)
+    # when a claim on it reaches its proposed settlement and the dispatcher runs
+    claim_ref = await proposed_claim(client, ref, "60.00")
+    await Runtime(hub, inline_tries=1).settle()
+    # then the claim shows what Tryton reports as the party's receivable
+    party, = await back.client.search_read("party.party", [["code", "=", f"C-{tag}"]],
+                                           ["receivable", "receivable_today"])
+    assert (party["receivable"], party["receivable_today"]) == (Decimal("100.00"), Decimal("100.00"))
+    shown = await call(client, "GET", f"/api/claims/{claim_ref}")
+    assert (shown["state"], Decimal(str(shown["open_balance"]))) == ("settlement_proposed", party["receivable"])
+    checked = [t for t in shown["timeline"] if t["event"] == "debt_checked"]
+    assert [(t["actor"], t["data"]) for t in checked] == [("erp.tryton", {
+        "open_balance": "100.00", "overdue": "100.00", "currency": "CNY", "source": "tryton"})]
     assert all(h["state"] == "done" for h in await list_handoffs(hub.engine))
 
 

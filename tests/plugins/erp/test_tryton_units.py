@@ -1,4 +1,4 @@
-"""erp.tryton's pure parts: wire codec, error mapping, review arithmetic, shipment steps, settings."""
+"""erp.tryton's pure parts: wire codec, error mapping, review arithmetic, shipment steps, settings, debt reply."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +10,7 @@ from hub import PermanentError, PluginConfigurationError, TransientError
 from hub.core.config import HubConfig
 from hub.core.errors import ConfigError
 from hub.core.plugins import build_plugin_manager
+from plugins.erp.common.debt import money_text
 from plugins.erp.tryton import errors, mapping, wire
 
 TODAY = dt.date(2026, 11, 22)
@@ -120,3 +121,21 @@ def test_finance_refusal_is_cut_to_the_hubs_limit_and_outbound_numbers_to_its_fi
     assert mapping.outbound_ref(["1", "2"]) == "1,2"
     assert mapping.outbound_ref([f"SHIPMENT-{n:04d}" for n in range(10)]) == "SHIPMENT-0000 (+9)"
     assert mapping.outbound_ref([]) is None
+
+
+def test_a_partys_receivable_as_trytons_read_returns_it_becomes_the_debt_reply():
+    # read(["receivable", "receivable_today", "currency.code"]) on party.party: amounts are Decimals rounded
+    # to the company currency, the dotted field comes back as a "currency." record.
+    party = {"id": 12, "receivable": Decimal("1234.5"), "receivable_today": Decimal("-20"),
+             "currency.": {"id": 1, "code": "CNY"}}
+    assert mapping.customer_debt(party, "EUR").reply("tryton") == {
+        "open_balance": "1234.50", "overdue": "-20.00", "currency": "CNY", "source": "tryton"}
+    # a user without a company reads no currency: the claim's stands in
+    no_company = {"id": 12, "receivable": Decimal(0), "receivable_today": Decimal(0), "currency.": None}
+    assert mapping.customer_debt(no_company, "CNY").reply("tryton")["currency"] == "CNY"
+
+
+@pytest.mark.parametrize(("value", "text"), [(Decimal("1234.5"), "1234.50"), (Decimal("0.005"), "0.01"),
+                                             (Decimal("-0.004"), "0.00"), (Decimal("-75.5"), "-75.50")])
+def test_money_in_replies_has_cents_and_rounds_half_up(value, text):
+    assert money_text(value) == text

@@ -38,6 +38,13 @@ def make_claim(ref: str = "HUB-CLAIM-1", amount: str = "80.00") -> ClaimSnapshot
                    amount_claimed=Decimal("100.00"), amount_approved=Decimal(amount), customer=CUSTOMER)
 
 
+def make_proposed_claim(ref: str = "HUB-CLAIM-1", amount: str = "80.00") -> ClaimSnapshot:
+    """The claim the core sends with ``hub_claim_settlement_proposed`` (on make_order's order)."""
+    core = arguments("hub_claim_settlement_proposed")["claim"]
+    return changed(core, ref=ref, order_ref="HUB-ORDER-1", shipment_ref=None, kind="damage",
+                   amount_claimed=Decimal("100.00"), amount_approved=Decimal(amount), customer=CUSTOMER)
+
+
 def manager(spec: str, settings: dict[str, Any]) -> pluggy.PluginManager:
     """A plugin manager with one plugin, its settings validated (secrets resolved) as at start-up."""
     return build_plugin_manager(HubConfig(plugins={"enabled": [spec], spec: settings}))

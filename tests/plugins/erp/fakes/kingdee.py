@@ -22,7 +22,11 @@ PREFIX = "/k3cloud/"
 FORM = "Kingdee.BOS.WebApi.ServicesStub.DynamicFormService."
 AUTH = "Kingdee.BOS.WebApi.ServicesStub.AuthService."
 SESSION_LOST = "会话信息已丢失，请重新登录"
-CLAUSE = re.compile(r"^\s*(\w+)\s*=\s*'((?:[^']|'')*)'\s*$")
+QUOTED = r"'(?:[^']|'')*'"
+# One comparison of a FilterString: field (base data as FCUSTOMERID.FNumber), then = or <> a quoted value,
+# or IN a bracketed list of them; brackets around groups of clauses are allowed.
+CLAUSE = re.compile(rf"^\s*\(*\s*([\w.]+)\s*(?:(=|<>)\s*({QUOTED})|\s(IN)\s*\(\s*({QUOTED}(?:\s*,\s*{QUOTED})*)\s*\))"
+                    rf"\s*\)*\s*$", re.IGNORECASE)
 
 
 def _sign(message: str, key: str) -> str:
@@ -75,6 +79,19 @@ class FakeKingdee:
         ValidateUser) answers with a ResponseStatus failure, or with ``http_status``."""
         reply = http_status if http_status is not None else failure(message, msg_code)
         self.scripted.setdefault(operation, []).append(reply)
+
+    def receivable(self, customer: str, amount: float, *, received: float = 0.0, due: str = "2026-11-30",
+                   status: str = "C", cancelled: bool = False, currency: str = "PRE001") -> dict[str, Any]:
+        """A receivable bill (应收单) finance booked in K3's own client; ``received`` is what receipts were
+        matched against it so far, ``due`` its due date (FENDDATE_H)."""
+        written_off = "A" if not received else ("C" if received >= amount else "B")
+        doc = {"FID": next(self._ids), "FBillNo": f"AR{len(self.docs('AR_receivable')) + 1:08d}",
+               "FDocumentStatus": status, "FCUSTOMERID": {"FNumber": customer},
+               "FCURRENCYID": {"FNumber": currency}, "FALLAMOUNTFOR": amount, "FRELATEHADPAYAMOUNT": received,
+               "FWRITTENOFFSTATUS": written_off, "FCancelStatus": "B" if cancelled else "A",
+               "FENDDATE_H": f"{due}T00:00:00"}
+        self.docs("AR_receivable").append(doc)
+        return doc
 
     def expire_sessions(self) -> None:
         self.sessions.clear()
@@ -198,17 +215,57 @@ class FakeKingdee:
     def _find(self, form_id: str, number: str) -> dict[str, Any] | None:
         return next((d for d in self.docs(form_id) if d["FBillNo"] == number), None)
 
+    @staticmethod
+    def _value(doc: dict[str, Any], key: str) -> Any:
+        """A field key's value; FCUSTOMERID.FNumber reads the base data's number. K3 ignores the case of keys."""
+        value: Any = doc
+        for part in key.split("."):
+            if not isinstance(value, dict):
+                return None
+            value = next((v for k, v in value.items() if k.lower() == part.lower()), None)
+        return value
+
+    @staticmethod
+    def _parse_filter(text: str) -> list[tuple[str, str, set[str]]] | None:
+        """(field, operator, values) per clause of an AND-only FilterString; None for a syntax error."""
+        if text.count("(") != text.count(")"):
+            return None
+        clauses = []
+        for part in (c for c in re.split(r"\s+AND\s+", text, flags=re.IGNORECASE) if c.strip()):
+            match = CLAUSE.match(part)
+            if match is None:
+                return None
+            field, op, single, _in, listed = match.groups()
+            quoted = re.findall(QUOTED, listed) if listed else [single]
+            clauses.append((field, (op or "IN").upper(), {q[1:-1].replace("''", "'") for q in quoted}))
+        return clauses
+
+    def _rows_of(self, form_id: str) -> list[dict[str, Any]]:
+        if form_id == "BD_Customer":  # base data: one row per customer number
+            return [{"FCUSTID": n, "FNumber": code} for n, code in enumerate(sorted(self.customers), start=1)]
+        return self.docs(form_id)
+
     def _op_ExecuteBillQuery(self, body: dict[str, Any]) -> Any:
         data = body.get("data")
         if not isinstance(data, dict) or "FormId" not in data or not isinstance(data.get("FieldKeys"), str):
             return [[failure("参数错误：FormId/FieldKeys", 8)]]
-        clauses = [CLAUSE.match(c) for c in data.get("FilterString", "").split(" AND ") if c.strip()]
-        if not all(clauses):
+        clauses = self._parse_filter(data.get("FilterString", ""))
+        if clauses is None:
             return [[failure("FilterString 语法错误", 4)]]
-        wanted = {m.group(1): m.group(2).replace("''", "'") for m in clauses if m}
-        rows = [d for d in self.docs(data["FormId"]) if all(str(d.get(k, "")) == v for k, v in wanted.items())]
+
+        def kept(doc: dict[str, Any]) -> bool:
+            for field, op, values in clauses:
+                have = self._value(doc, field)
+                have = "" if have is None else str(have)
+                if (have in values) != (op in ("=", "IN")):
+                    return False
+            return True
+
+        rows = sorted((d for d in self._rows_of(data["FormId"]) if kept(d)), key=lambda d: d.get("FID", 0))
+        start, limit = int(data.get("StartRow") or 0), int(data.get("Limit") or 0)
+        rows = rows[start:start + limit] if limit else rows[start:]
         keys = data["FieldKeys"].split(",")
-        return [[d.get(k) for k in keys] for d in sorted(rows, key=lambda d: d["FID"])]
+        return [[self._value(d, k) for k in keys] for d in rows]
 
     def _op_Save(self, body: dict[str, Any]) -> dict[str, Any]:
         form_id, data = body.get("formid"), body.get("data")
@@ -224,8 +281,17 @@ class FakeKingdee:
         if self._find(form_id, number):
             return failure(f"单据编号 {number} 已经存在", 11, "FBillNo")
         doc = {**model, "FID": next(self._ids), "FBillNo": number, "FDocumentStatus": "A"}
+        if form_id == "AR_receivable":
+            doc.update(self._receivable_totals(model))
         self.docs(form_id).append(doc)
         return success(doc["FID"], number)
+
+    @staticmethod
+    def _receivable_totals(model: dict[str, Any]) -> dict[str, Any]:
+        """What K3 fills in on a new receivable: its total from the lines, nothing received, open."""
+        total = sum(e.get("FPriceQty", 0) * e.get("FTaxPrice", 0) for e in model.get("FEntityDetail") or [])
+        return {"FALLAMOUNTFOR": round(total, 2), "FRELATEHADPAYAMOUNT": 0.0, "FWRITTENOFFSTATUS": "A",
+                "FCancelStatus": "A", "FENDDATE_H": f"{model.get('FDATE')}T00:00:00"}
 
     def _update(self, form_id: str, model: dict[str, Any], fields: list[str]) -> dict[str, Any]:
         doc = next((d for d in self.docs(form_id) if d["FID"] == model["FID"]), None)

@@ -48,9 +48,13 @@ class FakeOdoo:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
-        self.add("res.partner", name="Acme Trading", ref="C001")
+        partner = self.add("res.partner", name="Acme Trading", ref="C001")
+        partner["commercial_partner_id"] = [partner["id"], partner["name"]]
         self.add("product.product", name="Widget", default_code="SKU-1")
         self.add("product.product", name="Claim settlement", default_code="CLAIM")
+        self.currency = self.add("res.currency", name="CNY")
+        self.receivable_account = self.add("account.account", code="1121", account_type="asset_receivable")
+        self.payable_account = self.add("account.account", code="2202", account_type="liability_payable")
 
     # -- test controls -------------------------------------------------------------------
     def add(self, model: str, **vals: Any) -> dict[str, Any]:
@@ -60,6 +64,16 @@ class FakeOdoo:
 
     def table(self, model: str) -> list[dict[str, Any]]:
         return self.records.setdefault(model, [])
+
+    def journal_item(self, partner_ref: str, residual: float, due: str, *, payable: bool = False,
+                     posted: bool = True, reconciled: bool = False) -> dict[str, Any]:
+        """A journal item as an invoice (positive residual), a credit note or a payment not yet matched
+        (negative) leaves it on the partner's receivable account; ``due`` is its date_maturity."""
+        partner = next(p for p in self.table("res.partner") if p["ref"] == partner_ref)
+        account = self.payable_account if payable else self.receivable_account
+        return self.add("account.move.line", partner_id=partner["id"], account_id=account["id"],
+                        amount_residual=residual, date_maturity=due, reconciled=reconciled,
+                        parent_state="posted" if posted else "draft")
 
     def fail_next(self, model: str, method: str, name: str, message: str = "error") -> None:
         self.scripted.setdefault((model, method), []).append(OdooException(name, message))
@@ -158,7 +172,8 @@ class FakeOdoo:
         if self.scripted.get((model, method)):
             raise self.scripted[(model, method)].pop(0)
         handler: Callable[..., Any] | None = getattr(self, f"_{method}", None)
-        if model not in {"res.partner", "product.product", "sale.order", "stock.picking", "account.move"}:
+        if model not in {"res.partner", "product.product", "sale.order", "stock.picking", "account.move",
+                         "account.move.line"}:
             raise OdooException("werkzeug.exceptions.NotFound", f"the model {model!r} does not exist")
         if handler is None:
             raise OdooException("werkzeug.exceptions.NotFound", f"The method {method!r} does not exist")
@@ -173,23 +188,48 @@ class FakeOdoo:
             raise OdooException("odoo.exceptions.MissingError", "Record does not exist or has been deleted.")
         return found
 
-    @staticmethod
-    def _matches(record: dict[str, Any], domain: list[list[Any]]) -> bool:
+    # many2one fields of the records above and the model they point at, for dotted domain paths
+    _RELATIONS = {"account_id": "account.account", "partner_id": "res.partner"}
+
+    def _path(self, record: dict[str, Any], path: str) -> Any:
+        """A domain path's value: "account_id.account_type" follows the many2one as Odoo's ORM does."""
+        head, _, rest = path.partition(".")
+        value = record.get(head)
+        if not rest:
+            return value
+        target = next((r for r in self.table(self._RELATIONS[head]) if r["id"] == value), {})
+        return self._path(target, rest)
+
+    def _matches(self, record: dict[str, Any], domain: list[list[Any]]) -> bool:
         for fname, op, value in domain:
-            have = record.get(fname)
+            have = self._path(record, fname)
             if not ((op == "=" and have == value) or (op == "!=" and have != value) or (op == "in" and have in value)
-                    or (op == "not in" and have not in value)):
+                    or (op == "not in" and have not in value)
+                    or (op == "<" and have not in (None, False) and have < value)):
                 return False
         return True
+
+    def _field(self, model: str, record: dict[str, Any], name: str) -> Any:
+        """A stored value, or what Odoo computes for the partner's credit (Total Receivable: the residual of
+        its posted, unreconciled receivable items) and currency (the company's)."""
+        if model == "res.partner" and name == "credit":
+            items = self._search_read("account.move.line", [
+                ["partner_id", "=", record["id"]], ["parent_state", "=", "posted"], ["reconciled", "=", False],
+                ["account_id.account_type", "=", "asset_receivable"]], ["amount_residual"])
+            return round(sum(i["amount_residual"] for i in items), 2)
+        if model == "res.partner" and name == "currency_id":
+            return [self.currency["id"], self.currency["name"]]
+        return record.get(name, False)
 
     def _search_read(self, model: str, domain: list[list[Any]] | None = None, fields: list[str] | None = None,
                      offset: int = 0, limit: int | None = None, order: str | None = None) -> list[dict[str, Any]]:
         rows = [r for r in self.table(model) if self._matches(r, domain or [])]
         rows = sorted(rows, key=lambda r: r["id"])[offset:][:limit]
-        return [{"id": r["id"], **{f: r.get(f, False) for f in fields or []}} for r in rows]
+        return [{"id": r["id"], **{f: self._field(model, r, f) for f in fields or []}} for r in rows]
 
     def _read(self, model: str, ids: list[int], fields: list[str] | None = None) -> list[dict[str, Any]]:
-        return [{"id": r["id"], **{f: r.get(f, False) for f in fields or []}} for r in self._browse(model, ids)]
+        return [{"id": r["id"], **{f: self._field(model, r, f) for f in fields or []}}
+                for r in self._browse(model, ids)]
 
     def _create(self, model: str, vals_list: list[dict[str, Any]]) -> list[int]:
         return [self._create_one(model, vals)["id"] for vals in vals_list]
