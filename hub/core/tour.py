@@ -169,9 +169,9 @@ async def _returns(hub: Hub, clock: FakeClock) -> None:
     checks = {"serial_match": True, "seal_intact": True, "liquid_marks": False, "missing_parts": False,
               "unauthorised_repair": False, "data_loss_acknowledged": True}
     await hub.request_return(NewReturn(ref="RT-TOUR-1", order_ref="SO-TOUR-1", type="return_refund", line_no=1,
-                                       reason="colour differs", address=CONTACT["address"], amount=Decimal("2520")))
+                                       reason="colour differs", address=CONTACT["address"], amount=Decimal("2000")))
     for event, data in [("approved", {}), ("customer_shipped", {"carrier": "sf", "tracking_number": "SF1001"}),
-                        ("goods_received", {}), ("refunded", {"amount": "2520"})]:
+                        ("goods_received", {}), ("refunded", {"amount": "2000"})]:
         clock.advance(hours=4)
         await hub.apply("return", "RT-TOUR-1", event, data, actor="agent-1")
     await hub.request_return(NewReturn(ref="RT-TOUR-2", order_ref="SO-TOUR-1", type="repair", line_no=1,

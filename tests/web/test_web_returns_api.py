@@ -349,7 +349,6 @@ async def test_an_on_site_repair_stays_open_until_fixed_and_signed_then_the_foll
             "removed_parts": ["pump"]}
     body = await api.event("RT-1", "fixed_on_site", form, expect=409)
     assert "on_site_visited" in body["error"]
-    await api.event("RT-1", "withdrawn", expect=409)  # the visit stays open until fixed
     await api.event("RT-1", "on_site_visited", {"technician": "tech-wang"})
     await api.event("RT-1", "fixed_on_site", {**form, "customer_signed": False}, expect=422)
     assert (await api.event("RT-1", "fixed_on_site", form))["state"] == "completed"
@@ -367,3 +366,74 @@ async def test_the_look_up_limit_breaches_after_ten_minutes(api):
     api.hub.clock.advance(minutes=11)
     await api.runtime.settle()
     assert await api.breaches() == ["after_sales_lookup"]
+
+
+async def test_an_equipment_repair_runs_on_the_service_clock_and_each_limit_breaches_once(api):
+    # given a water machine delivered, and a fault reported for on-site service
+    await delivered(api, "SO-S3", ("WM-1", 1))
+    await api.request({"ref": "RT-1", "order_ref": "SO-S3", "type": "repair", "reason": "no water",
+                       "fault": "no water", "on_site": True, "address": "1 Harbour Rd", "checklist": CHECKLIST})
+    # when nobody looks it up or answers for 5 hours: the 10-minute look-up and the 4-hour reply breach
+    api.hub.clock.advance(hours=5)
+    await api.runtime.settle()
+    assert sorted(await api.breaches()) == ["after_sales_first_reply", "after_sales_lookup"]
+    # when approved but no technician arrives within 24 hours of the request
+    await api.event("RT-1", "approved")
+    api.hub.clock.advance(hours=20)
+    await api.runtime.settle()
+    assert "on_site_visit" in await api.breaches()
+    # when the technician takes the unit to the workshop, it is back within 15 days or breaches
+    await api.event("RT-1", "on_site_visited", {"technician": "tech-wang"})
+    await api.event("RT-1", "taken_to_workshop", {"agreed_return_date": "2026-03-20", "reason": "pump housing cracked"})
+    api.hub.clock.advance(days=14)
+    await api.runtime.settle()
+    assert "repair_turnaround" not in await api.breaches()
+    api.hub.clock.advance(days=2)
+    await api.runtime.settle()
+    breaches = await api.breaches()
+    assert sorted(breaches) == ["after_sales_first_reply", "after_sales_lookup", "on_site_visit", "repair_turnaround"]
+    assert (await api.entity())["details"]["workshop"]["agreed_return_date"] == "2026-03-20"
+
+
+# --- limits that hold across requests -----------------------------------------------------------------
+
+async def test_limits_hold_across_an_orders_requests_not_only_within_one(api):
+    # given a released order of a water machine (1,999) and two pots (798), paid in full
+    await released(api, "SO-L1", ("WM-1", 1), ("POT-1", 2))
+    # when the pot line is refunded 500, then a second refund of that line gets only what is left of it
+    await api.request({"ref": "RT-1", "order_ref": "SO-L1", "type": "refund", "line_no": 2, "reason": "x",
+                       "amount": "500"})
+    status, body = await api.post("/api/returns", {"order_ref": "SO-L1", "type": "refund", "line_no": 2,
+                                                   "reason": "y", "amount": "300"})
+    assert status == 422 and "at most 298" in body["error"], body
+    # and a technician's visit is for a repair, not for a refund
+    status, body = await api.post("/api/returns", {"order_ref": "SO-L1", "type": "refund", "line_no": 1,
+                                                   "reason": "z", "on_site": True, "amount": "10"})
+    assert status == 422 and body["errors"][0]["field"] == "on_site", body
+    # and the open refund of the pots holds a shipment carrying them, not one carrying the machine only
+    status, body = await api.post("/api/orders/SO-L1/shipments", {"carrier": "dhl", "tracking_number": "TN-L1",
+                                                                  "lines": {"2": 1}})
+    assert status == 409 and "RT-1" in body["error"], body
+    status, body = await api.post("/api/orders/SO-L1/shipments", {"ref": "SH-L1", "carrier": "dhl",
+                                                                  "tracking_number": "TN-L1", "lines": {"1": 1}})
+    assert status == 201, body
+
+
+async def test_the_capsule_cap_counts_the_orders_earlier_exchanges_and_goodwill_is_bounded_per_request(api):
+    await delivered(api, "SO-L2", ("CAP-37", 4))
+    await api.request({"ref": "RT-1", "order_ref": "SO-L2", "type": "exchange", "quantity": 2, "reason": "taste",
+                       "address": "x"})
+    # a second exchange of the same capsules on the order goes past 2 per order
+    status, body = await api.post("/api/returns", {"order_ref": "SO-L2", "type": "exchange", "quantity": 1,
+                                                   "reason": "taste", "address": "x"})
+    assert status == 422 and "at most 2" in body["error"], body
+    # and more than the line holds is refused outright
+    status, body = await api.post("/api/returns", {"order_ref": "SO-L2", "type": "return_refund", "quantity": 5,
+                                                   "reason": "x", "address": "x"})
+    assert status == 422 and body["errors"][0]["field"] == "quantity", body
+    # goodwill of 5–15 is the request's in all: a second grant of 15 is refused, the first stays
+    grant = {"amount": "15", "approver": "agent-chen", "reason": "slow reply"}
+    await api.event("RT-1", "goodwill_granted", grant)
+    body = await api.event("RT-1", "goodwill_granted", grant, expect=422)
+    assert "30" in body["error"], body
+    assert [g["amount"] for g in (await api.entity())["details"]["goodwill"]] == ["15"]

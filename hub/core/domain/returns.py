@@ -16,7 +16,7 @@ from hub.core.errors import IllegalTransition, InvalidInput
 from hub.core.lifecycle import policies
 from hub.core.lifecycle.returns import RETURN, ReturnFacts
 from hub.core.models import Transition
-from hub.core.store.tables import returns, timeline
+from hub.core.store.tables import orders, returns, timeline
 
 # Requests that give money back: their amounts together never exceed what the customer paid.
 REFUNDING = ("refund", "return_refund")
@@ -36,23 +36,35 @@ def fault_key(fault: str | None) -> str | None:
     return " ".join(fault.casefold().split()) if fault else None
 
 
-async def completed_repairs(tx: Tx, unit_serial: str | None, fault: str | None) -> int:
-    """The hub's own history: finished repairs of this unit for this fault (003: 同一问题维修两次)."""
+async def completed_repairs(tx: Tx, unit_serial: str | None, fault: str | None, *, customer_code: str,
+                            product_code: str) -> int:
+    """The hub's own history: finished repairs of this unit for this fault (003: 同一问题维修两次), on the
+    customer's orders of the same product — a serial alone could name another maker's unit."""
     if not unit_serial or not fault:
         return 0
-    query = sa.select(sa.func.count()).where(returns.c.type == "repair", returns.c.state == "completed",
-                                             returns.c.unit_serial == unit_serial.strip(),
-                                             returns.c.fault == fault_key(fault))
-    return int((await tx.conn.execute(query)).scalar() or 0)
+    query = sa.select(returns.c.details).select_from(
+        returns.join(orders, orders.c.ref == returns.c.order_ref)).where(
+        returns.c.type == "repair", returns.c.state == "completed", returns.c.unit_serial == unit_serial.strip(),
+        returns.c.fault == fault_key(fault), orders.c.customer_code == customer_code)
+    rows = (await tx.conn.execute(query)).scalars()
+    return sum(1 for details in rows if ((details or {}).get("product") or {}).get("product_code") == product_code)
 
 
-async def refunded_or_requested(tx: Tx, order_ref: str, *, besides: str | None = None) -> Decimal:
-    """Money already given back or promised on the order's other requests (not rejected or withdrawn)."""
-    query = sa.select(returns.c.amount).where(  # money is stored exactly, as text: summed here
-        returns.c.order_ref == order_ref, returns.c.type.in_(REFUNDING), returns.c.state != "closed")
-    if besides:
-        query = query.where(returns.c.ref != besides)
-    return sum((Decimal(a) for a in (await tx.conn.execute(query)).scalars()), Decimal(0))
+async def _live_requests(tx: Tx, order_ref: str, types: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The order's requests of ``types`` that still count: neither rejected nor withdrawn."""
+    query = sa.select(returns.c.ref, returns.c.line_no, returns.c.amount, returns.c.details).where(
+        returns.c.order_ref == order_ref, returns.c.type.in_(types), returns.c.state != "closed")
+    return [dict(r) for r in (await tx.conn.execute(query)).mappings()]
+
+
+async def refunded_or_requested(tx: Tx, order_ref: str, *, line_no: int | None = None) -> Decimal:
+    """Money already given back or promised on the order's requests (not rejected or withdrawn); with
+    ``line_no``, on that line (a whole-order refund counts against every line). Money is stored
+    exactly, as text: summed here."""
+    rows = await _live_requests(tx, order_ref, REFUNDING)
+    if line_no is not None:
+        rows = [r for r in rows if r["line_no"] in (line_no, None)]
+    return sum((Decimal(r["amount"]) for r in rows), Decimal(0))
 
 
 def _line(order: dict[str, Any], line_no: int | None) -> dict[str, Any]:
@@ -68,16 +80,18 @@ async def _refund_amount(tx: Tx, new: NewReturn, order: dict[str, Any]) -> Decim
     paid less the order's other refunds (a 999,999 refund on a 4,200 order is refused)."""
     paid = Decimal(order["deposit_paid"]) + Decimal(order["amount_paid"])
     left = paid - await refunded_or_requested(tx, order["ref"])
-    wanted = new.amount
-    if not wanted:
-        wanted = min(_line_value(_line(order, new.line_no)), left) if new.line_no is not None else left
+    if new.line_no is not None:  # a line gives back at most its value, less what its other refunds took
+        line_left = _line_value(_line(order, new.line_no)) - await refunded_or_requested(
+            tx, order["ref"], line_no=new.line_no)
+        left = min(left, line_left)
+    wanted = new.amount or max(left, Decimal(0))
     if wanted > left:
         raise InvalidInput(f"a refund is capped at what was paid: {paid} paid on order {order['ref']}, "
-                           f"{paid - left} refunded or requested already, so at most {max(left, Decimal(0))}",
-                           field="amount")
-    if new.line_no is not None and wanted > _line_value(_line(order, new.line_no)):
-        raise InvalidInput(f"a refund of line {new.line_no} is at most its value "
-                           f"{_line_value(_line(order, new.line_no))}", field="amount")
+                           f"{paid - max(left, Decimal(0))} refunded, requested or beyond the line's value "
+                           f"already, so at most {max(left, Decimal(0))}", field="amount")
+    if wanted <= 0 and paid > 0:
+        raise InvalidInput(f"nothing is left to refund on order {order['ref']}: {paid} paid, all of it refunded "
+                           "or requested", field="amount")
     return max(wanted, Decimal(0)).quantize(CENT)
 
 
@@ -104,10 +118,14 @@ async def _policy_reason(tx: Tx, new: NewReturn, order: dict[str, Any], line: di
         if reason := policies.after_completion_reason(policy, await _closed_at(tx, order["ref"]), tx.now):
             return reason, "type"
     if new.type == "exchange":
+        # the per-order caps count the order's other exchanges of the product too (每单仅限换 2 瓶)
+        earlier = sum(int((r["details"] or {}).get("quantity", 1)) for r in await _live_requests(
+            tx, order["ref"], ("exchange",))
+            if ((r["details"] or {}).get("product") or {}).get("product_code") == line["product_code"])
         reason = policies.exchange_reason(
             policy, ordered_at=order["created_at"], now=tx.now, packaging_intact=new.packaging_intact,
             point_difference=new.point_difference, category=category, product_code=line["product_code"],
-            quantity=new.quantity, grounded=grounded)
+            quantity=new.quantity + earlier, grounded=grounded)
         return (reason, "type") if reason else None
     if new.type == "repair":
         if new.checklist is None:
@@ -149,8 +167,16 @@ async def request_return(tx: Tx, new: NewReturn) -> Transition:
         raise InvalidInput("returns and exchanges need an address", field="address")
     if new.replacement is not None and new.type != "exchange":
         raise InvalidInput("a replacement is for an exchange", field="replacement")
+    if new.on_site and new.type != "repair":
+        raise InvalidInput("on_site is for a repair: a technician goes to the unit", field="on_site")
+    if new.fault and len(fault_key(new.fault) or "") > 200:
+        raise InvalidInput("fault is at most 200 characters", field="fault")
     line = _line(order, new.line_no)
-    repairs = await completed_repairs(tx, new.unit_serial, new.fault)
+    if new.type in ("return_refund", "exchange") and new.quantity > Decimal(str(line.get("qty") or 0)):
+        raise InvalidInput(f"line {line['line_no']} has {line.get('qty')}: quantity {new.quantity} is more",
+                           field="quantity")
+    repairs = await completed_repairs(tx, new.unit_serial, new.fault, customer_code=order["customer_code"],
+                                      product_code=line["product_code"])
     if refused := await _policy_reason(tx, new, order, line, repairs):
         raise InvalidInput(refused[0], field=refused[1])
     amount = await _refund_amount(tx, new, order) if new.type in REFUNDING else new.amount
@@ -165,8 +191,8 @@ async def request_return(tx: Tx, new: NewReturn) -> Transition:
         warranty_covered = details["warranty"]["covered"]
     if new.type == "exchange":
         details["settlement"] = _exchange_settlement(new, line)
-    if new.type in REFUNDING and order["state"] in policies.PAID_NOT_SHIPPED:
-        details["before_shipping"] = True  # the order must not ship while this is open; it cancels the order
+    if new.type in REFUNDING and _before_shipping(order, new.line_no):
+        details["before_shipping"] = True  # what it refunds must not ship while it is open; then it is cancelled
     details["shipping_paid_by"] = policies.shipping_paid_by(
         tx.config.returns, new.type, grounded=new.ground is not None, warranty_covered=warranty_covered)
     customer = await tx.fetch("customer", order["customer_code"], lock=True)
@@ -181,22 +207,28 @@ async def request_return(tx: Tx, new: NewReturn) -> Transition:
                                 {"type": new.type, "agent": row["agent"], "amount": str(amount)}, row_before={})
 
 
-async def open_refund_before_shipping(tx: Tx, order_ref: str) -> str | None:
-    """The open refund request that holds the order's shipping, if any (a refunded order never ships)."""
-    query = sa.select(returns.c.ref, returns.c.details).where(
-        returns.c.order_ref == order_ref, returns.c.type.in_(REFUNDING), returns.c.state.notin_(ENDED))
-    for ref, details in (await tx.conn.execute(query)).all():
-        if (details or {}).get("before_shipping"):
-            return ref
-    return None
+def _before_shipping(order: dict[str, Any], line_no: int | None) -> bool:
+    """Whether the refund comes before the goods left: a paid order not shipped, or a line of a shipped
+    order none of which has left yet (a back order)."""
+    if order["state"] in policies.PAID_NOT_SHIPPED:
+        return True
+    return (order["state"] == "shipped" and line_no is not None
+            and Decimal(str(_line(order, line_no).get("shipped_qty") or 0)) == 0)
 
 
-async def hold_shipping(tx: Tx, order: dict[str, Any]) -> None:
-    """Refuse a shipment while a refund before shipping is open (the customer wants the money back)."""
-    if ref := await open_refund_before_shipping(tx, order["ref"]):
-        raise IllegalTransition("order", order["ref"], order["state"], "shipped",
-                                f"refund request {ref} is open: the order ships only once it is rejected or "
-                                "withdrawn")
+async def hold_shipping(tx: Tx, order: dict[str, Any], lines: dict[Any, Any] | None = None) -> None:
+    """Refuse a shipment carrying what an open refund before shipping gives back — the whole order, or
+    the refunded line (``lines``: line_no → quantity of the shipment; None: all of them)."""
+    query = sa.select(returns.c.ref, returns.c.line_no, returns.c.details).where(
+        returns.c.order_ref == order["ref"], returns.c.type.in_(REFUNDING), returns.c.state.notin_(ENDED))
+    carried = None if lines is None else {int(k) for k, v in lines.items() if Decimal(str(v)) > 0}
+    for ref, line_no, details in (await tx.conn.execute(query)).all():
+        if not (details or {}).get("before_shipping"):
+            continue
+        if line_no is None or carried is None or line_no in carried:
+            what = "the order ships" if line_no is None else f"line {line_no} ships"
+            raise IllegalTransition("order", order["ref"], order["state"], "shipped",
+                                    f"refund request {ref} is open: {what} only once it is rejected or withdrawn")
 
 
 def _decimal(value: Any) -> Decimal:
@@ -216,8 +248,10 @@ class ReturnBehaviour:
                                    "is capped at what was paid", field="data.amount")
             return {"amount": _decimal(data["amount"])}
         if event == "goodwill_granted":
-            if reason := policies.goodwill_reason(tx.config.returns, _decimal(data["amount"])):
-                raise InvalidInput(reason, field="data.amount")
+            # the range bounds the request's goodwill in all, not each grant
+            total = sum((_decimal(g["amount"]) for g in details.get("goodwill", [])), _decimal(data["amount"]))
+            if reason := policies.goodwill_reason(tx.config.returns, total):
+                raise InvalidInput(f"{reason} (this request: {total} with this grant)", field="data.amount")
             details["goodwill"] = [*details.get("goodwill", []), {**data, "at": tx.now.isoformat()}]
         elif event == "difference_collected":
             collected = _decimal(details.get("difference_collected")) + _decimal(data["amount"])
@@ -237,6 +271,7 @@ class ReturnBehaviour:
         details = row["details"] or {}
         return ReturnFacts(type=row["type"], on_site=bool(details.get("on_site")),
                            visited=bool(details.get("visited_at")),
+                           at_factory=(details.get("factory_repair") or {}).get("state") in ("packed", "sent"),
                            difference_due=_decimal((details.get("settlement") or {}).get("difference_due")),
                            difference_collected=_decimal(details.get("difference_collected")))
 

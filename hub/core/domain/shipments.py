@@ -43,9 +43,9 @@ async def create_shipment(tx: Tx, order_ref: str, new: NewShipment) -> Transitio
     if order["state"] not in SHIPPABLE_ORDER_STATES:
         raise InvalidInput(f"order {order_ref} is {order['state']}: only released orders ship",
                            field="order_ref")
-    await hold_shipping(tx, order)
     mode = _mode(order, new, later=bool(await shipments_of(tx, order_ref)))
     open_qty = _open_qty(order) if new.lines is None else {int(k): Decimal(v) for k, v in new.lines.items()}
+    await hold_shipping(tx, order, open_qty)
     if not open_qty:
         raise InvalidInput("nothing left to ship on this order now: a back order ships once back_order_ready "
                            "says planning has it", field="lines")
@@ -191,6 +191,10 @@ class ShipmentBehaviour:
 async def _move_order(tx: Tx, shipment: dict[str, Any], state: str) -> None:
     order = await tx.fetch("order", shipment["order_ref"], lock=True)
     first_move = not {"booked", "in_transit"} & set(shipment["milestones"])  # milestones before this move
+    leaves = (state in ("booked", "in_transit") and first_move and order["state"] in ("released", "shipped")) or (
+        state == "delivered" and shipment["mode"] == "pickup" and order["state"] == "released")
+    if leaves:  # a refund asked for since the shipment was made still holds it (a refunded order never ships)
+        await hold_shipping(tx, order, shipment["lines"])
     if state in ("booked", "in_transit") and first_move and order["state"] in ("released", "shipped"):
         # the first shipment ships the order; a later one (a back order) is told as well
         await engine.apply(tx, "order", order["ref"], "shipped", {"shipment_ref": shipment["ref"]})

@@ -91,8 +91,10 @@ RULES = (
               on_due="inspection_window_elapsed", starts_from=lambda row: row.get("delivered_at")),
     # 004: claim documents back within 3 days. Every claim step's limit ends when the case goes to legal
     # (视情况转行政部交律师处理): the lawyers' pace is not customer service's to keep; closing ends them all.
-    TimerRule("claim_documents", "claim", fixed(days=3), _fs("opened"), _fs("documents_received", "with_legal"),
-              escalate_to="customer_service_manager"),
+    # ... all of them: one document does not end the limit (the rest is listed as missing)
+    TimerRule("claim_documents", "claim", fixed(days=3), _fs("opened"), _fs("with_legal"),
+              escalate_to="customer_service_manager", done_when=lambda row: not row.get("documents_missing"),
+              recheck_events=_fs("documents_received")),
     # 004: the departments involved answer within 3 days
     TimerRule("claim_departments_answer", "claim", fixed(days=3), _fs("documents_received"),
               _fs("with_insurer", "negotiating", "with_legal"), escalate_to="customer_service_manager"),

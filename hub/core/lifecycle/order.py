@@ -339,9 +339,10 @@ EVENTS = [
           (Move(S.DELIVERED, S.CLOSED, _can_close),)),
     Event("cancelled", "The order was cancelled before shipping.", moves_from(BEFORE_SHIPPING, S.CANCELLED),
           Cancelled, {"reason": "customer changed plans"}, ("api", "hub")),
-    Event("lines_cancelled", "Lines of a paid order were refunded before shipping (sent by the hub when the refund "
-          "completes): they will not ship, their stock is freed and the warehouse gets the amended outbound note.",
-          moves_from((S.POSTED, S.RELEASED)), LinesCancelled,
+    Event("lines_cancelled", "Lines of a paid order were refunded before any of them shipped (sent by the hub when "
+          "the refund completes; a back-ordered line of a shipped order too): they will not ship, their stock is "
+          "freed and a released order's warehouse gets the amended outbound note.",
+          moves_from((S.POSTED, S.RELEASED, S.SHIPPED)), LinesCancelled,
           {"lines": [2], "return_ref": "RT-1", "reason": "refunded before shipping (RT-1)"}, ("hub",),
           loop_hook=S.RELEASED),  # a released order's outbound note is with the warehouse: it goes again, amended
     Event("rejected", "The order cannot be made (production impossible, special order out of range).",

@@ -45,6 +45,7 @@ class ReturnFacts:
     visited: bool = False  # the technician reached the customer (on_site_visited)
     difference_due: Decimal = Decimal(0)  # an exchange's price difference the customer pays (少补)
     difference_collected: Decimal = Decimal(0)
+    at_factory: bool = False  # packed or sent in a repair batch: the unit is not here to ship back
 
 
 GOODS_BACK = (ReturnType.RETURN_REFUND, ReturnType.EXCHANGE, ReturnType.REPAIR)
@@ -78,6 +79,8 @@ def _ship_back(f: ReturnFacts) -> str | None:
 
 
 def _difference_paid(f: ReturnFacts) -> str | None:
+    if f.at_factory:
+        return "the unit is with the factory in a repair batch: it ships back once the batch returns"
     # 003: 金额多不退少补 — the cashier collects what the replacement costs more before it leaves.
     if f.difference_collected < f.difference_due:
         return (f"the customer owes a price difference of {f.difference_due} ({f.difference_collected} collected): "
@@ -196,7 +199,9 @@ EVENTS = [
     Event("rejected", "The request was refused, with the reason.", (Move(S.PENDING_REVIEW, S.CLOSED),), Reason,
           {"reason": "outside the return period"}),
     Event("withdrawn", "The customer withdrew the request.",
-          moves_from((S.PENDING_REVIEW, S.AWAITING_CUSTOMER_SHIPMENT, S.AWAITING_REFUND), S.CLOSED), Reason),
+          # the technician stays until it is fixed, but the customer may still call the service off
+          moves_from((S.PENDING_REVIEW, S.ON_SITE_REPAIR, S.AWAITING_CUSTOMER_SHIPMENT, S.AWAITING_REFUND), S.CLOSED),
+          Reason),
     Event("erp_recorded", "The ERP recorded the return; the state does not change.", moves_from(S), ErpRef,
           {"erp_ref": "RT-2026-0003"}, ("api", "plugin"), stores=("erp_ref",)),
 ]
