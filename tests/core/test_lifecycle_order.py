@@ -98,6 +98,7 @@ EXPECTED = [
     # 003: a line refunded before shipping is cancelled; the order itself stays where it is
     ("posted", "lines_cancelled", B, "posted"),
     ("released", "lines_cancelled", B, "released"),
+    ("shipped", "lines_cancelled", B, "shipped"),  # a back-ordered line refunded before any of it left
     # 000: a special order is paid once made and warehoused; paid earlier, it is posted when it is
     ("awaiting_payment", "special_warehoused", SPECIAL_MADE_PAID, "posted"),
     ("awaiting_payment", "special_warehoused", replace(SPECIAL_MADE_PAID, amount_paid=Decimal(0)), "awaiting_payment"),
