@@ -2,7 +2,8 @@
 
 This module is the face plugins import, and the only one: hook markers, errors, the settings
 base, the snapshots hooks receive, the context of a delivery, the tracking types and the
-lifecycle states. ``tests/core/test_plugin_face.py`` keeps plugins from reaching into ``hub.core``.
+lifecycle states, and the plugin state in the database (``ctx.state``).
+``tests/core/test_plugin_face.py`` keeps plugins from reaching into ``hub.core``.
 """
 from hub.core.config import PluginSettings, TimeZoneName
 from hub.core.errors import (Deferred, PermanentError, PluginConfigurationError, PluginError, TransientError,
@@ -18,15 +19,17 @@ from hub.core.models import ComplaintResponsibility, ComplaintSnapshot
 from hub.core.lifecycle import RepairBatchState
 from hub.core.models import RepairBatchLine, RepairBatchSnapshot
 from hub.core.plugins import PluginSpec
+from hub.core.plugin_state import MemoryState, PluginState, StateEntry
 from hub.core.reports import (BackOrder, ClaimFigures, LateConfirmation, NewStore, OrdersFinished, OrdersReceived,
                               Report)
 
 __all__ = ["BackOrder", "CaseSnapshot", "ClaimFigures", "ClaimSnapshot", "ClaimState", "ComplaintResponsibility",
            "ComplaintSnapshot", "ComplaintState", "CustomerSnapshot",
-           "CustomerStanding", "Deferred", "HookContext", "LateConfirmation", "NewStore", "OrderContact", "OrderLine",
+           "CustomerStanding", "Deferred", "HookContext", "LateConfirmation", "MemoryState", "NewStore", "OrderContact",
+           "OrderLine",
            "OrderSnapshot", "OrderState", "OrdersFinished", "OrdersReceived", "PermanentError",
-           "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "RepairBatchLine",
+           "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "PluginState", "RepairBatchLine",
            "RepairBatchSnapshot", "RepairBatchState", "Report", "ReturnSnapshot",
            "ReturnState", "ShipmentSnapshot", "ShipmentState", "StoreBackOrder", "StoreLine", "StoreSnapshot",
-           "StoreState", "TimeZoneName", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
+           "StateEntry", "StoreState", "TimeZoneName", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
            "TransientError", "Transition", "WebhookReceipt", "WebhookRejected", "hookimpl"]

@@ -151,8 +151,8 @@ def hub_order_posted(order: OrderSnapshot, transition: Transition, ctx: HookCont
 def hub_order_released(order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """Finance approved; the outbound note goes to the warehouse.
 
-    Fired by ``finance_approved`` (from posted), ``lines_cancelled`` (from posted, released). Delivered
-    from the outbox after commit, at least once per plugin; implement as ``async def``.
+    Fired by ``finance_approved`` (from posted), ``lines_cancelled`` (from posted, released, shipped).
+    Delivered from the outbox after commit, at least once per plugin; implement as ``async def``.
 
     :param order: The order as committed: ref, state, kind, customer, lines, currency, total, deposit_due,
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
@@ -883,7 +883,7 @@ def hub_return_completed(return_request: ReturnSnapshot, order: OrderSnapshot, t
 def hub_return_closed(return_request: ReturnSnapshot, order: OrderSnapshot, transition: Transition, ctx: HookContext) -> None:
     """The request was rejected or withdrawn.
 
-    Fired by ``rejected`` (from pending_review), ``withdrawn`` (from pending_review,
+    Fired by ``rejected`` (from pending_review), ``withdrawn`` (from pending_review, on_site_repair,
     awaiting_customer_shipment, awaiting_refund). Delivered from the outbox after commit, at least once per
     plugin; implement as ``async def``.
 

@@ -1,8 +1,8 @@
 """structlog JSON logs with personal data and secrets removed before anything is written.
 
 Two layers: keys that name personal data or secrets are masked, and every string value is
-scrubbed of e-mail addresses and phone numbers, so a vendor's error text quoting a number
-cannot leak it either.
+scrubbed of e-mail addresses, phone numbers and the names carriers write after a title, so a
+vendor's error text or a carrier's checkpoint quoting them cannot leak them either.
 """
 from __future__ import annotations
 
@@ -22,9 +22,29 @@ ALLOWED_KEYS = {"plugin", "hook", "event", "level", "timestamp", "logger", "erro
                 "event_id", "delivery_id", "idempotency_key", "outcome", "rule", "source", "state",
                 "carrier", "channel", "template", "anomaly"}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# A run of 9+ digits and separators is a phone number, except an ISO date (2026-03-02), which a
-# report or a timer logs as it is.
-PHONE = re.compile(r"(?<![\w.])(?!\d{4}-\d{2}-\d{2}(?!\d))\+?\d[\d\s().-]{7,}\d(?![\w.])")
+# Phone numbers by their shape, not "any run of digits": order references (SO-2026-000123),
+# tracking numbers (12-20 digits, or letters and digits), dates and times are what ops search
+# the logs for, so they stay. Chinese mobiles (1[3-9] and 9 digits, spaced or not, with or
+# without +86/0086), landlines with an area code written apart (021-6234 5678, (0755) 12345678),
+# and any number written with a + country code are masked.
+_EDGE, _END = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+_MOBILE = r"1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}"
+_LANDLINE = r"(?:\(0\d{2,3}\)\s?|0\d{2,3}[\s-])\d{3,4}[\s-]?\d{4}"
+_COUNTRY = r"(?:\+|00)\s?86[\s-]?(?:" + _MOBILE + r"|\(?0?\d{2,3}\)?[\s-]?\d{3,4}[\s-]?\d{4})"
+_INTERNATIONAL = r"\+[1-9]\d{0,2}[\s-]?(?:\(\d{1,4}\)[\s-]?)?\d{2,4}(?:[\s-]?\d{2,4}){1,4}"
+PHONE = re.compile(_EDGE + "(?:" + "|".join((_COUNTRY, _INTERNATIONAL, _MOBILE, _LANDLINE)) + ")" + _END)
+# The name after a title carriers write in their texts (派送业务员：王五, 签收人【李四】, signed by J. SMITH).
+# A courier title (…员) may run into the name (派件员王师傅正在派件); a 人 title needs a separator, or
+# 收件人拒收 would lose its verb.
+_COURIER_TITLES = "派送业务员|揽收业务员|业务员|快递员|派送员|派件员|投递员|配送员|收派员|送货员|取件员|揽件员|揽收员|快递小哥|司机"
+_PERSON_TITLES = "签收人|代收人|收件人|收货人|寄件人|联系人|派送人|取件人|经办人"
+NAME = re.compile(
+    r"((?:" + _COURIER_TITLES + r")(?:\s*[:：]|\s*(?:是|为))?)\s*(?:【[^】]{0,20}】|\[[^\]]{0,20}\]|[\u4e00-\u9fff]{2,3}"
+    r"(?=正在|为您|派送|派件|已|将|电话|联系|手机|[\s,，;；。(（]|$)|[^\s,，;；。:：【\[(（)）\u4e00-\u9fff]{1,20})"
+    r"|((?:" + _PERSON_TITLES + r")(?:\s*[:：]|\s*(?:是|为)|\s|(?=【|\[)))\s*(?:【[^】]{0,20}】|\[[^\]]{0,20}\]|[^\s,，;；。:：【\[(（)）]{1,12})"
+    r"|((?:signed for by|signed by|received by|collected by|unterschrieben von|courier\s*:|driver\s*:|contact\s*:)\s*)"
+    r"[^,;()\[\]{}|\"\n]{1,40}", re.IGNORECASE)
+_NAME_HINT = re.compile(r"员|人|小哥|司机|signed|received|collected|unterschrieben|courier|driver|contact", re.IGNORECASE)
 DIGIT = re.compile(r"\d")
 MASK = "[redacted]"
 # Values that cannot hold personal data pass untouched: one line per delivery attempt is logged,
@@ -36,6 +56,8 @@ def scrub(value: Any) -> Any:
     if isinstance(value, str):
         if "@" in value:
             value = EMAIL.sub(MASK, value)
+        if _NAME_HINT.search(value):
+            value = redact_names(value)
         return PHONE.sub(MASK, value) if DIGIT.search(value) else value
     if isinstance(value, PLAIN):
         return value
@@ -44,6 +66,11 @@ def scrub(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [scrub(v) for v in value]
     return value
+
+
+def redact_names(text: str) -> str:
+    """``text`` with the name after each title cut out; the title stays, so the line still reads."""
+    return NAME.sub(lambda m: f"{(m.group(1) or m.group(2) or m.group(3)).rstrip()} {MASK}", text)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 import structlog
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from hub.core.measures import to_kg
 
 
 class Snapshot(BaseModel):
@@ -320,8 +322,28 @@ class TrackingUpdate(Snapshot):
     tracking_number: str
     events: tuple[TrackingEvent, ...] = ()
     reported_weight_kg: Decimal | None = None
+    # The carrier's weight as it said it (DHL Freight: 154 KGM): the core converts it to kg with
+    # one table (hub/core/tracking.py) and records a unit no row knows instead of dropping it.
+    reported_weight: Decimal | None = None
+    reported_weight_unit: str | None = None
     subscription: str | None = None  # active | stopped | ended; never a shipment state
     carrier_code: str | None = None  # a carrier that corrected its own code (Kuaidi100 comNew)
+    # Piece counts as the carrier states them; the core compares them with the waybill's pieces,
+    # so a "Delivered" on 2 of 3 pieces is a shortage whatever its wording.
+    pieces: int | None = None  # pieces the carrier counts in the shipment
+    pieces_delivered: int | None = None  # pieces the carrier says were delivered; None: it does not say
+    aliases: tuple[str, ...] = ()  # the carrier's other numbers for it: piece ids, licence plates, references
+    zero_padded: bool = False  # the carrier pads numbers with leading zeros (DHL's (00) SSCC prefix)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _weight_in_kg(cls, data: Any) -> Any:
+        """``reported_weight_kg`` follows from the carrier's value and unit; it stays None for a
+        unit no row knows, which the core then records with the value as sent."""
+        if isinstance(data, dict) and data.get("reported_weight") is not None \
+                and data.get("reported_weight_kg") is None:
+            data = {**data, "reported_weight_kg": to_kg(data["reported_weight"], data.get("reported_weight_unit"))}
+        return data
 
 
 class WebhookReceipt(Snapshot):
@@ -361,6 +383,9 @@ class HookContext:
     remembered: list[str] = field(default_factory=list)
     ledger: Any = None  # async callable(key) -> bool: was this key remembered by an earlier delivery?
     hook: str = ""  # the hook being delivered: what ctx.emit may reply is declared per hook
+    # The plugin's own state in the database, shared by every hub process (hub.core.plugin_state):
+    # get/put (compare-and-set) and take (a counter that never passes its limit). None: no database.
+    state: Any = None
 
     async def seen(self, key: str) -> bool:
         """Whether an earlier, completed delivery remembered ``key`` (e.g. a message already sent)."""

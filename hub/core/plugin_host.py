@@ -17,6 +17,7 @@ import pluggy
 from hub.core.errors import CallTimedOut
 from hub.core.logging import get_logger
 from hub.core.models import HookContext
+from hub.core.plugin_state import PluginState
 
 log = get_logger()
 
@@ -63,7 +64,8 @@ class PluginHost:
     def context(self, plugin: str, stage: str) -> HookContext:
         return HookContext(idempotency_key=f"{stage}:{plugin}", attempt=1, delivery_id=0, event_id="",
                            plugin=plugin, log=log.bind(plugin=plugin), now=self.hub.clock.now(),
-                           http=self.http, data_dir=self.hub.config.data_dir)
+                           http=self.http, data_dir=self.hub.config.data_dir,
+                           state=PluginState(self.hub.engine, plugin))
 
     async def start(self) -> dict[str, str]:
         # No session-wide timeout: each plugin's calls are bounded by its own (see ``call``).

@@ -19,6 +19,7 @@ from hub.core.logging import get_logger
 from hub.core.models import HookContext
 from hub.core.outbox.dispatcher import Dispatcher
 from hub.core.plugin_host import PluginHost, call, call_sync, impl_of
+from hub.core.plugin_state import PluginState
 from hub.core.report_schedule import ReportSchedule
 from hub.core.service import Hub
 from hub.core.store.tables import shipments
@@ -112,7 +113,7 @@ class Runtime:
             return
         ctx = HookContext(idempotency_key=f"poll:{ref}", attempt=1, delivery_id=0, event_id="", plugin=plugin,
                           log=log.bind(plugin=plugin), now=self.hub.clock.now(), http=self.http,
-                          data_dir=self.hub.config.data_dir)
+                          data_dir=self.hub.config.data_dir, state=PluginState(self.hub.engine, plugin))
         try:  # a carrier that never answers costs one poll, not the polling loop
             update = await call(impl, self.dispatcher.timeout_for(plugin), shipment=snap, ctx=ctx)
         except PluginError as exc:  # CallTimedOut included

@@ -6,6 +6,8 @@ shipment lifecycle's rank guards allow (reference/carriers.md §5.2).
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -14,7 +16,8 @@ from hub.core.lifecycle.shipment import RANK, ShipmentState, may_move
 from hub.core.models import TrackingEvent
 
 
-STICKY_FLAGS = frozenset({"weight_discrepancy"})
+# weight_unit_unknown is a fact about what the carrier said, so it stays like the discrepancy.
+STICKY_FLAGS = frozenset({"weight_discrepancy", "weight_unit_unknown"})
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,22 @@ def weight_discrepancy(waybill_kg: Decimal, reported_kg: Decimal, tolerance: Dec
     if waybill_kg <= 0:
         return False
     return abs(reported_kg - waybill_kg) / waybill_kg > tolerance
+
+
+_NUMBER_NOISE = re.compile(r"[\s\-]+")  # also NBSP, full-width spaces once NFKC ran
+
+
+def number_key(number: str | None, zero_padded: bool = False) -> str:
+    """A tracking number as carriers and people write it alike: spaces, dashes and case do not
+    matter, and for a carrier that pads with zeros ((00) before a DHL SSCC) neither do those."""
+    key = _NUMBER_NOISE.sub("", unicodedata.normalize("NFKC", number or "")).upper()
+    return (key.lstrip("0") or key) if zero_padded else key
+
+
+def shortage(waybill_pieces: int | None, carrier_pieces: int | None, delivered: int | None) -> int:
+    """How many pieces a delivery leaves missing: the waybill's count (else the carrier's) less
+    the pieces the carrier says it delivered; 0 when the carrier does not say how many."""
+    expected = waybill_pieces or carrier_pieces
+    if not expected or delivered is None:
+        return 0
+    return max(expected - delivered, 0)

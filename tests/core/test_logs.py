@@ -47,3 +47,27 @@ async def test_delivery_attempts_are_logged_without_personal_data(make_hub, sqli
 ])
 def test_the_scrubber_masks_phone_numbers_and_keeps_iso_dates(value, kept):
     assert (scrub(value) == value) is kept
+
+
+@pytest.mark.parametrize("kept", [
+    "SO-2026-000123", "00340434161094015902", "773312345678", "YT1000000000022", "JD0012345678901",
+    "2026-03-04 12:05:33", "2026-03-04T12:05:33+00:00", "收件人拒收",
+])
+def test_the_scrubber_keeps_order_references_tracking_numbers_and_times(kept):
+    assert scrub(f"shipment {kept} updated") == f"shipment {kept} updated"
+
+
+@pytest.mark.parametrize(("line", "name"), [
+    ("派送业务员：赵子龙 正在为您派件", "赵子龙"), ("快递员钱多多正在为您派件", "钱多多"), ("投递员 孙悦", "孙悦"),
+    ("派件员【周杰】", "周杰"), ("业务员：吴磊", "吴磊"), ("配送员：郑爽", "郑爽"), ("收派员:冯巩", "冯巩"),
+    ("签收人：陈坤", "陈坤"), ("代收人是【褚玉】", "褚玉"), ("收件人 卫青", "卫青"), ("联系人：蒋勤", "蒋勤"),
+    ("courier: Hans Brandt", "Brandt"), ("signed by A.KOWALSKI", "KOWALSKI"), ("received by Maria Lopez", "Lopez"),
+])
+def test_names_after_carrier_titles_are_masked_in_log_lines(log_stream, line, name):
+    # given the real logging configuration, when a carrier text is logged as it came
+    from hub.core.logging import get_logger
+    get_logger().warning("carrier.unmapped_description", text=line, tracking_number="773312345678")
+    # then the name is gone and the tracking number is there
+    (record,) = [json.loads(x) for x in log_stream.getvalue().splitlines()]
+    assert name not in record["text"] and "[redacted]" in record["text"]
+    assert record["tracking_number"] == "773312345678"

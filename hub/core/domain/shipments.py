@@ -5,6 +5,7 @@ order follows: booked â†’ the order is shipped; all delivered and nothing owed â
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.lifecycle.shipment import SHIPMENT, ShipmentState
 from hub.core.models import Transition
-from hub.core.tracking import STICKY_FLAGS
+from hub.core.tracking import STICKY_FLAGS, number_key
 from hub.core.store.tables import shipments
 
 SHIPPABLE_ORDER_STATES = ("released", "shipped")
@@ -223,9 +224,23 @@ async def _deliver_if_complete(tx: Tx, order_ref: str) -> None:
 BEHAVIOUR = engine.register(ShipmentBehaviour())
 
 
-async def find_by_tracking(tx: Tx, carrier: str | None, tracking_number: str) -> dict[str, Any] | None:
-    query = sa.select(shipments).where(shipments.c.tracking_number == tracking_number)
-    if carrier:
-        query = query.where(shipments.c.carrier == carrier)
-    row = (await tx.conn.execute(query)).mappings().first()
-    return dict(row) if row else None
+async def find_by_tracking(tx: Tx, carrier: str | None, tracking_number: str, aliases: Iterable[str] = (),
+                           zero_padded: bool = False) -> dict[str, Any] | None:
+    """The shipment a carrier's answer is about: its number as stored, else the same number
+    written another way (spaces, dashes, case, the carrier's leading zeros), else one of the
+    carrier's other numbers for it (DHL piece ids and licence plates, references)."""
+    scope = [shipments.c.carrier == carrier] if carrier else []
+    exact = sa.select(shipments).where(shipments.c.tracking_number == tracking_number, *scope)
+    if (row := (await tx.conn.execute(exact)).mappings().first()) is not None:
+        return dict(row)
+    wanted = [key for key in dict.fromkeys(number_key(n, zero_padded) for n in (tracking_number, *aliases)) if key]
+    if not wanted:
+        return None
+    stored = sa.func.upper(sa.func.replace(sa.func.replace(shipments.c.tracking_number, " ", ""), "-", ""))
+    if zero_padded:
+        stored = sa.func.ltrim(stored, "0")
+    query = sa.select(shipments).where(stored.in_(wanted), *scope).order_by(shipments.c.id)
+    rows = [dict(r) for r in (await tx.conn.execute(query)).mappings()]
+    # the carrier's own number first, then its aliases in the order the carrier listed them
+    rank = {key: i for i, key in enumerate(wanted)}
+    return min(rows, key=lambda r: rank.get(number_key(r["tracking_number"], zero_padded), len(rank)), default=None)

@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+import structlog
 
-from hub.core import tracking
+from hub.core import measures, tracking
 from hub.core.domain import engine
 from hub.core.domain.claims import open_claim
 from hub.core.domain.inputs import NewClaim
@@ -31,6 +32,32 @@ ANOMALIES = {"delivered_to_broker", "remote_area_agent", "transferred_to_other_c
 CLAIM_KIND = {"damage": "damage", "damaged": "damage", "shortage": "shortage", "loss": "loss",
               "lost": "loss", "wrong_goods": "wrong_goods"}
 WEIGHT_TOLERANCE = Decimal("0.10")
+# What a delivery of fewer pieces than the waybill's becomes: the meaning "Partial delivery"
+# has in the DHL table (D11) and 少件 in Kuaidi100's (K18), so one case and claim path serves both.
+SHORT_DELIVERY = {"state": "exception", "substatus": "shortage", "flags": ("needs_action",), "claim_kind": "shortage"}
+
+log = structlog.get_logger("hub.core.tracking")
+
+
+class _Once:
+    """Keys already logged by this process: a carrier repeats an unknown number or unit all day.
+    Bounded, because a carrier answering for foreign numbers must not grow memory."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self.seen: set[tuple[str, ...]] = set()
+
+    def first(self, *key: str) -> bool:
+        if key in self.seen:
+            return False
+        if len(self.seen) >= self.limit:
+            self.seen.clear()
+        self.seen.add(key)
+        return True
+
+
+_UNMATCHED = _Once()
+_UNKNOWN_UNITS = _Once()
 
 
 def identity(event: TrackingEvent) -> str:
@@ -40,12 +67,18 @@ def identity(event: TrackingEvent) -> str:
 
 async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | None:
     """Apply one carrier update; returns what changed, or None for an unknown tracking number."""
-    shipment = await find_by_tracking(tx, update.carrier, update.tracking_number)
+    shipment = await find_by_tracking(tx, update.carrier, update.tracking_number, update.aliases,
+                                      update.zero_padded)
     if shipment is None:
+        if _UNMATCHED.first(update.carrier, tracking.number_key(update.tracking_number, update.zero_padded)):
+            log.warning("tracking.unmatched_number", carrier=update.carrier, tracking_number=update.tracking_number,
+                        aliases=list(update.aliases))
         return None
     shipment = await tx.fetch("shipment", shipment["ref"], lock=True)
     known = await _known_events(tx, shipment["ref"])
-    result = tracking.merge(shipment["state"], known, list(update.events))
+    missing = tracking.shortage(shipment["pieces"], update.pieces, update.pieces_delivered)
+    events = _short_delivery(update.events) if missing else list(update.events)
+    result = tracking.merge(shipment["state"], known, events)
     await _store_events(tx, shipment["ref"], result.new_events)
     values = _subscription_values(update)
     if values:
@@ -59,14 +92,42 @@ async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | No
         outcome["state"] = result.state
     elif set(result.flags) != set(shipment["flags"]):
         await _set_flags(tx, shipment, set(result.flags))
-    if update.reported_weight_kg is not None:
-        await _check_weight(tx, shipment["ref"], update.reported_weight_kg)
+    reported = await _reported_kg(tx, shipment["ref"], update)
+    if reported is not None:
+        await _check_weight(tx, shipment["ref"], reported)
     for event in result.new_events:
         if event.substatus in ANOMALIES:
             await open_case(tx, shipment["ref"], event.substatus)
+    why = result.substatus
+    if missing:
+        expected = shipment["pieces"] or update.pieces
+        why = f"shortage: {update.pieces_delivered} of {expected} pieces delivered"
+        outcome["pieces"] = {"expected": expected, "delivered": update.pieces_delivered}
     for kind in dict.fromkeys(result.claims):
-        await _auto_claim(tx, shipment["ref"], CLAIM_KIND.get(kind, "damage"), result.substatus)
+        await _auto_claim(tx, shipment["ref"], CLAIM_KIND.get(kind, "damage"), why)
     return outcome
+
+
+def _short_delivery(events: tuple[TrackingEvent, ...]) -> list[TrackingEvent]:
+    """The update's delivered events, when the carrier delivered fewer pieces than the waybill
+    has: a shortage, not a final delivery. The carrier's words stay as it sent them."""
+    return [e.model_copy(update=SHORT_DELIVERY) if e.state == "delivered" else e for e in events]
+
+
+async def _reported_kg(tx: Tx, ref: str, update: TrackingUpdate) -> Decimal | None:
+    """The carrier's weight in kg. A unit no row of ``measures.WEIGHT_UNITS`` knows is kept on
+    the shipment's timeline with the value and unit as sent, flagged, and logged once."""
+    if update.reported_weight_kg is not None or update.reported_weight is None:
+        return update.reported_weight_kg  # converted when the update was built (TrackingUpdate)
+    unit = update.reported_weight_unit or ""
+    if _UNKNOWN_UNITS.first(update.carrier, measures.weight_unit(unit)):
+        log.warning("tracking.weight_unit_unknown", carrier=update.carrier, unit=unit,
+                    value=str(update.reported_weight), tracking_number=update.tracking_number)
+    row = await tx.fetch("shipment", ref)
+    if "weight_unit_unknown" not in row["flags"]:
+        await _flag(tx, ref, {"weight_unit_unknown"}, {"reported_value": str(update.reported_weight),
+                                                      "reported_unit": unit})
+    return None
 
 
 def _subscription_values(update: TrackingUpdate) -> dict[str, Any]:

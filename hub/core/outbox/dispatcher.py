@@ -34,6 +34,7 @@ from hub.core.outbox.claim import claim_batch
 from hub.core.outbox.outcomes import RELEASE, Attempt, Recorder
 from hub.core.outbox.payloads import rebuild
 from hub.core.plugin_host import call, impl_of
+from hub.core.plugin_state import PluginState
 from hub.core.store.db import begin
 from hub.core.store.tables import ledger, outbox_events
 
@@ -238,7 +239,8 @@ class Dispatcher:
                          attempt=row["attempts"], entity=payload.get("_entity"), entity_ref=payload.get("_ref"))
         ctx = HookContext(idempotency_key=row["idempotency_key"], attempt=row["attempts"], delivery_id=row["id"],
                           event_id=row["event_id"], plugin=plugin, log=bound, now=self.now(),
-                          http=self.http, data_dir=self.config.data_dir, ledger=self._seen, hook=hook)
+                          http=self.http, data_dir=self.config.data_dir, ledger=self._seen, hook=hook,
+                          state=PluginState(self.engine, plugin))
         started = time.perf_counter()
         attempt = Attempt(row, ctx)
         try:

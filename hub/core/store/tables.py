@@ -281,6 +281,19 @@ ledger = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
 )
 
+# Plugins' own small state, shared by every hub process (hub.core.plugin_state, ``ctx.state``): a
+# JSON value changed by compare-and-set on ``version``, and a counter of uses in ``period``.
+plugin_state = sa.Table(
+    "plugin_state", metadata,
+    sa.Column("plugin", sa.String(100), primary_key=True),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.JSON),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("period", sa.String(32)),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
 timers = sa.Table(
     "timers", metadata,
     sa.Column("id", sa.Integer, primary_key=True),

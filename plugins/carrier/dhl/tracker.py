@@ -1,4 +1,5 @@
-"""What ``carrier.dhl`` does for the hub: poll within budget, subscribe to push, read pushes.
+"""What ``carrier.dhl`` does for the hub: poll within the budget all workers share, subscribe to
+push, read pushes.
 
 The hooks in ``plugin.py`` delegate here; HTTP is in ``client.py``, payloads in ``tracking.py``.
 """
@@ -10,7 +11,8 @@ from datetime import timedelta
 
 import structlog
 
-from hub import HookContext, PermanentError, ShipmentSnapshot, TrackingUpdate, TransientError
+from hub import (HookContext, MemoryState, PermanentError, PluginState, ShipmentSnapshot, TrackingUpdate,
+                 TransientError)
 from plugins.carrier.common.http import Sessions
 from plugins.carrier.common.review import UnmappedLog
 from plugins.carrier.dhl.budget import PollBudget
@@ -25,12 +27,17 @@ class DhlTracker:
         self.settings = settings
         self.client = DhlClient(settings)
         self.budget = PollBudget(settings.daily_call_limit, settings.shipment_daily_limit)
+        self.local_state = MemoryState()  # only for contexts without a database (unit tests)
         self.sessions = Sessions()
         self.unmapped = UnmappedLog("dhl")
         self.log = structlog.get_logger("plugins.carrier.dhl")
         self.pending: dict[str, Subscription] = {}  # validated by DHL, not yet activated
         self._wake = asyncio.Event()
         self._activator: asyncio.Task[None] | None = None
+
+    def state_of(self, ctx: HookContext) -> PluginState | MemoryState:
+        """The budget shared by every worker (the database); this process's own without one."""
+        return ctx.state if ctx.state is not None else self.local_state
 
     def service_for(self, shipment: ShipmentSnapshot) -> str | None:
         return self.settings.services.get(shipment.carrier or "") if shipment.tracking_number else None
@@ -39,14 +46,15 @@ class DhlTracker:
         service, number = self.service_for(shipment), shipment.tracking_number
         if service is None or number is None:
             return None
-        if reason := self.budget.refusal(number, ctx.now):
+        state = self.state_of(ctx)
+        if reason := await self.budget.spend(state, number, ctx.now):
             ctx.log.info("carrier.dhl.poll_skipped", tracking_number=number, reason=reason)
             return None
-        self.budget.spend(number, ctx.now)
+        await self.budget.pace(state, self.settings.min_interval_s)
         try:
             body = await self.client.track(self.sessions.get(ctx.http), number, service)
         except RateLimited as exc:
-            self.budget.block(ctx.now + timedelta(seconds=exc.retry_after or 0))
+            await self.budget.block(state, ctx.now + timedelta(seconds=exc.retry_after or 0))
             ctx.log.warning("carrier.dhl.rate_limited", retry_after_s=exc.retry_after)
             raise
         if body is None:  # normal for 10-30 min after the label is created (carriers.md §1.1)

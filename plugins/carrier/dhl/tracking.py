@@ -1,6 +1,8 @@
 """DHL Unified payloads (poll response, push message) → the hub's ``TrackingUpdate``. Pure."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -61,21 +63,76 @@ def _identity(event: TrackingEvent) -> tuple[object, ...]:
     return event.occurred_at, event.code, normalise(event.description), event.location
 
 
-def weight_kg(details: Mapping[str, Any]) -> Decimal | None:
-    weight = details.get("weight") or {}
-    factor = units.WEIGHT_UNITS.get(str(weight.get("unitText") or "kg").strip().lower())
+def number_key(number: object) -> str:
+    """A DHL number as DHL means it: spaces, dashes and case are layout, and the leading zeros
+    are the (00) prefix of an SSCC licence plate, so ``00340434…`` and ``340434…`` are one."""
+    key = re.sub(r"[\s\-]+", "", unicodedata.normalize("NFKC", str(number or ""))).upper()
+    return key.lstrip("0") or key
+
+
+def weight(details: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:
+    """``details.weight`` as DHL wrote it: value and ``unitText`` (kg, KG, KGM, lb…); the hub
+    converts it, and keeps a unit it does not know instead of dropping the reading."""
+    raw = details.get("weight") or {}
+    if not isinstance(raw, Mapping):
+        return None, None
     try:
-        value = Decimal(str(weight["value"]))
+        value = Decimal(str(raw["value"]))
     except (KeyError, InvalidOperation):
+        return None, None
+    unit = raw.get("unitText") or raw.get("unit")
+    return (value, str(unit).strip() if unit else None) if value.is_finite() else (None, None)
+
+
+def _ids(value: Any) -> list[str]:
+    return [str(v).strip() for v in value if str(v).strip()] if isinstance(value, list) else []
+
+
+def _count(value: Any) -> int | None:
+    try:
+        count = int(str(value))
+    except ValueError:
         return None
-    return value * Decimal(factor) if factor and value.is_finite() else None
+    return count if count >= 0 else None
+
+
+def _references(details: Mapping[str, Any]) -> list[str]:
+    """DHL's own other numbers for the shipment: ``references`` comes as one {number, type} or a list."""
+    refs = details.get("references")
+    refs = [refs] if isinstance(refs, Mapping) else refs if isinstance(refs, list) else []
+    return [str(r["number"]).strip() for r in refs if isinstance(r, Mapping) and r.get("number")]
+
+
+def total_pieces(details: Mapping[str, Any]) -> int | None:
+    counted = _count(details.get("totalNumberOfPieces", details.get("numberOfPieces")))
+    return counted if counted is not None else (len(_ids(details.get("pieceIds"))) or None)
+
+
+def delivered_pieces(delivered: list[Mapping[str, Any]], total: int | None) -> int | None:
+    """How many pieces DHL says were delivered: the piece ids its delivered events name (and the
+    count of those that give only ``numberOfPieces``); a delivered event without piece detail
+    delivers what DHL counts in the shipment. None when nothing is delivered or DHL gives no count."""
+    if not delivered:
+        return None
+    ids: set[str] = set()
+    counted, detailed = 0, False
+    for item in delivered:
+        if named := _ids(item.get("pieceIds")):
+            ids.update(number_key(i) for i in named)
+            detailed = True
+        elif (count := _count(item.get("numberOfPieces"))) is not None:
+            counted += count
+            detailed = True
+    return len(ids) + counted if detailed else total
 
 
 def parse_shipment(raw: Mapping[str, Any], carrier: str = "dhl") -> tuple[TrackingUpdate, list[Unmapped]]:
     """One ``shipments[]`` entry; its ``status`` counts as an event so a bare status is never lost."""
     number = str(raw.get("id") or "")
     return_flag = raw.get("returnFlag") is True
+    details = raw.get("details") if isinstance(raw.get("details"), Mapping) else {}
     events: dict[tuple, TrackingEvent] = {}
+    delivered: dict[tuple, Mapping[str, Any]] = {}
     unmapped = []
     for item in [*(raw.get("events") or []), raw.get("status") or {}]:
         if not isinstance(item, Mapping) or not item:
@@ -83,19 +140,42 @@ def parse_shipment(raw: Mapping[str, Any], carrier: str = "dhl") -> tuple[Tracki
         event, code, text, review = _event(item, return_flag)
         if event:
             events.setdefault(_identity(event), event)
+            if event.state == "delivered":
+                delivered.setdefault(_identity(event), item)
         if review and text:
             unmapped.append(Unmapped(number, code, text))
+    value, unit = weight(details)
+    total = total_pieces(details)
+    piece_ids = [*_ids(details.get("pieceIds")), *(i for item in events_of(raw) for i in _ids(item.get("pieceIds")))]
+    aliases = tuple(a for a in dict.fromkeys([*piece_ids, *_references(details)]) if number_key(a) != number_key(number))
     update = TrackingUpdate(carrier=carrier, tracking_number=number, events=tuple(events.values()),
-                            reported_weight_kg=weight_kg(raw.get("details") or {}))
+                            reported_weight=value, reported_weight_unit=unit, pieces=total,
+                            pieces_delivered=delivered_pieces(list(delivered.values()), total),
+                            aliases=aliases, zero_padded=True)
     return update, list(dict.fromkeys(unmapped))
+
+
+def events_of(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [item for item in [*(raw.get("events") or []), raw.get("status") or {}] if isinstance(item, Mapping)]
+
+
+def numbers_of(raw: Mapping[str, Any]) -> set[str]:
+    """Every number an answer is for: the shipment id, its piece ids, DHL's references."""
+    details = raw.get("details") if isinstance(raw.get("details"), Mapping) else {}
+    return {number_key(n) for n in (raw.get("id"), *_ids(details.get("pieceIds")), *_references(details)) if n}
 
 
 def parse_track_response(body: Mapping[str, Any], tracking_number: str, carrier: str,
                          service: str | None) -> tuple[TrackingUpdate | None, list[Unmapped]]:
-    """The poll answer for our number and service; DHL may list other services' shipments too."""
-    for raw in body.get("shipments") or []:
-        if str(raw.get("id")) == tracking_number and (service is None or raw.get("service") in (None, service)):
-            return parse_shipment(raw, carrier)
+    """The poll answer for our number and service; DHL may list other services' shipments too.
+    Polled by a piece id or with zeros DHL leaves out, the answer is still ours."""
+    wanted = number_key(tracking_number)
+    candidates = [raw for raw in body.get("shipments") or []
+                  if isinstance(raw, Mapping) and (service is None or raw.get("service") in (None, service))]
+    for matches in (lambda raw: number_key(raw.get("id")) == wanted, lambda raw: wanted in numbers_of(raw)):
+        for raw in candidates:
+            if matches(raw):
+                return parse_shipment(raw, carrier)
     return None, []
 
 

@@ -24,16 +24,34 @@ DESCRIPTION_RULES = (
     text_rule("D16a", r"available on payment|payment of (duties|import charges)|duties (and taxes )?(due|unpaid)",
               "customs", "duties_unpaid", NEEDS_ACTION),
     text_rule("D16", r"\bon hold\b|\bheld\b|customs (hold|inspection)", "customs", "customs_hold", NEEDS_ACTION),
+    # D6a: put in a locker or left with a neighbour or shop is not the consignee's hand (proof of delivery
+    # to confirm, like D6); before D8, whose locker words it contains. "delivered" with its own substatus
+    # until the rank guards let handed_off (25) follow out_for_delivery (30).
+    text_rule("D6a", r"delivered (in|into|to|at) (a |the |your )?(dhl )?(parcel ?locker|packstation|locker"
+              r"|service ?point|parcel ?shop|retail outlet|post office|neighbou?r)|(an|bei) (den |einen )?nachbarn",
+              "delivered", "delivered_to_locker_or_agent"),
     text_rule("D14", r"refused|annahme verweigert", "exception", "refused", NEEDS_ACTION),
     text_rule("D15", r"returned to shipper|being returned|return(ed)? to sender|rücksendung", "returning_to_sender"),
     text_rule("D9a", r"address information (needed|missing)|incorrect address|recipient moved", "attempt_failed",
               "address_issue", NEEDS_ACTION),
     text_rule("D9", r"not home|premises closed|delivery attempted|nicht angetroffen", "attempt_failed",
               "recipient_absent"),
-    text_rule("D7", r"with delivery courier|out for delivery|loaded onto the delivery vehicle|in zustellung",
-              "out_for_delivery"),
-    text_rule("D8", r"awaiting (collection|pick ?up) by recipient|ready for pick ?up|available for pick ?up",
+    # D12a: the consignee took it out of the locker or shop; after D15, or "not collected ... returned" is read
+    # as a collection.
+    text_rule("D12a", r"(recipient|consignee) (has )?(picked up|collected)|(?<!not )(?<!never )(picked up|collected) "
+              r"(by the (recipient|consignee) )?from (the |a )?(dhl )?(parcel ?locker|packstation|locker|service ?point"
+              r"|parcel ?shop|retail outlet|post office)", "delivered", "collected_by_consignee"),
+    # D7: Express "WC With delivery courier", Parcel "loaded onto the delivery vehicle", eCommerce "loaded to
+    # the van"; no statusCode says out for delivery (§1.3), so only the words can.
+    text_rule("D7", r"with (the )?delivery courier|out for delivery|loaded (on|in)?to the (delivery )?(van|vehicle)"
+              r"|loaded (on|in)?to (the )?delivery (van|vehicle)|in zustellung|zustellfahrzeug", "out_for_delivery"),
+    # D8: Express "CC Awaiting pickup by recipient", Parcel "ready for pick-up at the PACKSTATION / retail
+    # outlet", service points and parcel shops; an expired pickup is DHL's ``failure`` (§1.3), caught above.
+    text_rule("D8", r"awaiting (collection|pick ?-?up) by (the )?recipient|(ready|available) for (pick ?-?up|collection)",
               "available_for_pickup"),
+    text_rule("D8a", r"(arrived|deposited|placed|stored|waiting|awaiting|ready|available)\b.{0,40}(parcel ?locker"
+              r"|packstation|service ?point|parcel ?shop|pick ?-?up (point|location)|retail outlet|post office|paketshop"
+              r"|locker)", "available_for_pickup"),
     text_rule("D17", r"\blost\b|\bmissing\b|verloren", "exception", "lost", NEEDS_ACTION, claim="loss"),
 )
 
@@ -50,5 +68,5 @@ UNMAPPED = Meaning(None)
 # Codes whose meaning is too vague to act on without the text: their wording is reviewed.
 REVIEW_CODES = frozenset({"failure", "unknown", ""})
 
-# details.weight.unitText → kilograms per unit; DHL sends "kg" and "KG" alike.
-WEIGHT_UNITS = {"kg": "1", "kgs": "1", "g": "0.001", "lb": "0.45359237", "lbs": "0.45359237"}
+# details.weight.unitText ("kg", "KG", Freight's Rec. 20 "KGM", "lb"…) is passed on as DHL wrote it:
+# the hub converts every carrier's units with one table, hub/core/measures.py WEIGHT_UNITS.

@@ -1,6 +1,7 @@
 """Kuaidi100 payloads (push ``param``, real-time query answer) → ``TrackingUpdate``. Pure."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,15 @@ from plugins.carrier.common.text import CHINA_TIME, parse_time
 from plugins.carrier.kuaidi100 import units
 
 UNMAPPED = Meaning(None)
+PIECE_COUNTS = tuple((kind, re.compile(pattern)) for kind, pattern in units.PIECE_COUNTS)
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """What a result's delivered items say of the pieces: the count signed for and the total."""
+
+    delivered: int | None = None
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,42 @@ def classify(code: str, name: str, context: str) -> tuple[Meaning, bool]:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()  # Kuaidi100 sends strings, sometimes numbers
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    digits = [units.CHINESE_DIGITS.get(c) for c in text]
+    if not digits or None in digits:
+        return None
+    if "十" not in text:  # 两 / 三: one digit
+        return digits[0] if len(digits) == 1 else None
+    tens, _, ones = text.partition("十")  # 十 = 10, 二十 = 20, 十二 = 12, 二十三 = 23
+    return (units.CHINESE_DIGITS.get(tens, 1) if tens else 1) * 10 + (units.CHINESE_DIGITS.get(ones, 0) if ones else 0)
+
+
+def count_pieces(context: str) -> Pieces:
+    """The pieces one delivered item's text counts (签收2件, 已签收(共3件)); a total alone was all signed."""
+    total = delivered = None
+    rest = context
+    for kind, pattern in PIECE_COUNTS:
+        if (match := pattern.search(rest)) is None or (count := _number(match.group(1))) is None:
+            continue
+        if kind == "total" and total is None:
+            total, rest = count, rest[:match.start()] + " " + rest[match.end():]
+        elif kind == "delivered" and delivered is None:
+            delivered = count
+    return Pieces(delivered if delivered is not None else total, total)
+
+
+def pieces_of(events: list[TrackingEvent]) -> Pieces:
+    """Over the distinct delivered items: pieces signed add up (签收2件, later 签收1件); a push
+    repeats the whole history, so an item counts once however often it comes."""
+    delivered = {(e.occurred_at, e.description): e.description for e in events if e.state == "delivered"}
+    counts = [count_pieces(c) for c in delivered.values()]
+    signed = [c.delivered for c in counts if c.delivered is not None]
+    totals = [c.total for c in counts if c.total is not None]
+    return Pieces(sum(signed) if signed else None, max(totals) if totals else None)
 
 
 def parse_result(result: Mapping[str, Any]) -> tuple[list[TrackingEvent], list[Unmapped]]:
@@ -72,8 +118,10 @@ def parse_push(param: Mapping[str, Any], carriers_by_com: Mapping[str, str]) -> 
     corrects = _text(param.get("autoCheck")) == "1" or param.get("status") == "abort"
     corrected = _text(param.get("comNew")) if corrects and _text(param.get("comNew")) != subscribed else ""
     events, unmapped = parse_result(result)
+    pieces = pieces_of(events)
     update = TrackingUpdate(carrier=carriers_by_com.get(subscribed, subscribed),
                             tracking_number=_text(result.get("nu")), events=tuple(events),
+                            pieces=pieces.total, pieces_delivered=pieces.delivered,
                             subscription=units.SUBSCRIPTION.get(_text(param.get("status"))),
                             carrier_code=carriers_by_com.get(corrected, corrected) if corrected else None)
     return Parsed(update, tuple(dict.fromkeys(unmapped)), corrected or subscribed, _text(param.get("message")))
@@ -82,6 +130,7 @@ def parse_push(param: Mapping[str, Any], carriers_by_com: Mapping[str, str]) -> 
 def parse_query(answer: Mapping[str, Any], carriers_by_com: Mapping[str, str]) -> Parsed:
     com = _text(answer.get("com"))
     events, unmapped = parse_result(answer)
+    pieces = pieces_of(events)
     update = TrackingUpdate(carrier=carriers_by_com.get(com, com), tracking_number=_text(answer.get("nu")),
-                            events=tuple(events))
+                            events=tuple(events), pieces=pieces.total, pieces_delivered=pieces.delivered)
     return Parsed(update, tuple(dict.fromkeys(unmapped)), com)

@@ -11,16 +11,34 @@ NEEDS_ACTION = ("needs_action",)
 VISIBILITY_ENDED = ("carrier_visibility_ended",)
 _NOT_NEGATED = r"(?<!无)(?<!未)(?<!没有)(?<!如有)(?<!若有)(?<!如发现)"  # "如有破损请拒收" is advice, not damage
 
+# 转 + a company, or 转寄/改派/转交 to one; not 转交快递员 (the courier) nor 转运中心 (a hub of the same carrier).
+_COMPANY = (r"(EMS|E邮宝|中国邮政|邮政|其他快递|其它快递|第三方|其他物流|其它物流|顺丰|圆通|中通|申通|韵达|百世|极兔|京东|德邦"
+            r"|天天|宅急送|[\u4e00-\u9fa5]{2,4}(快递|速递|速运|物流))(?!快递员|快递小哥|员|小哥|柜|站|网点|点|分部|营业部)")
+_HANDOVER = r"(?<!中)转(寄|投|交|发|由|给|至)?\s*(至|给|到)?\s*【?" + _COMPANY + r"|改派\s*(至|给|到)?\s*【?" + _COMPANY
+# 签收/代收 by someone or something other than the consignee; 代收货款 is cash on delivery, not a signature.
+_PLACES = r"(e栈|快递柜|丰巢|驿站|智能柜|自提柜|快递超市|代收点|服务站|前台|门卫|物业|传达室|收发室)"
+_SIGNED_BY_OTHER = (r"他人(代)?(收|签)|(家人|同事|朋友|邻居|亲属)(代)?(收|签)|代(收|签)(?!货款|款)"
+                    r"|" + _PLACES + r".{0,12}签收|签收.{0,12}" + _PLACES)
+
 # Context rows that win over any code: the parcel is short or damaged whatever the state says.
 OVERRIDE_RULES = (
     text_rule("K18", r"少件|短少|缺件|漏件|部分签收|件数不符", "exception", "shortage", NEEDS_ACTION, claim="shortage"),
     text_rule("K17", _NOT_NEGATED + r"(破损|损坏|受损)", "exception", "damaged", NEEDS_ACTION, claim="damage"),
     text_rule("K17b", r"丢失|遗失", "exception", "lost", NEEDS_ACTION, claim="loss"),
+    # K9a: handed to another carrier (转EMS, 转其他快递, 转寄/改派 to a named company), whatever the code says;
+    # the new carrier and number stay in the event's text (common.text.forwarding reads them).
+    text_rule("K9a", _HANDOVER, "handed_off", "transferred_to_other_carrier", VISIBILITY_ENDED),
+    # K7b: the consignee took it out of the locker or station (签收人凭取件码签收): delivered, before K8a.
+    text_rule("K7b", r"(已|被)(从.{0,12})?取出|取件成功|凭取件码签收", "delivered", "collected_by_consignee"),
+    # K8a: signed for by someone else (他人收, 家人代收) or by a locker or station (丰巢, e栈, 驿站), whatever the
+    # code: not the consignee's hand. Its proof of delivery is to confirm; it stays "delivered" until the
+    # rank guards let handed_off (25) follow out_for_delivery (30), or it would be dropped.
+    text_rule("K8a", _SIGNED_BY_OTHER, "delivered", "delivered_to_agent_or_locker"),
 )
 
 # Context rows used only when an item has neither a code nor a state name.
 FALLBACK_RULES = (
-    text_rule("K9", r"转投|转交.{0,6}快递|转第三方", "handed_off", "transferred_to_other_carrier", VISIBILITY_ENDED),
+    text_rule("K9", r"转投|转交.{0,6}快递(?!员|小哥)|转第三方", "handed_off", "transferred_to_other_carrier", VISIBILITY_ENDED),
     text_rule("K13", r"拒收|拒签", "exception", "refused", NEEDS_ACTION),
     text_rule("K10", r"清关", "customs", "clearance_in_progress"),
     text_rule("K5", r"正在为您派件|派送中|派件中", "out_for_delivery"),
@@ -30,7 +48,7 @@ FALLBACK_RULES = (
 
 # Delivered, but by whom: refines a plain 签收 (K7/K8).
 DELIVERED_RULES = (
-    text_rule("K8", r"代收|代签|驿站|快递柜|丰巢|智能柜|自提柜|前台|门卫", "delivered", "delivered_to_agent_or_locker"),
+    text_rule("K8", r"代收|代签|驿站|快递柜|丰巢|智能柜|自提柜|e栈|前台|门卫", "delivered", "delivered_to_agent_or_locker"),
     text_rule("K7a", r"本人签收", "delivered", "delivered_to_consignee"),
 )
 
@@ -77,3 +95,19 @@ STATE_NAMES = {"在途": "0", "揽收": "1", "疑难": "2", "签收": "3", "退�
 
 # The callback's ``status``: monitoring health, never a shipment state (K21, K22).
 SUBSCRIPTION = {"polling": "active", "updateall": "active", "shutdown": "ended", "abort": "stopped"}
+
+# Piece counts in a delivered item's text, one row per way Kuaidi100's carriers write them:
+# (what the number counts, pattern with the number as group 1). "total" rows are read first and
+# cut out, so the bare "N件" row cannot take 共3件 for 3 pieces signed. Signed with only a total
+# (已签收(共3件)) means all of them. The hub compares the count with the waybill's pieces.
+_N = r"(\d+|[一二两三四五六七八九十]+)"
+PIECE_COUNTS: tuple[tuple[str, str], ...] = (
+    ("total", r"共\s*" + _N + r"\s*件"),  # 已签收(共3件), 共3件已签收2件
+    ("total", r"总件数\s*[:：]?\s*" + _N),  # 总件数：3
+    ("delivered", r"签收\s*了?\s*" + _N + r"\s*件"),  # 签收2件, 已签收 2 件
+    ("delivered", r"(?<![\d第])" + _N + r"\s*件\s*已?\s*(?:被)?签收"),  # 2件已签收
+    ("delivered", r"签收件数\s*[:：]?\s*" + _N),  # 签收件数：2
+    ("delivered", r"(?<![\d第])" + _N + r"\s*件"),  # 已签收，2件 (not 第2件: the second piece, not a count)
+)
+CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+

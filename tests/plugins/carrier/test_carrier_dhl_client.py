@@ -264,7 +264,6 @@ async def test_an_unmapped_description_is_logged_once_without_personal_data(dhl,
     fake.shipments["1000000011"] = body
     with capture_logs() as logs:
         first = await poll(pm, "1000000011", http)
-        plugin_of(pm).tracker.budget.last_call.clear()
         await poll(pm, "1000000011", http, now=NOW + timedelta(hours=3))
     reviews = [log for log in logs if log["event"] == "carrier.unmapped_description"]
     assert len(reviews) == 1

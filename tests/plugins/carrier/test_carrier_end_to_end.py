@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import structlog.testing
 from carrier_fakes import md5_upper
 from carrier_support import DHL, FORM, KUAIDI100, SALT, fixture, form_body, milestones
 
@@ -48,7 +49,8 @@ class Site:
         assert response.status == 200
         return await response.json()
 
-    async def shipped_order(self, ref: str, carrier: str, number: str) -> None:
+    async def shipped_order(self, ref: str, carrier: str, number: str, *, pieces: int = 1,
+                            weight_kg: str = "1.9") -> None:
         """A grade-B order walked to release as in ``hub demo``, then shipped with ``carrier``."""
         hub, clock = self.hub, self.hub.clock
         await hub.create_customer(NewCustomer(code=f"C-{ref}", name="Zhang Furniture Trading", grade="B"))
@@ -64,7 +66,7 @@ class Site:
             await hub.apply("order", ref, event, data)
         await self.runtime.settle()
         await hub.create_shipment(ref, NewShipment(ref=f"SH-{ref}", carrier=carrier, tracking_number=number,
-                                                   pieces=1, waybill_weight_kg=Decimal("1.9")))
+                                                   pieces=pieces, waybill_weight_kg=Decimal(weight_kg)))
         await self.runtime.settle()
 
 
@@ -177,3 +179,113 @@ async def test_a_push_that_cannot_be_applied_is_the_senders_400_and_nothing_is_s
     assert (await response.json())["error"]
     async with site.hub.engine.connect() as conn:
         assert (await conn.execute(sa.select(sa.func.count()).select_from(inbound_events))).scalar_one() == 0
+
+
+# --- piece counts, weight units and tracking numbers (issue 14) --------------------------------
+# Payloads written from DHL Unified's documented shape (carriers.md §1.2: details.pieceIds,
+# totalNumberOfPieces, weight{value, unitText}) and Kuaidi100's push (§2.2), not from fixtures.
+
+def dhl_shipment(number: str, events: list[dict[str, Any]], **details: Any) -> dict[str, Any]:
+    return {"id": number, "service": "express", "status": events[0], "events": events, "details": details}
+
+
+def dhl_event(at: str, code: str, description: str, **extra: Any) -> dict[str, Any]:
+    return {"timestamp": at, "statusCode": code, "status": description, "description": description,
+            "location": {"address": {"addressLocality": "HAMBURG - GERMANY"}}, **extra}
+
+
+PICKED_UP = dhl_event("2026-03-02T08:00:00", "transit", "Shipment picked up")
+
+
+async def test_a_dhl_delivery_of_2_of_3_pieces_is_a_shortage_claim_not_a_final_delivery(site: Site) -> None:
+    # given a 3-piece waybill shipped with DHL
+    await site.shipped_order("SO-E2E-P1", "dhl", "1000000011", pieces=3)
+    # when DHL pushes a plain "Delivered" naming 2 of the 3 pieces it lists
+    delivered = dhl_event("2026-03-04T10:00:00", "delivered", "Delivered", pieceIds=["JD0141", "JD0142"])
+    shipment = dhl_shipment("1000000011", [delivered, PICKED_UP], totalNumberOfPieces=3,
+                            pieceIds=["JD0141", "JD0142", "JD0143"])
+    assert (await site.push("carrier.dhl", *dhl_push(shipment))).status == 202
+    # then the shipment is short, not delivered, a shortage case and claim are open, the order waits
+    order = await site.order("SO-E2E-P1")
+    [row] = order["shipments"]
+    assert (row["state"], row["substatus"]) == ("exception", "shortage")
+    assert order["state"] == "shipped"
+    assert [c["anomaly"] for c in order["cases"]] == ["shortage"]
+    assert [(c["kind"], c["state"]) for c in order["claims"]] == [("shortage", "opened")]
+    assert "2 of 3 pieces" in order["claims"][0]["description"]
+
+    # when the third piece is delivered later, the delivery is final
+    last = dhl_event("2026-03-05T09:00:00", "delivered", "Delivered", pieceIds=["JD0143"])
+    shipment = dhl_shipment("1000000011", [last, delivered, PICKED_UP], totalNumberOfPieces=3,
+                            pieceIds=["JD0141", "JD0142", "JD0143"])
+    assert (await site.push("carrier.dhl", *dhl_push(shipment))).status == 202
+    assert (await site.order("SO-E2E-P1"))["shipments"][0]["state"] == "delivered"
+
+
+async def test_a_dhl_kgm_weight_off_the_waybill_is_flagged_and_the_waybill_weight_kept(site: Site) -> None:
+    # given a 15.4 kg waybill
+    await site.shipped_order("SO-E2E-W1", "dhl", "1000000012", weight_kg="15.4")
+    # when DHL Freight reports 154 in UN/ECE Rec. 20 kilograms (KGM)
+    shipment = dhl_shipment("1000000012", [PICKED_UP], weight={"value": 154, "unitText": "KGM"})
+    assert (await site.push("carrier.dhl", *dhl_push(shipment))).status == 202
+    # then the mismatch is flagged and a case opened; the waybill weight stays the shipment's
+    order = await site.order("SO-E2E-W1")
+    [row] = order["shipments"]
+    assert "weight_discrepancy" in row["flags"]
+    assert Decimal(str(row["waybill_weight_kg"])) == Decimal("15.4")
+    assert Decimal(str(row["reported_weight_kg"])) == Decimal("154")
+    assert [c["anomaly"] for c in order["cases"]] == ["weight_discrepancy"]
+
+
+async def test_a_weight_in_a_unit_no_row_knows_is_recorded_with_value_and_unit_and_logged_once(site: Site) -> None:
+    await site.shipped_order("SO-E2E-W2", "dhl", "1000000013", weight_kg="2")
+    shipment = dhl_shipment("1000000013", [PICKED_UP], weight={"value": 3, "unitText": "stone"})
+    with structlog.testing.capture_logs() as logs:
+        for _ in range(2):
+            assert (await site.push("carrier.dhl", *dhl_push(shipment))).status == 202
+    order = await site.order("SO-E2E-W2")
+    [row] = order["shipments"]
+    assert "weight_unit_unknown" in row["flags"] and row["reported_weight_kg"] is None
+    [entry] = [e for e in order["timeline"] if (e.get("data") or {}).get("flag") == "weight_unit_unknown"]
+    assert (entry["data"]["reported_value"], entry["data"]["reported_unit"]) == ("3", "stone")
+    assert [e["unit"] for e in logs if e["event"] == "tracking.weight_unit_unknown"] == ["stone"]
+
+
+async def test_a_dhl_answer_finds_the_shipment_by_padded_number_or_piece_id_and_logs_a_stranger_once(
+        site: Site) -> None:
+    # given shipments stored without DHL's (00) prefix, and by a piece id (licence plate)
+    await site.shipped_order("SO-E2E-N1", "dhl", "340434160000000001")
+    await site.shipped_order("SO-E2E-N2", "dhl", "JJD 0001 4600 0000 0001")
+    # when DHL answers for the padded SSCC, and for the waybill whose pieces include the plate
+    padded = dhl_shipment("00340434160000000001", [PICKED_UP])
+    waybill = dhl_shipment("7777777777", [PICKED_UP], pieceIds=["JJD0001460000000001"])
+    stranger = dhl_shipment("0099999999", [PICKED_UP])
+    with structlog.testing.capture_logs() as logs:
+        for shipment in (padded, waybill, stranger, stranger):
+            assert (await site.push("carrier.dhl", *dhl_push(shipment))).status == 202
+    # then both shipments moved, and the answer for no shipment was logged once, with its number
+    for ref in ("SO-E2E-N1", "SO-E2E-N2"):
+        assert (await site.order(ref))["shipments"][0]["state"] == "in_transit"
+    assert [e["tracking_number"] for e in logs if e["event"] == "tracking.unmatched_number"] == ["0099999999"]
+
+
+async def test_a_kuaidi100_signed_for_2_of_3_pieces_is_a_shortage_claim(site: Site) -> None:
+    await site.shipped_order("SO-E2E-P2", "yuantong", "YT1000000000111", pieces=3)
+    # when Kuaidi100 pushes a plain 签收 whose text counts 2 pieces: no 少件 wording anywhere
+    response = await site.push("carrier.kuaidi100", *kuaidi100_push("YT1000000000111", [
+        {"ftime": "2026-03-04 15:20:00", "context": "【宁波市】您的快件已签收，签收2件", "status": "签收",
+         "statusCode": "301"},
+        {"ftime": "2026-03-02 18:05:32", "context": "【义乌市】已揽收", "status": "揽收"}]))
+    assert (await response.json())["returnCode"] == "200"
+    order = await site.order("SO-E2E-P2")
+    assert (order["shipments"][0]["state"], order["shipments"][0]["substatus"]) == ("exception", "shortage")
+    assert [c["anomaly"] for c in order["cases"]] == ["shortage"]
+    assert [(c["kind"], c["state"]) for c in order["claims"]] == [("shortage", "opened")]
+
+
+async def test_a_kuaidi100_number_written_with_spaces_and_lower_case_finds_its_shipment(site: Site) -> None:
+    await site.shipped_order("SO-E2E-N3", "yuantong", "YT1000000000222")
+    response = await site.push("carrier.kuaidi100", *kuaidi100_push("yt 1000-0000-00222", [
+        {"ftime": "2026-03-02 18:05:32", "context": "【义乌市】已揽收", "status": "揽收"}]))
+    assert (await response.json())["returnCode"] == "200"
+    assert (await site.order("SO-E2E-N3"))["shipments"][0]["state"] == "in_transit"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from carrier_fakes import Scripted, md5_upper
-from carrier_support import FORM, KUAIDI100, SALT, Ledger, book, build, form_body, make_ctx, shipment
+from carrier_support import FORM, KUAIDI100, NOW, SALT, Ledger, book, build, form_body, make_ctx, shipment
 from structlog.testing import capture_logs
 
 from hub import PermanentError, PluginConfigurationError, TransientError
@@ -119,6 +120,13 @@ async def test_polling_does_nothing_while_kuaidi100_pushes(kuaidi100, http) -> N
     assert fake.queries == [] and fake.subscriptions == []
 
 
+async def poll_after_wait(pm, snapshot, http):
+    """Kuaidi100's rule: the first poll after an abort records it, the try comes 30 minutes later."""
+    assert await pm.hook.hub_tracking_poll(shipment=snapshot, ctx=make_ctx(http, plugin=KUAIDI100)) is None
+    return await pm.hook.hub_tracking_poll(shipment=snapshot,
+                                           ctx=make_ctx(http, now=NOW + timedelta(minutes=30), plugin=KUAIDI100))
+
+
 async def test_after_abort_the_number_is_re_verified_and_subscribed_again(kuaidi100, http) -> None:
     fake, url = kuaidi100
     pm = build(KUAIDI100, settings(url, customer="CUSTOMER-1"))
@@ -126,12 +134,13 @@ async def test_after_abort_the_number_is_re_verified_and_subscribed_again(kuaidi
         {"ftime": "2026-03-05 08:00:00", "context": "快件已到达【杭州中转部】", "status": "在途"}]}
     # given Kuaidi100 stopped monitoring and says the number belongs to another company
     abort_push(pm, "YD1", "yuantong", com_new="yunda")
-    # when the worker polls the shipment
-    update = await pm.hook.hub_tracking_poll(shipment=shipment("yuantong", "YD1"), ctx=ctx(http))
+    # when the worker polls the shipment, 30 minutes after the abort
+    update = await poll_after_wait(pm, shipment("yuantong", "YD1"), http)
     # then the number was queried (signed), re-subscribed with the corrected company, and tracked
     assert [q["param"]["com"] for q in fake.queries] == ["yunda"]
     assert [(s["company"], s["number"]) for s in fake.subscriptions] == [("yunda", "YD1")]
     assert update is not None and [e.state for e in update.events] == ["in_transit"]
+    assert update.subscription == "active"
     assert await pm.hook.hub_tracking_poll(shipment=shipment("yuantong", "YD1"), ctx=ctx(http)) is None
     assert len(fake.subscriptions) == 1
 
@@ -140,20 +149,22 @@ async def test_without_a_customer_id_abort_is_answered_by_re_subscribing_only(ku
     fake, url = kuaidi100
     pm = build(KUAIDI100, settings(url))
     abort_push(pm, "YT2", "yuantong")
-    assert await pm.hook.hub_tracking_poll(shipment=shipment("yuantong", "YT2"), ctx=ctx(http)) is None
+    update = await poll_after_wait(pm, shipment("yuantong", "YT2"), http)
+    assert update is not None and update.subscription == "active" and update.events == ()
     assert fake.queries == [] and [s["number"] for s in fake.subscriptions] == ["YT2"]
 
 
 async def test_re_subscription_stops_at_the_monthly_limit(kuaidi100, http) -> None:
     fake, url = kuaidi100
     pm = build(KUAIDI100, settings(url, max_resubscriptions=1))
+    snapshot = shipment("yuantong", "YT3").model_copy(update={"subscription": "stopped"})
     with capture_logs() as logs:
-        for _ in range(2):
-            abort_push(pm, "YT3", "yuantong")
+        for hour in range(4):  # aborted again after its re-subscription: the try failed
             fake.polling.clear()
-            await pm.hook.hub_tracking_poll(shipment=shipment("yuantong", "YT3"), ctx=ctx(http))
+            await pm.hook.hub_tracking_poll(shipment=snapshot, ctx=make_ctx(
+                http, now=NOW + timedelta(hours=hour), plugin=KUAIDI100))
     assert len(fake.subscriptions) == 1
-    assert any(log["event"] == "carrier.kuaidi100.resubscribe_gave_up" for log in logs)
+    assert [log["event"] for log in logs].count("carrier.kuaidi100.resubscribe_gave_up") == 1
 
 
 async def test_a_query_signed_with_the_wrong_key_is_a_configuration_problem(kuaidi100, http) -> None:
@@ -161,14 +172,14 @@ async def test_a_query_signed_with_the_wrong_key_is_a_configuration_problem(kuai
     pm = build(KUAIDI100, settings(url, customer="SOMEONE-ELSE"))
     abort_push(pm, "YT4", "yuantong")
     with pytest.raises(PluginConfigurationError, match="returnCode 503"):
-        await pm.hook.hub_tracking_poll(shipment=shipment("yuantong", "YT4"), ctx=ctx(http))
+        await poll_after_wait(pm, shipment("yuantong", "YT4"), http)
 
 
-async def test_a_number_without_results_is_still_subscribed_again(kuaidi100, http) -> None:
+async def test_a_number_without_results_is_not_subscribed_again(kuaidi100, http) -> None:
     fake, url = kuaidi100
     pm = build(KUAIDI100, settings(url, customer="CUSTOMER-1"))
     abort_push(pm, "YT5", "yuantong")
     with capture_logs() as logs:
-        assert await pm.hook.hub_tracking_poll(shipment=shipment("yuantong", "YT5"), ctx=ctx(http)) is None
-    assert [s["number"] for s in fake.subscriptions] == ["YT5"]
-    assert any(log["event"] == "carrier.kuaidi100.no_result" for log in logs)
+        assert await poll_after_wait(pm, shipment("yuantong", "YT5"), http) is None
+    assert fake.subscriptions == [] and len(fake.queries) == 1
+    assert [log["event"] for log in logs].count("carrier.kuaidi100.no_result") == 1
