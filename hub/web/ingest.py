@@ -52,6 +52,7 @@ class IngestWriter:
         self._tasks: list[asyncio.Task[None]] = []
         self.on_stored: Callable[[], None] | None = None  # the background work applies them now
         self._committing = False
+        self._stopping = asyncio.Event()
 
     def busy(self) -> bool:
         """Webhooks are waiting for their commit: the background work of this process shares."""
@@ -77,7 +78,9 @@ class IngestWriter:
     async def stop(self) -> None:
         """Commit what is queued, then stop: a request already waiting still gets its answer."""
         writer, refresher = self._tasks
-        refresher.cancel()
+        # The count's loop ends between two counts, never cancelled inside one: a connect
+        # cancelled half-way leaves a database connection nobody closes.
+        self._stopping.set()
         self.queue.put_nowait(None)
         await asyncio.gather(writer, refresher, return_exceptions=True)
         await self._disconnect()
@@ -105,8 +108,12 @@ class IngestWriter:
             await self._commit([item for item in [self.queue.get_nowait()] if item is not None])
 
     async def _refresh_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.refresh_seconds)
+        while not self._stopping.is_set():
+            try:
+                await asyncio.wait_for(self._stopping.wait(), self.refresh_seconds)
+                return
+            except TimeoutError:
+                pass
             try:
                 await self.refresh_pending()
             except Exception as exc:  # noqa: BLE001 - a failed count keeps the last one; logged

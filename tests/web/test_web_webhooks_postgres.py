@@ -20,17 +20,19 @@ from hub.core.store.tables import inbound_events
 from .web_support import AUTH, order_message, sandbox_headers, sandbox_push, signed
 
 @pytest.fixture
-async def pg_hub(config: HubConfig, clock: Any) -> AsyncIterator[Hub]:
+async def pg_served(aiohttp_client: Any, config: HubConfig, clock: Any) -> AsyncIterator[tuple[Any, Hub]]:
     async with fresh_pg_schema("web") as engine:
         hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
+        client = await aiohttp_client(create_app(hub.config, hub=hub, run_background=False))
         try:
-            yield hub
-        finally:
+            yield client, hub
+        finally:  # the app's writer holds a connection: it stops before the engine goes
+            await client.close()
             await hub.close()
 
 
-async def test_events_are_stored_once_and_processed_on_postgresql(aiohttp_client, pg_hub, clock):
-    client = await aiohttp_client(create_app(pg_hub.config, hub=pg_hub, run_background=False))
+async def test_events_are_stored_once_and_processed_on_postgresql(pg_served, clock):
+    client, pg_hub = pg_served
     now = clock.now().timestamp()
     # given 40 shop orders and 40 carrier pushes, each sent twice, all at once
     requests = []
@@ -52,8 +54,8 @@ async def test_events_are_stored_once_and_processed_on_postgresql(aiohttp_client
     assert len(page["items"]) == 40
 
 
-async def test_a_forged_event_is_401_and_not_stored_on_postgresql(aiohttp_client, pg_hub, clock):
-    client = await aiohttp_client(create_app(pg_hub.config, hub=pg_hub, run_background=False))
+async def test_a_forged_event_is_401_and_not_stored_on_postgresql(pg_served, clock):
+    client, pg_hub = pg_served
     body = order_message("SO-PG-X")
     headers = {**signed(body, now=clock.now().timestamp()), "webhook-signature": "v1,a,b"}
     assert (await client.post("/webhooks/orders", data=body, headers=headers)).status == 401

@@ -165,7 +165,9 @@ async def served(api_class: type[EntityApi], backend: str, schema: str, aiohttp_
         return
     async with fresh_pg_schema(schema) as engine:
         hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
+        client = await aiohttp_client(create_app(config, hub=hub, run_background=False))
         try:
-            yield api_class(await aiohttp_client(create_app(config, hub=hub, run_background=False)), hub, data_dir)
-        finally:
+            yield api_class(client, hub, data_dir)
+        finally:  # the app's writer and plugins stop before the engine and its schema go
+            await client.close()
             await hub.close()

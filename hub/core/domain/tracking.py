@@ -27,10 +27,19 @@ from hub.core.store.tables import cases, claims, shipments, tracking_events
 
 # Substatuses that open an investigation (开档查询, 004) and the facts the seed says to collect.
 CASE_FACTS = ("recipient_direct_phone", "recipient_full_name", "photos", "piece_count")
+# A delivery to a locker, a station or someone other than the consignee (丰巢, 驿站, 他人代收, a
+# neighbour) is delivered for the carrier, but its proof of delivery is to confirm, as for a remote
+# area agent: it opens a case too.
 ANOMALIES = {"delivered_to_broker", "remote_area_agent", "transferred_to_other_carrier", "damaged",
-             "shortage", "wrong_goods", "refused", "customs_hold", "lost", "weight_discrepancy"}
+             "shortage", "wrong_goods", "refused", "customs_hold", "lost", "weight_discrepancy",
+             "delivered_to_agent_or_locker"}
 CLAIM_KIND = {"damage": "damage", "damaged": "damage", "shortage": "shortage", "loss": "loss",
               "lost": "loss", "wrong_goods": "wrong_goods"}
+# Anomalies about where the goods are, not what state they are in: a later delivery to the
+# consignee answers them, so a history first seen with that delivery in it opens no case for them
+# (goods damaged or short stay a case whatever came after).
+WHEREABOUTS = {"delivered_to_broker", "remote_area_agent", "transferred_to_other_carrier", "customs_hold",
+               "refused", "lost", "delivered_to_agent_or_locker"}
 WEIGHT_TOLERANCE = Decimal("0.10")
 # What a delivery of fewer pieces than the waybill's becomes: the meaning "Partial delivery"
 # has in the DHL table (D11) and 少件 in Kuaidi100's (K18), so one case and claim path serves both.
@@ -95,8 +104,10 @@ async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | No
     reported = await _reported_kg(tx, shipment["ref"], update)
     if reported is not None:
         await _check_weight(tx, shipment["ref"], reported)
+    answered_by = _last_clean_delivery([*known, *result.new_events])
     for event in result.new_events:
-        if event.substatus in ANOMALIES:
+        if event.substatus in ANOMALIES and not (
+                event.substatus in WHEREABOUTS and answered_by is not None and event.occurred_at < answered_by):
             await open_case(tx, shipment["ref"], event.substatus)
     why = result.substatus
     if missing:
@@ -106,6 +117,12 @@ async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | No
     for kind in dict.fromkeys(result.claims):
         await _auto_claim(tx, shipment["ref"], CLAIM_KIND.get(kind, "damage"), why)
     return outcome
+
+
+def _last_clean_delivery(events: list[TrackingEvent]) -> Any:
+    """The carrier time of the latest delivery with no anomaly of its own (None: none yet)."""
+    return max((e.occurred_at for e in events if e.state == "delivered" and e.substatus not in ANOMALIES),
+               default=None)
 
 
 def _short_delivery(events: tuple[TrackingEvent, ...]) -> list[TrackingEvent]:

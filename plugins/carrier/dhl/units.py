@@ -25,11 +25,11 @@ DESCRIPTION_RULES = (
               "customs", "duties_unpaid", NEEDS_ACTION),
     text_rule("D16", r"\bon hold\b|\bheld\b|customs (hold|inspection)", "customs", "customs_hold", NEEDS_ACTION),
     # D6a: put in a locker or left with a neighbour or shop is not the consignee's hand (proof of delivery
-    # to confirm, like D6); before D8, whose locker words it contains. "delivered" with its own substatus
-    # until the rank guards let handed_off (25) follow out_for_delivery (30).
+    # to confirm, like D6); before D8, whose locker words it contains. "delivered" (it comes after out for
+    # delivery, which a handed_off could not follow), and its substatus opens a case to confirm the POD.
     text_rule("D6a", r"delivered (in|into|to|at) (a |the |your )?(dhl )?(parcel ?locker|packstation|locker"
               r"|service ?point|parcel ?shop|retail outlet|post office|neighbou?r)|(an|bei) (den |einen )?nachbarn",
-              "delivered", "delivered_to_locker_or_agent"),
+              "delivered", "delivered_to_agent_or_locker"),
     text_rule("D14", r"refused|annahme verweigert", "exception", "refused", NEEDS_ACTION),
     text_rule("D15", r"returned to shipper|being returned|return(ed)? to sender|rücksendung", "returning_to_sender"),
     text_rule("D9a", r"address information (needed|missing)|incorrect address|recipient moved", "attempt_failed",

@@ -31,8 +31,8 @@ OVERRIDE_RULES = (
     # K7b: the consignee took it out of the locker or station (签收人凭取件码签收): delivered, before K8a.
     text_rule("K7b", r"(已|被)(从.{0,12})?取出|取件成功|凭取件码签收", "delivered", "collected_by_consignee"),
     # K8a: signed for by someone else (他人收, 家人代收) or by a locker or station (丰巢, e栈, 驿站), whatever the
-    # code: not the consignee's hand. Its proof of delivery is to confirm; it stays "delivered" until the
-    # rank guards let handed_off (25) follow out_for_delivery (30), or it would be dropped.
+    # code: not the consignee's hand. "delivered" (it comes after 派件, which a handed_off could not follow),
+    # and its substatus opens a case to confirm the proof of delivery, as for a remote agent.
     text_rule("K8a", _SIGNED_BY_OTHER, "delivered", "delivered_to_agent_or_locker"),
 )
 

@@ -91,9 +91,9 @@ def dhl_push(shipment: dict[str, Any]) -> tuple[dict[str, str], bytes]:
     return {"X-Hub-Dhl-Token": DHL_TOKEN, "Content-Type": "application/json"}, body
 
 
-def kuaidi100_push(number: str, items: list[dict[str, str]]) -> tuple[dict[str, str], bytes]:
+def kuaidi100_push(number: str, items: list[dict[str, str]], state: str = "0") -> tuple[dict[str, str], bytes]:
     param = json.dumps({"status": "polling", "autoCheck": "0", "comOld": "", "comNew": "", "lastResult": {
-        "nu": number, "com": "yuantong", "state": "0", "data": items}}, ensure_ascii=False)
+        "nu": number, "com": "yuantong", "state": state, "data": items}}, ensure_ascii=False)
     return FORM, form_body({"param": param, "sign": md5_upper(param + SALT)})
 
 
@@ -289,3 +289,54 @@ async def test_a_kuaidi100_number_written_with_spaces_and_lower_case_finds_its_s
         {"ftime": "2026-03-02 18:05:32", "context": "【义乌市】已揽收", "status": "揽收"}]))
     assert (await response.json())["returnCode"] == "200"
     assert (await site.order("SO-E2E-N3"))["shipments"][0]["state"] == "in_transit"
+
+
+async def test_a_dhl_history_first_seen_already_delivered_opens_no_broker_case(site: Site) -> None:
+    # given a DHL shipment the hub hears of for the first time once it is over: the broker step,
+    # then the consignee's signature, in one answer (DHL lists the newest event first)
+    await site.shipped_order("SO-E2E-FS", "dhl", "1000000031")
+    broker = fixture("dhl_delivered_to_broker")["response"]["body"]["shipments"][0]
+    signed = {"timestamp": "2026-03-09T10:05:00", "statusCode": "delivered", "status": "Delivered",
+              "description": "Delivered - Signed for by: CONSIGNEE",
+              "location": {"address": {"addressLocality": "SAO PAULO - BRAZIL"}}}
+    snapshot = {**{k: v for k, v in broker.items() if k != "status"}, "id": "1000000031",
+                "events": [signed, *broker["events"]]}
+    assert (await site.push("carrier.dhl", *dhl_push(snapshot))).status == 202
+    # then it is delivered, and no investigation is opened for a step the delivery answered
+    order = await site.order("SO-E2E-FS")
+    assert (order["state"], order["shipments"][0]["state"]) == ("delivered", "delivered")
+    assert order["cases"] == []
+
+
+async def test_a_kuaidi100_history_first_seen_already_signed_opens_no_transfer_case(site: Site) -> None:
+    await site.shipped_order("SO-E2E-FK", "yuantong", "YT0000000042")
+    items = [{"ftime": "2026-03-09 10:05:00", "context": "【宁波市】已签收，签收人：本人", "status": "签收"},
+             {"ftime": "2026-03-07 08:00:00", "context": "【杭州转运中心】快件已转EMS，新单号：1187654321098",
+              "status": "在途"}]
+    assert (await site.push("carrier.kuaidi100", *kuaidi100_push("YT0000000042", items, state="3"))).status == 200
+    order = await site.order("SO-E2E-FK")
+    assert order["shipments"][0]["state"] == "delivered" and order["cases"] == []
+
+
+async def test_a_locker_delivery_is_delivered_with_a_case_to_confirm_its_proof_of_delivery(site: Site) -> None:
+    # given one shipment with each carrier
+    await site.shipped_order("SO-E2E-L1", "dhl", "1000000053")
+    await site.shipped_order("SO-E2E-L2", "yuantong", "YT0000000064")
+    # when DHL puts one in a parcel locker, and a Kuaidi100 courier leaves the other at a Hive Box (丰巢)
+    locker = {"id": "1000000053", "service": "parcel-de", "status": {
+        "timestamp": "2026-03-05T14:10:00", "statusCode": "delivered", "status": "Delivered",
+        "description": "The shipment has been delivered to the parcel locker"}, "events": [
+        {"timestamp": "2026-03-05T14:10:00", "statusCode": "delivered", "status": "Delivered",
+         "description": "The shipment has been delivered to the parcel locker"},
+        {"timestamp": "2026-03-05T08:02:00", "statusCode": "transit", "status": "In delivery",
+         "description": "The shipment has been loaded onto the delivery vehicle"}]}
+    assert (await site.push("carrier.dhl", *dhl_push(locker))).status == 202
+    items = [{"ftime": "2026-03-05 16:20:00", "context": "【宁波市】已签收，签收人：丰巢快递柜", "status": "签收"},
+             {"ftime": "2026-03-05 09:00:00", "context": "【宁波市】快递员正在派件", "status": "派件"}]
+    assert (await site.push("carrier.kuaidi100", *kuaidi100_push("YT0000000064", items, state="3"))).status == 200
+    # then both are delivered for the carrier, and each opens a case to confirm who has the goods
+    for ref in ("SO-E2E-L1", "SO-E2E-L2"):
+        order = await site.order(ref)
+        [shipment] = order["shipments"]
+        assert (shipment["state"], shipment["substatus"]) == ("delivered", "delivered_to_agent_or_locker"), ref
+        assert [c["anomaly"] for c in order["cases"]] == ["delivered_to_agent_or_locker"], ref
