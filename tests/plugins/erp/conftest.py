@@ -36,6 +36,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"tryton test server: {shown} (see {testserver.cache_root()}/timings.json)")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # one xdist worker runs every test that needs the Tryton server: one server started, not two
+    for item in items:
+        if "tryton_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("tryton"))
+
+
 @pytest.fixture(scope="session")
 def tryton_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[testserver.TrytonServer]:
     server, figures = testserver.start_test_server(tmp_path_factory.mktemp("tryton"))
