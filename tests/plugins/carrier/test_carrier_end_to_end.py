@@ -81,7 +81,9 @@ async def site(tmp_path: Path, dhl, kuaidi100, aiohttp_client, monkeypatch: pyte
         "erp.sandbox": {"stock": {"SOFA-3": "5"}, "prices": {"SOFA-3": "4200"}},
         "carrier_support:MILESTONES": {"calls_file": str(tmp_path / "milestones.jsonl")},
     }
-    config = HubConfig(data_dir=tmp_path / "data", plugins={"enabled": list(plugins), **plugins})
+    # polled every 5 minutes, so the abort test sees polls inside Kuaidi100's 30-minute wait
+    config = HubConfig(data_dir=tmp_path / "data", tracking_poll_minutes=5,
+                       plugins={"enabled": list(plugins), **plugins})
     client = await aiohttp_client(create_app(config, clock=FakeClock(), run_background=False))
     yield Site(client, tmp_path)
 
@@ -340,3 +342,31 @@ async def test_a_locker_delivery_is_delivered_with_a_case_to_confirm_its_proof_o
         [shipment] = order["shipments"]
         assert (shipment["state"], shipment["substatus"]) == ("delivered", "delivered_to_agent_or_locker"), ref
         assert [c["anomaly"] for c in order["cases"]] == ["delivered_to_agent_or_locker"], ref
+
+
+async def test_a_kuaidi100_abort_through_the_webhook_is_followed_up_after_30_minutes_once(site: Site, kuaidi100) -> None:
+    fake, _ = kuaidi100
+    # given a YTO shipment subscribed at booking
+    await site.shipped_order("SO-E2E-AB", "yuantong", "YT0000000075")
+    assert len(fake.subscriptions) == 1
+    # when Kuaidi100 stops monitoring it (3 days without records) and says so in a signed push
+    param = json.dumps({"status": "abort", "message": "3天查询无记录", "autoCheck": "0", "comOld": "", "comNew": "",
+                        "lastResult": {"nu": "YT0000000075", "com": "yuantong", "state": "0", "data": []}},
+                       ensure_ascii=False)
+    body = form_body({"param": param, "sign": md5_upper(param + SALT)})
+    assert (await site.push("carrier.kuaidi100", FORM, body)).status == 200
+    # then the shipment shows the stopped subscription, and polls within 30 minutes re-subscribe nothing
+    order = await site.order("SO-E2E-AB")
+    assert order["shipments"][0]["subscription"] == "stopped"
+    polled_at = set()
+    for _ in range(5):  # five polls in the next 29 minutes
+        site.hub.clock.advance(minutes=5, seconds=48)  # type: ignore[attr-defined]
+        await site.runtime.settle()
+        polled_at.update(s["last_polled_at"] for s in (await site.order("SO-E2E-AB"))["shipments"])
+    assert len(fake.subscriptions) == 1 and len(polled_at) >= 4
+    # when 30 minutes have passed, the next poll re-subscribes it once and the shipment shows it active
+    for _ in range(3):
+        site.hub.clock.advance(minutes=6)  # type: ignore[attr-defined]
+        await site.runtime.settle()
+    assert len(fake.subscriptions) == 2 and fake.subscriptions[1]["number"] == "YT0000000075"
+    assert (await site.order("SO-E2E-AB"))["shipments"][0]["subscription"] == "active"
