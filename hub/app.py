@@ -17,6 +17,7 @@ from hub.core.plugins import build_plugin_manager
 from hub.core.service import Hub
 from hub.web import keys, resources
 from hub.web.auth import load_admin_token
+from hub.web.connections import SLOT, GuardSlot, mark_requests, start_site
 from hub.web.metrics import Metrics
 from hub.web.middleware import edge_middleware
 from hub.web.openapi import document_bytes
@@ -33,7 +34,8 @@ def create_app(config: HubConfig, *, hub: Hub | None = None, clock: Clock | None
     token = load_admin_token(config.data_dir)
     metrics = Metrics()
     app = web.Application(client_max_size=config.webhooks.max_body_bytes,
-                          middlewares=[edge_middleware(token, metrics)])
+                          middlewares=[mark_requests, edge_middleware(token, metrics)])
+    app[SLOT] = GuardSlot()
     app[keys.CONFIG] = config
     app[keys.HUB] = hub
     app[keys.OWNS_HUB] = owns_hub
@@ -52,10 +54,12 @@ def create_app(config: HubConfig, *, hub: Hub | None = None, clock: Clock | None
 async def serve(config: HubConfig) -> None:
     """Run the API, webhooks and background work until SIGINT or SIGTERM."""
     app = create_app(config)
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, access_log=None, keepalive_timeout=config.http.keepalive_timeout_s)
     await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port)
-    await site.start()
+    limits = config.http
+    server, guard = await start_site(runner, config.host, config.port, max_connections=limits.max_connections,
+                                     header_timeout_s=limits.header_timeout_s,
+                                     request_timeout_s=limits.request_timeout_s, log_interval_s=limits.log_interval_s)
     token = app[keys.TOKEN]
     where = "the HUB_ADMIN_TOKEN environment variable" if token.source == "environment" else token.source
     print(f"hub listening on http://{config.host}:{config.port} (API under /api/, webhooks under /webhooks/)",
@@ -68,4 +72,6 @@ async def serve(config: HubConfig) -> None:
     try:
         await stop.wait()
     finally:
+        server.close()
+        await guard.stop()
         await runner.cleanup()

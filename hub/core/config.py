@@ -40,6 +40,20 @@ class WebhookSettings(Strict):
         (), description='whsec_ secrets for the core "orders" source; several during rotation.')
 
 
+class HttpSettings(Strict):
+    """The listening socket's bounds (hub/web/connections.py): slow or too many clients must not
+    stop the hub accepting connections."""
+
+    max_connections: int = Field(4096, gt=0, description="Open client connections at most; more get 503. Kept "
+                                                         "below the open-file limit, raised to its hard limit at start.")
+    header_timeout_s: float = Field(10.0, gt=0, description="A request's head must arrive within this.")
+    request_timeout_s: float = Field(60.0, gt=0, description="A request (its body read included) is answered "
+                                                             "within this, or its connection is closed.")
+    keepalive_timeout_s: float = Field(15.0, gt=0, description="An idle kept-alive connection is closed after this.")
+    log_interval_s: float = Field(10.0, gt=0, description="Refused and closed connections are logged at most once "
+                                                          "per interval, with their count.")
+
+
 class ReturnPolicy(Strict):
     """After-sales policy of seed 003; every figure is the operator's to change.
 
@@ -240,6 +254,7 @@ class HubConfig(Strict):
         ("technical", "production", "planning"), min_length=1,
         description="Departments whose heads sign a special order's review (000: 各相关部门负责人评审).")
     webhooks: WebhookSettings = WebhookSettings()
+    http: HttpSettings = HttpSettings()
     dispatch: DispatchSettings = DispatchSettings()
     inbox: InboxSettings = InboxSettings()
     retention: RetentionSettings = RetentionSettings()
