@@ -103,11 +103,26 @@ class _Guarded(asyncio.Protocol):
 
 
 class _Refused(asyncio.Protocol):
-    """A connection over the cap: a 503, then closed, without reading a byte."""
+    """A connection over the cap: a 503, our side shut, and closed a moment later. Closing at
+    once would make the kernel answer the client's request bytes with a reset, which the client
+    may read before the 503."""
+
+    LINGER_S = 0.5
 
     def connection_made(self, transport: Any) -> None:
         transport.write(FULL_RESPONSE)
-        transport.close()
+        if transport.can_write_eof():
+            transport.write_eof()
+        self.timer = asyncio.get_running_loop().call_later(self.LINGER_S, transport.close)
+
+    def data_received(self, data: bytes) -> None:
+        pass  # the request is not read: the answer is the same whatever it is
+
+    def eof_received(self) -> bool:
+        return False  # the client is done too: close now
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.timer.cancel()
 
 
 class ConnectionGuard:

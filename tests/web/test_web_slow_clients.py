@@ -5,11 +5,7 @@ connections against a ``hub serve`` limited to 1,024 open files."""
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +16,7 @@ from aiohttp import web
 from structlog.testing import capture_logs
 
 from hub.app import create_app
+from drills.storm import run_storm
 from hub.web.connections import FILES_RESERVED, connection_cap, raise_file_limit, start_site
 
 from .web_support import make_config
@@ -138,67 +135,12 @@ def test_the_cap_stays_below_the_open_file_limit() -> None:
     assert raise_file_limit() >= soft
 
 
-SERVE = """
-import asyncio, sys
-from pathlib import Path
-from hub.app import serve
-from hub.core.config import HubConfig
-config = HubConfig(data_dir=Path(sys.argv[1]), port=int(sys.argv[2]),
-                   http={"header_timeout_s": 2, "request_timeout_s": 5, "log_interval_s": 5})
-asyncio.run(serve(config))
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _limit_files() -> None:  # the common default: 1,024 open files, soft and hard
-    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
-
-
 @pytest.mark.slow
 async def test_drill_1100_slow_connections_against_1024_files_leave_the_hub_answering(tmp_path: Path) -> None:
-    port = _free_port()
-    log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log_file:
-        proc = subprocess.Popen([sys.executable, "-c", SERVE, str(tmp_path / "data"), str(port)],
-                                stdout=log_file, stderr=subprocess.STDOUT, preexec_fn=_limit_files,
-                                env={**os.environ, "HUB_ADMIN_TOKEN": "drill-admin-token-0123456789abcdef"})
-    conns: list[asyncio.StreamWriter] = []
-    try:
-        for _ in range(100):
-            try:
-                _, w = await asyncio.open_connection("127.0.0.1", port)
-                w.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
-        # given 1,100 clients that connect and send half a head
-        for _ in range(1100):
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(b"GET / HTTP/1.1\r\n")
-            conns.append(writer)
-        # then a client arriving now gets an answer at once (503: full), never a hang
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /healthz HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
-        assert (await asyncio.wait_for(reader.read(), 5)).startswith((b"HTTP/1.1 503", b"HTTP/1.1 200"))
-        writer.close()
-        # and once the slow ones are cut off, the hub answers 200 again
-        await asyncio.sleep(3)
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /healthz HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
-        assert (await asyncio.wait_for(reader.read(), 5)).startswith(b"HTTP/1.1 200")
-        writer.close()
-    finally:
-        for writer in conns:
-            writer.close()
-        proc.terminate()
-        proc.wait(10)
+    figures = await run_storm(tmp_path, slow_clients=1100, header_timeout_s=2.0)
+    # a client arriving during the storm gets an answer at once (503: full), never a hang
+    assert figures.answered_while_full.startswith(("HTTP/1.1 503", "HTTP/1.1 200")), figures
+    # once the slow ones are cut off, the hub answers 200 again
+    assert figures.answered_after.startswith("HTTP/1.1 200"), figures
     # and the storm is a few counted lines in the log, not a traceback per connection
-    text = log_path.read_text(errors="replace")
-    assert "Traceback" not in text, text[-2000:]
-    storm = [line for line in text.splitlines() if "http.connections_refused" in line or "slow_connections" in line]
-    assert 1 <= len(storm) <= 6, text[-2000:]
+    assert figures.tracebacks == 0 and 1 <= figures.storm_log_lines <= 6, figures
