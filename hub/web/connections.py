@@ -195,7 +195,7 @@ async def mark_requests(request: web.Request, handler: Callable[..., Any]) -> we
     """Tells the guard a request's head was read, and when it was answered."""
     if "\x00" in request.path or "\x00" in unquote(request.query_string):
         # No stored row can hold a NUL (PostgreSQL text cannot): refused before any query, on both backends
-        return web.json_response({"error": "a NUL character cannot be part of a path or a query"}, status=400)
+        return web.json_response({"error": "a NUL character cannot be part of a path or a query"}, status=422)
     slot = request.app.get(SLOT)
     guard = slot.guard if slot is not None else None
     if guard is None or request.transport is None:
