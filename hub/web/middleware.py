@@ -1,4 +1,4 @@
-"""The one middleware of the app: latency, the bearer token, and errors as JSON answers.
+"""The one middleware of the app: latency, malformed requests, the bearer token, and errors as JSON answers.
 
 One instead of three because every layer costs a coroutine frame on the webhook hot path.
 """
@@ -12,6 +12,7 @@ from aiohttp import web
 from hub.web.auth import AdminToken, refusal
 from hub.web.errors import error_response
 from hub.web.metrics import Metrics, route_of
+from hub.web.request_checks import malformed
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -21,7 +22,7 @@ def edge_middleware(token: AdminToken, metrics: Metrics) -> Callable[..., Awaita
     async def edge(request: web.Request, handler: Handler) -> web.StreamResponse:
         started = time.perf_counter()
         try:
-            response = refusal(request, token)
+            response = malformed(request) or refusal(request, token)
             if response is None:
                 response = await handler(request)
         except Exception as exc:  # noqa: BLE001 - every exception becomes an answer; unexpected ones are logged
