@@ -20,16 +20,18 @@ from hub.core.lifecycle import RepairBatchState
 from hub.core.models import RepairBatchLine, RepairBatchSnapshot
 from hub.core.plugins import PluginSpec
 from hub.core.plugin_state import MemoryState, PluginState, StateEntry
+from hub.core.logging import LogOnce
+from hub.core.tracking import number_key
 from hub.core.reports import (BackOrder, ClaimFigures, LateConfirmation, NewStore, OrdersFinished, OrdersReceived,
                               Report)
 
 __all__ = ["BackOrder", "CaseSnapshot", "ClaimFigures", "ClaimSnapshot", "ClaimState", "ComplaintResponsibility",
            "ComplaintSnapshot", "ComplaintState", "CustomerSnapshot",
-           "CustomerStanding", "Deferred", "HookContext", "LateConfirmation", "MemoryState", "NewStore", "OrderContact",
+           "CustomerStanding", "Deferred", "HookContext", "LateConfirmation", "LogOnce", "MemoryState", "NewStore", "OrderContact",
            "OrderLine",
            "OrderSnapshot", "OrderState", "OrdersFinished", "OrdersReceived", "PermanentError",
            "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "PluginState", "RepairBatchLine",
            "RepairBatchSnapshot", "RepairBatchState", "Report", "ReturnSnapshot",
            "ReturnState", "ShipmentSnapshot", "ShipmentState", "StoreBackOrder", "StoreLine", "StoreSnapshot",
            "StateEntry", "StoreState", "TimeZoneName", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
-           "TransientError", "Transition", "WebhookReceipt", "WebhookRejected", "hookimpl"]
+           "TransientError", "Transition", "WebhookReceipt", "WebhookRejected", "hookimpl", "number_key"]

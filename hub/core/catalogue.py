@@ -87,6 +87,9 @@ _HOOKS = [
     Hook("hub_shipment_customs", "shipment", "customs", "In clearance, delivered to the broker, or held at customs."),
     Hook("hub_shipment_handed_off", "shipment", "handed_off",
          "Handed to a local agent or another carrier; the proof of delivery is to be confirmed."),
+    Hook("hub_shipment_forwarded", "shipment", "forwarded",
+         "The parcel was handed to another carrier under a new number (``transition.data``: carrier, "
+         "tracking_number): subscribe to that number as well.", on_event=True),
     Hook("hub_shipment_out_for_delivery", "shipment", "out_for_delivery", "With the delivery courier."),
     Hook("hub_shipment_available_for_pickup", "shipment", "available_for_pickup",
          "Waiting at a locker, station or service point."),

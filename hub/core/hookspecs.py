@@ -349,6 +349,26 @@ def hub_shipment_handed_off(shipment: ShipmentSnapshot, transition: Transition, 
 
 
 @hookspec
+def hub_shipment_forwarded(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
+    """The parcel was handed to another carrier under a new number (``transition.data``: carrier,
+    tracking_number): subscribe to that number as well.
+
+    Fired by ``forwarded`` (from booked, in_transit, customs, handed_off, out_for_delivery,
+    available_for_pickup, attempt_failed, exception, returning_to_sender). Delivered from the outbox after
+    commit, at least once per plugin; implement as ``async def``.
+
+    :param shipment: The shipment as committed: ref, order_ref, state, substatus, flags, carrier,
+        tracking_number, subscription, mode, pieces, waybill_weight_kg, reported_weight_kg,
+        carrier_contact, plate, escort, pickup_company, lines, erp_ref, delivered_at, customer.
+    :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
+        note, carrier, tracking_number, occurred_at.
+    :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
+
+    May emit: nothing (``ctx.emit`` raises PermanentError).
+    """
+
+
+@hookspec
 def hub_shipment_out_for_delivery(shipment: ShipmentSnapshot, transition: Transition, ctx: HookContext) -> None:
     """With the delivery courier.
 

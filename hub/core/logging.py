@@ -113,3 +113,23 @@ def get_logger(**bind: Any) -> Any:
     """A lazy logger: module-level loggers pick up the configuration in force when they log."""
     logger = structlog.get_logger("hub")
     return logger.bind(**bind) if bind else logger
+
+
+class LogOnce:
+    """Keys already logged by this process, for what a sender repeats all day (an unknown number,
+    unit or wording): the first time is news, the rest noise. Bounded, so a sender that puts ids
+    in what it repeats cannot grow memory; forgetting everything at the bound logs each key once
+    more, which is cheaper than tracking age."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._seen: set[tuple[str, ...]] = set()
+
+    def first(self, *key: str) -> bool:
+        """True the first time ``key`` is seen (since the bound was last reached)."""
+        if key in self._seen:
+            return False
+        if len(self._seen) >= self.limit:
+            self._seen.clear()
+        self._seen.add(key)
+        return True

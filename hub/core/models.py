@@ -313,6 +313,10 @@ class TrackingEvent(Snapshot):
     location: str = ""
     flags: tuple[str, ...] = ()
     claim_kind: str | None = None  # damage | shortage | loss: the event opens a claim
+    # Handed to another carrier (转EMS，单号…): that carrier, named as the hub names carriers, and
+    # its number for the parcel; the core records the number and the hub follows it.
+    forwarded_to: str | None = None
+    forwarded_number: str | None = None
 
 
 class TrackingUpdate(Snapshot):

@@ -98,6 +98,9 @@ async def _orders(hub: Hub, clock: FakeClock) -> None:
         clock.advance(hours=3)
         await hub.apply("shipment", "SH-TOUR-1", state, {"carrier": "dhl"} if state != "exception"
                         else {"carrier": "dhl", "substatus": "refused"}, actor="carrier")
+        if state == "handed_off":  # to a partner carrier, under its own number (转EMS)
+            await hub.apply("shipment", "SH-TOUR-1", "forwarded", {"carrier": "ems", "tracking_number": "1187654321098"},
+                            actor="carrier")
     # An order cancelled, one rejected; a shipment that goes back to the sender, and one cancelled.
     await hub.create_order(NewOrder(ref="SO-TOUR-2", customer_code="C-ZHANG", lines=ORDER_LINES, contact=CONTACT))
     await hub.apply("order", "SO-TOUR-2", "cancelled", {"reason": "customer changed plans"}, actor="cs-wang")

@@ -1,7 +1,9 @@
 """Fixtures of the HTTP surface tests: the app on a temporary SQLite file, a fake clock, a client."""
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,12 @@ from aiohttp import web
 from hub.app import create_app
 from hub.core.clock import FakeClock
 from hub.core.config import HubConfig
+from hub.core.plugins import build_plugin_manager
 from hub.core.runtime import Runtime
 from hub.core.service import Hub
 from hub.web import keys
+
+from hub_testing import fresh_pg_schema
 
 from .web_support import ADMIN_TOKEN, make_config
 
@@ -71,3 +76,35 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     asyncio.run(build())
     return path
+
+
+@contextlib.asynccontextmanager
+async def pg_app(aiohttp_client: Any, config: HubConfig, clock: FakeClock, schema: str) -> AsyncIterator[tuple[Any, Hub]]:
+    """The app on a fresh PostgreSQL schema, and its hub."""
+    async with fresh_pg_schema(schema) as engine:
+        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
+        client = await aiohttp_client(create_app(hub.config, hub=hub, run_background=False))
+        try:
+            yield client, hub
+        finally:  # the app's writer holds a connection: it stops before the engine goes
+            await client.close()
+            await hub.close()
+
+
+@pytest.fixture
+async def pg_served(aiohttp_client: Any, config: HubConfig, clock: FakeClock) -> AsyncIterator[tuple[Any, Hub]]:
+    async with pg_app(aiohttp_client, config, clock, "web") as served:
+        yield served
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def served(request: pytest.FixtureRequest, aiohttp_client: Any, config: HubConfig,
+                 clock: FakeClock) -> AsyncIterator[tuple[Any, Hub]]:
+    """The app and its hub on each backend: what a sender can send must be answered alike."""
+    if request.param == "postgresql":
+        async with pg_app(aiohttp_client, config, clock, "web") as pair:
+            yield pair
+        return
+    app = create_app(config, clock=clock, run_background=False)
+    client = await aiohttp_client(app)
+    yield client, app[keys.HUB]

@@ -2,33 +2,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
-from hub_testing import fresh_pg_schema
-
-from hub.app import create_app
-from hub.core.config import HubConfig
-from hub.core.plugins import build_plugin_manager
 from hub.core.runtime import Runtime
-from hub.core.service import Hub
 from hub.core.store.tables import inbound_events
 
 from .web_support import AUTH, order_message, sandbox_headers, sandbox_push, signed
-
-@pytest.fixture
-async def pg_served(aiohttp_client: Any, config: HubConfig, clock: Any) -> AsyncIterator[tuple[Any, Hub]]:
-    async with fresh_pg_schema("web") as engine:
-        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
-        client = await aiohttp_client(create_app(hub.config, hub=hub, run_background=False))
-        try:
-            yield client, hub
-        finally:  # the app's writer holds a connection: it stops before the engine goes
-            await client.close()
-            await hub.close()
 
 
 async def test_events_are_stored_once_and_processed_on_postgresql(pg_served, clock):

@@ -5,23 +5,23 @@ order follows: booked â†’ the order is shipped; all delivered and nothing owed â
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 
+from hub.core import catalogue
 from hub.core.clock import as_utc
 from hub.core.domain import engine, stock
 from hub.core.domain.inputs import NewShipment
 from hub.core.domain.orders import new_ref, shipments_of
 from hub.core.domain.returns import hold_shipping
+from hub.core.domain.shipment_numbers import FORWARDED, OWN, remember_number
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.lifecycle.shipment import SHIPMENT, ShipmentState
 from hub.core.models import Transition
-from hub.core.tracking import STICKY_FLAGS, number_key
+from hub.core.tracking import STICKY_FLAGS
 from hub.core.store.tables import shipments
 
 SHIPPABLE_ORDER_STATES = ("released", "shipped")
@@ -162,6 +162,9 @@ class ShipmentBehaviour:
             merged = {**row, **{k: data[k] for k in ("carrier", "tracking_number") if data.get(k)}}
             if not (merged["carrier"] and merged["tracking_number"]):
                 raise InvalidInput("booking needs a carrier and a tracking number", field="tracking_number")
+            await remember_number(tx, row["id"], merged["carrier"], merged["tracking_number"], OWN)
+        if event == "forwarded":
+            await remember_number(tx, row["id"], data["carrier"], data["tracking_number"], FORWARDED)
         if event in ("delivered", "picked_up", "pod_confirmed") and row["state"] != "delivered":
             values["delivered_at"] = carrier_time(data.get("occurred_at"), row, tx.now)
         if "substatus" in data or event in ShipmentState.__members__.values():
@@ -176,6 +179,8 @@ class ShipmentBehaviour:
         return None
 
     def hook(self, transition: Transition, row_before: dict[str, Any]) -> str | None:
+        if (fired := catalogue.event_hook("shipment", transition.event)) is not None:
+            return fired.name  # a forwarding is news each time: a new number to follow
         # At most one hook per (shipment, state), however often the carrier repeats itself.
         if transition.state in row_before.get("milestones", ()):
             return None
@@ -222,25 +227,3 @@ async def _deliver_if_complete(tx: Tx, order_ref: str) -> None:
 
 
 BEHAVIOUR = engine.register(ShipmentBehaviour())
-
-
-async def find_by_tracking(tx: Tx, carrier: str | None, tracking_number: str, aliases: Iterable[str] = (),
-                           zero_padded: bool = False) -> dict[str, Any] | None:
-    """The shipment a carrier's answer is about: its number as stored, else the same number
-    written another way (spaces, dashes, case, the carrier's leading zeros), else one of the
-    carrier's other numbers for it (DHL piece ids and licence plates, references)."""
-    scope = [shipments.c.carrier == carrier] if carrier else []
-    exact = sa.select(shipments).where(shipments.c.tracking_number == tracking_number, *scope)
-    if (row := (await tx.conn.execute(exact)).mappings().first()) is not None:
-        return dict(row)
-    wanted = [key for key in dict.fromkeys(number_key(n, zero_padded) for n in (tracking_number, *aliases)) if key]
-    if not wanted:
-        return None
-    stored = sa.func.upper(sa.func.replace(sa.func.replace(shipments.c.tracking_number, " ", ""), "-", ""))
-    if zero_padded:
-        stored = sa.func.ltrim(stored, "0")
-    query = sa.select(shipments).where(stored.in_(wanted), *scope).order_by(shipments.c.id)
-    rows = [dict(r) for r in (await tx.conn.execute(query)).mappings()]
-    # the carrier's own number first, then its aliases in the order the carrier listed them
-    rank = {key: i for i, key in enumerate(wanted)}
-    return min(rows, key=lambda r: rank.get(number_key(r["tracking_number"], zero_padded), len(rank)), default=None)

@@ -17,10 +17,12 @@ from hub.core.domain import engine
 from hub.core.domain.claims import open_claim
 from hub.core.domain.inputs import NewClaim
 from hub.core.domain.orders import new_ref
-from hub.core.domain.shipments import find_by_tracking
+from hub.core.domain.shipment_numbers import find_by_tracking, numbers_of
 from hub.core.domain.snapshots import case_snapshot, customer_of_order, shipment_snapshot
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
+from hub.core.lifecycle.shipment import SHIPMENT
+from hub.core.logging import LogOnce
 from hub.core.models import TrackingEvent, TrackingUpdate
 from hub.core.tracking import STICKY_FLAGS
 from hub.core.store.tables import cases, claims, shipments, tracking_events
@@ -48,25 +50,8 @@ SHORT_DELIVERY = {"state": "exception", "substatus": "shortage", "flags": ("need
 log = structlog.get_logger("hub.core.tracking")
 
 
-class _Once:
-    """Keys already logged by this process: a carrier repeats an unknown number or unit all day.
-    Bounded, because a carrier answering for foreign numbers must not grow memory."""
-
-    def __init__(self, limit: int = 10_000) -> None:
-        self.limit = limit
-        self.seen: set[tuple[str, ...]] = set()
-
-    def first(self, *key: str) -> bool:
-        if key in self.seen:
-            return False
-        if len(self.seen) >= self.limit:
-            self.seen.clear()
-        self.seen.add(key)
-        return True
-
-
-_UNMATCHED = _Once()
-_UNKNOWN_UNITS = _Once()
+_UNMATCHED = LogOnce()
+_UNKNOWN_UNITS = LogOnce()
 
 
 def identity(event: TrackingEvent) -> str:
@@ -101,6 +86,7 @@ async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | No
         outcome["state"] = result.state
     elif set(result.flags) != set(shipment["flags"]):
         await _set_flags(tx, shipment, set(result.flags))
+    await _follow_forwarding(tx, shipment, result.new_events)
     reported = await _reported_kg(tx, shipment["ref"], update)
     if reported is not None:
         await _check_weight(tx, shipment["ref"], reported)
@@ -117,6 +103,25 @@ async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | No
     for kind in dict.fromkeys(result.claims):
         await _auto_claim(tx, shipment["ref"], CLAIM_KIND.get(kind, "damage"), why)
     return outcome
+
+
+async def _follow_forwarding(tx: Tx, shipment: dict[str, Any], events: list[TrackingEvent]) -> None:
+    """A parcel handed to another carrier under a new number: the number is recorded on the
+    shipment (its answers then match it) and ``hub_shipment_forwarded`` tells the carrier plugins."""
+    known = set(await numbers_of(tx, shipment["id"]))
+    for event in events:
+        if not (event.forwarded_to and event.forwarded_number):
+            continue
+        if (event.forwarded_to, event.forwarded_number) in known:
+            continue
+        known.add((event.forwarded_to, event.forwarded_number))
+        if not SHIPMENT.accepts((await tx.fetch("shipment", shipment["ref"]))["state"], "forwarded"):
+            # delivered or returned since: the new number has nothing left to tell
+            log.info("tracking.forwarding_after_the_end", shipment=shipment["ref"], carrier=event.forwarded_to)
+            continue
+        await engine.apply(tx, "shipment", shipment["ref"], "forwarded", {
+            "carrier": event.forwarded_to, "tracking_number": event.forwarded_number,
+            "occurred_at": event.occurred_at.isoformat()})
 
 
 def _last_clean_delivery(events: list[TrackingEvent]) -> Any:

@@ -77,6 +77,16 @@ class Booking(CarrierReport):
     escort: str | None = Field(None, max_length=200, description="Who rides with the goods (押运人).")
 
 
+class Forwarding(EventData):
+    """The carrier handed the parcel to another carrier, which tracks it under a number of its own."""
+
+    carrier: str = Field(min_length=1, max_length=32, description=(
+        "The carrier now holding the parcel, as the hub names carriers (a Kuaidi100 company code when "
+        "no carrier of the hub's configuration is that company)."))
+    tracking_number: str = Field(min_length=1, max_length=64, description="That carrier's number for the parcel.")
+    occurred_at: datetime | None = Field(None, description="When the carrier says it handed the parcel over.")
+
+
 class Pickup(EventData):
     occurred_at: datetime | None = Field(None, description="When the goods were collected, if not now.")
     pickup_company: str | None = Field(None, max_length=200, description="Who collected at the warehouse.")
@@ -124,6 +134,11 @@ def _events() -> list[Event]:
         # the recipient confirmed the local agent's delivery (004)
         Event("pod_confirmed", "The recipient confirmed a local agent's delivery.",
               (Move(S.HANDED_OFF, S.DELIVERED),)),
+        # 转EMS，单号… (K9a): the new number is tracked too; the state does not change.
+        Event("forwarded", "The carrier handed the parcel to another carrier under a new number; the hub "
+              "tracks that number as well. The state does not change.",
+              moves_from([s for s in S if s not in TERMINAL and s != S.CREATED]), Forwarding,
+              {"carrier": "ems", "tracking_number": "1187654321098"}, ("carrier", "api")),
         Event("cancelled", "The shipment was cancelled before the carrier had it.",
               moves_from((S.CREATED, S.BOOKED), S.CANCELLED), Reason, {"reason": "order cancelled"}),
         Event("erp_recorded", "The ERP recorded the delivery under its own number; the state does not change.",

@@ -111,6 +111,22 @@ shipments = sa.Table(
     sa.UniqueConstraint("carrier", "tracking_number"),
 )
 
+# Every number a shipment is known by, as a carrier writes it and by a normalised key: its own
+# tracking number, and the numbers of carriers it was handed to (转EMS …). Tracking answers are
+# matched on ``number_key`` (an index) instead of normalising every stored number in the query.
+shipment_numbers = sa.Table(
+    "shipment_numbers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("shipment_id", sa.Integer, nullable=False),
+    sa.Column("carrier", sa.String(32), nullable=False),
+    sa.Column("number", sa.String(64), nullable=False),
+    # hub.core.tracking.number_key(number, zero_padded=True): the loosest form, refined in Python per carrier
+    sa.Column("number_key", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # own | forwarded
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("shipment_id", "carrier", "number"),
+)
+
 # What each order's review promised from stock on hand, per line (000: scarce stock by grade, then
 # order time). Open promises only: a line's promise goes when it ships or its order ends.
 stock_promises = sa.Table(

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from structlog.typing import FilteringBoundLogger
 
+from hub import LogOnce
 from plugins.carrier.common.rules import Unmapped
 from plugins.carrier.common.text import normalise, redact
 
@@ -14,19 +15,14 @@ class UnmappedLog:
 
     def __init__(self, carrier: str, limit: int = 10_000) -> None:
         self.carrier = carrier
-        self.limit = limit  # bounded: a carrier that puts ids in its text must not grow memory
-        self._seen: set[tuple[str, str]] = set()
+        self._once = LogOnce(limit)  # bounded: a carrier that puts ids in its text must not grow memory
 
     def report(self, items: Iterable[Unmapped], log: FilteringBoundLogger) -> int:
         """Log the wordings not reported before; returns how many were logged."""
         logged = 0
         for item in items:
-            key = (item.code, normalise(item.text))
-            if key in self._seen:
+            if not self._once.first(item.code, normalise(item.text)):
                 continue
-            if len(self._seen) >= self.limit:
-                self._seen.clear()
-            self._seen.add(key)
             logged += 1
             log.warning("carrier.unmapped_description", carrier=self.carrier, code=item.code,
                         text=redact(item.text), tracking_number=item.tracking_number)

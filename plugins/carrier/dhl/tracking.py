@@ -1,14 +1,13 @@
 """DHL Unified payloads (poll response, push message) → the hub's ``TrackingUpdate``. Pure."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from hub import TrackingEvent, TrackingUpdate
+from hub import number_key as hub_number_key
 from plugins.carrier.common.rules import Meaning, Unmapped, first_match
 from plugins.carrier.common.text import normalise, parse_time
 from plugins.carrier.dhl import units
@@ -64,10 +63,9 @@ def _identity(event: TrackingEvent) -> tuple[object, ...]:
 
 
 def number_key(number: object) -> str:
-    """A DHL number as DHL means it: spaces, dashes and case are layout, and the leading zeros
-    are the (00) prefix of an SSCC licence plate, so ``00340434…`` and ``340434…`` are one."""
-    key = re.sub(r"[\s\-]+", "", unicodedata.normalize("NFKC", str(number or ""))).upper()
-    return key.lstrip("0") or key
+    """A DHL number as DHL means it: the hub's layout-free key with the leading zeros of an SSCC's
+    (00) prefix dropped, so ``00340434…`` and ``340434…`` are one."""
+    return hub_number_key(str(number or ""), zero_padded=True)
 
 
 def weight(details: Mapping[str, Any]) -> tuple[Decimal | None, str | None]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hub import HookContext, ShipmentSnapshot, TrackingUpdate, WebhookReceipt, hookimpl
+from hub import HookContext, ShipmentSnapshot, TrackingUpdate, Transition, WebhookReceipt, hookimpl
 from plugins.carrier.kuaidi100 import webhook
 from plugins.carrier.kuaidi100.settings import Kuaidi100Settings
 from plugins.carrier.kuaidi100.tracker import Kuaidi100Tracker
@@ -40,6 +40,12 @@ class Kuaidi100Plugin:
     @hookimpl
     async def hub_shipment_booked(self, shipment: ShipmentSnapshot, ctx: HookContext) -> None:
         await self.tracker.subscribe(shipment, ctx)
+
+    @hookimpl
+    async def hub_shipment_forwarded(self, shipment: ShipmentSnapshot, transition: Transition,
+                                     ctx: HookContext) -> None:
+        await self.tracker.follow_forwarding(shipment, transition.data["carrier"], transition.data["tracking_number"],
+                                             ctx)
 
     @hookimpl
     async def hub_shutdown(self) -> None:

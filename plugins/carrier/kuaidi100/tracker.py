@@ -17,6 +17,7 @@ from plugins.carrier.kuaidi100.abort import AbortFollowUp
 from plugins.carrier.kuaidi100.client import Kuaidi100Client
 from plugins.carrier.kuaidi100.settings import Kuaidi100Settings
 from plugins.carrier.kuaidi100.tracking import parse_push, parse_query
+from plugins.carrier.kuaidi100.units import FORWARDED_COMPANIES
 
 
 class Kuaidi100Tracker:
@@ -38,12 +39,27 @@ class Kuaidi100Tracker:
         com, number = self.com_for(shipment), shipment.tracking_number
         if com is None or number is None:
             return
+        await self._subscribe_once(com, number, shipment, ctx)
+
+    async def _subscribe_once(self, com: str, number: str, shipment: ShipmentSnapshot, ctx: HookContext,
+                              **log_fields: str | None) -> None:
         key = f"carrier.kuaidi100.subscribed:{com}:{number}"
         if await ctx.seen(key):
             return
         fresh = await self.client.subscribe(self.sessions.get(ctx.http), com, number, shipment.customer.phone)
         ctx.remember(key)
-        ctx.log.info("carrier.kuaidi100.subscribed", tracking_number=number, company=com, already=not fresh)
+        ctx.log.info("carrier.kuaidi100.subscribed", tracking_number=number, company=com, already=not fresh,
+                     **log_fields)
+
+    async def follow_forwarding(self, shipment: ShipmentSnapshot, carrier: str, number: str,
+                                ctx: HookContext) -> None:
+        """Subscribe the number of the carrier the parcel was handed to (转EMS，单号…): its pushes
+        then reach the same shipment, the core matching the number it recorded."""
+        com = self.settings.carriers.get(carrier) or (carrier if carrier in FORWARDED_COMPANIES.values() else None)
+        if com is None:  # a company without a Kuaidi100 code: the number is on the shipment, for people
+            ctx.log.warning("carrier.kuaidi100.forwarded_not_followed", tracking_number=number, carrier=carrier)
+            return
+        await self._subscribe_once(com, number, shipment, ctx, forwarded_from=shipment.tracking_number)
 
     def read_push(self, headers: dict[str, str], body: bytes) -> list[TrackingUpdate]:
         parsed = parse_push(webhook.param_of(headers, body), self.settings.carriers_by_com)

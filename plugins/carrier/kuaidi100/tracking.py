@@ -8,7 +8,7 @@ from typing import Any
 
 from hub import TrackingEvent, TrackingUpdate
 from plugins.carrier.common.rules import Meaning, Unmapped, first_match
-from plugins.carrier.common.text import CHINA_TIME, parse_time
+from plugins.carrier.common.text import CHINA_TIME, forwarding, parse_time
 from plugins.carrier.kuaidi100 import units
 
 UNMAPPED = Meaning(None)
@@ -85,7 +85,29 @@ def pieces_of(events: list[TrackingEvent]) -> Pieces:
     return Pieces(sum(signed) if signed else None, max(totals) if totals else None)
 
 
-def parse_result(result: Mapping[str, Any]) -> tuple[list[TrackingEvent], list[Unmapped]]:
+_COMPANY_ENDING = re.compile(r"(快递|速递|速运|物流)$")
+
+
+def forwarded_com(name: str) -> str | None:
+    """The Kuaidi100 code of the company a parcel was handed to, as the text names it."""
+    bare = name.strip()
+    if bare.upper() == "EMS":
+        return "ems"
+    return units.FORWARDED_COMPANIES.get(bare) or units.FORWARDED_COMPANIES.get(_COMPANY_ENDING.sub("", bare))
+
+
+def handed_to(context: str, carriers_by_com: Mapping[str, str]) -> dict[str, str]:
+    """``forwarded_to`` and ``forwarded_number`` of a handover item (转EMS，单号…), when it names both;
+    the carrier as the hub names it (its code in this plugin's carriers, else Kuaidi100's)."""
+    found = forwarding(context)
+    if found is None or not found[1]:
+        return {}
+    com = forwarded_com(found[0])
+    return {"forwarded_to": carriers_by_com.get(com, com) if com else found[0][:32], "forwarded_number": found[1]}
+
+
+def parse_result(result: Mapping[str, Any], carriers_by_com: Mapping[str, str] | None = None
+                 ) -> tuple[list[TrackingEvent], list[Unmapped]]:
     """``lastResult`` of a push, or the whole real-time query answer: newest item first."""
     number, state = _text(result.get("nu")), _text(result.get("state"))
     events, unmapped = [], []
@@ -103,9 +125,10 @@ def parse_result(result: Mapping[str, Any]) -> tuple[list[TrackingEvent], list[U
             unmapped.append(Unmapped(number, code, context))
         if when is None:
             continue
+        forwarded = handed_to(context, carriers_by_com or {}) if meaning.state == "handed_off" else {}
         events.append(TrackingEvent(occurred_at=when, state=meaning.state, substatus=meaning.substatus,
                                     code=code, description=context, location=_text(item.get("areaName")),
-                                    flags=meaning.flags, claim_kind=meaning.claim_kind))
+                                    flags=meaning.flags, claim_kind=meaning.claim_kind, **forwarded))
     return events, unmapped
 
 
@@ -117,7 +140,7 @@ def parse_push(param: Mapping[str, Any], carriers_by_com: Mapping[str, str]) -> 
     subscribed = _text(param.get("comOld")) or _text(result.get("com"))
     corrects = _text(param.get("autoCheck")) == "1" or param.get("status") == "abort"
     corrected = _text(param.get("comNew")) if corrects and _text(param.get("comNew")) != subscribed else ""
-    events, unmapped = parse_result(result)
+    events, unmapped = parse_result(result, carriers_by_com)
     pieces = pieces_of(events)
     update = TrackingUpdate(carrier=carriers_by_com.get(subscribed, subscribed),
                             tracking_number=_text(result.get("nu")), events=tuple(events),
@@ -129,7 +152,7 @@ def parse_push(param: Mapping[str, Any], carriers_by_com: Mapping[str, str]) -> 
 
 def parse_query(answer: Mapping[str, Any], carriers_by_com: Mapping[str, str]) -> Parsed:
     com = _text(answer.get("com"))
-    events, unmapped = parse_result(answer)
+    events, unmapped = parse_result(answer, carriers_by_com)
     pieces = pieces_of(events)
     update = TrackingUpdate(carrier=carriers_by_com.get(com, com), tracking_number=_text(answer.get("nu")),
                             events=tuple(events), pieces=pieces.total, pieces_delivered=pieces.delivered)

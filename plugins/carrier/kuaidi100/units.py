@@ -111,3 +111,13 @@ PIECE_COUNTS: tuple[tuple[str, str], ...] = (
 )
 CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
+
+# Who has the parcel after 转EMS / 改派至韵达快递 (common.text.forwarding reads the name and the number):
+# the company's Kuaidi100 code (快递公司编码), so the new number can be subscribed. The name is
+# matched without its 快递/速递/速运/物流 ending; a company not listed is recorded with its name as
+# written and not followed (Kuaidi100 needs the code to subscribe).
+FORWARDED_COMPANIES = {
+    "EMS": "ems", "E邮宝": "ems", "中国邮政": "youzhengguonei", "邮政": "youzhengguonei", "顺丰": "shunfeng",
+    "圆通": "yuantong", "中通": "zhongtong", "申通": "shentong", "韵达": "yunda", "百世": "huitongkuaidi",
+    "极兔": "jtexpress", "京东": "jd", "德邦": "debangwuliu", "天天": "tiantian", "宅急送": "zhaijisong",
+}

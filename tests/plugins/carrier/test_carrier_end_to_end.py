@@ -93,9 +93,10 @@ def dhl_push(shipment: dict[str, Any]) -> tuple[dict[str, str], bytes]:
     return {"X-Hub-Dhl-Token": DHL_TOKEN, "Content-Type": "application/json"}, body
 
 
-def kuaidi100_push(number: str, items: list[dict[str, str]], state: str = "0") -> tuple[dict[str, str], bytes]:
+def kuaidi100_push(number: str, items: list[dict[str, str]], state: str = "0",
+                   com: str = "yuantong") -> tuple[dict[str, str], bytes]:
     param = json.dumps({"status": "polling", "autoCheck": "0", "comOld": "", "comNew": "", "lastResult": {
-        "nu": number, "com": "yuantong", "state": state, "data": items}}, ensure_ascii=False)
+        "nu": number, "com": com, "state": state, "data": items}}, ensure_ascii=False)
     return FORM, form_body({"param": param, "sign": md5_upper(param + SALT)})
 
 
@@ -370,3 +371,35 @@ async def test_a_kuaidi100_abort_through_the_webhook_is_followed_up_after_30_min
         await site.runtime.settle()
     assert len(fake.subscriptions) == 2 and fake.subscriptions[1]["number"] == "YT0000000075"
     assert (await site.order("SO-E2E-AB"))["shipments"][0]["subscription"] == "active"
+
+
+async def test_a_parcel_handed_to_ems_is_followed_under_its_new_number_to_delivery(site: Site, kuaidi100) -> None:
+    fake, _ = kuaidi100
+    # given a YTO shipment subscribed at booking
+    await site.shipped_order("SO-E2E-FW", "yuantong", "YT0000000086")
+    # when, two days later, YTO hands it to EMS and says the new number in the text (state 7, 转投)
+    site.hub.clock.advance(days=2)  # type: ignore[attr-defined]
+    items = [{"ftime": "2026-03-04 09:10:00", "context": "【偏远地区】快件已转EMS，单号：1187654321098", "status": "转投"},
+             {"ftime": "2026-03-02 18:05:32", "context": "【义乌市】已揽收", "status": "揽收"}]
+    assert (await site.push("carrier.kuaidi100", *kuaidi100_push("YT0000000086", items, state="7"))).status == 200
+    # then the shipment is handed off, the new number is on its timeline, and EMS's number is subscribed
+    order = await site.order("SO-E2E-FW")
+    assert order["shipments"][0]["state"] == "handed_off"
+    timeline = await (await site.client.get("/api/shipments/SH-SO-E2E-FW", headers=AUTH)).json()
+    [forwarded] = [t for t in timeline["timeline"] if t["event"] == "forwarded"]
+    assert forwarded["data"]["carrier"] == "ems" and forwarded["data"]["tracking_number"] == "1187654321098"
+    assert [(s["company"], s["number"]) for s in fake.subscriptions] == [
+        ("yuantong", "YT0000000086"), ("ems", "1187654321098")]
+    # when the same handover comes again, nothing more is subscribed
+    assert (await site.push("carrier.kuaidi100", *kuaidi100_push("YT0000000086", items, state="7"))).status == 200
+    assert len(fake.subscriptions) == 2
+    # when EMS pushes its own number two days later, signed for by the consignee
+    site.hub.clock.advance(days=2)  # type: ignore[attr-defined]
+    ems = [{"ftime": "2026-03-06 15:30:00", "context": "【和田地区】已签收，签收人：本人", "status": "签收"},
+           {"ftime": "2026-03-05 08:00:00", "context": "【和田地区】正在投递", "status": "派件"}]
+    assert (await site.push("carrier.kuaidi100", *kuaidi100_push("1187654321098", ems, state="3", com="ems"))).status == 200
+    # then the YTO shipment is delivered at EMS's time, and the order with it
+    order = await site.order("SO-E2E-FW")
+    assert order["shipments"][0]["state"] == "delivered"
+    assert order["shipments"][0]["delivered_at"].startswith("2026-03-06T07:30:00")
+    assert order["state"] == "delivered"

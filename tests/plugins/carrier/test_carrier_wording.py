@@ -6,6 +6,7 @@ import pytest
 from plugins.carrier.common.text import forwarding, redact
 from plugins.carrier.dhl.tracking import classify as dhl_classify
 from plugins.carrier.kuaidi100.tracking import classify as k100_classify
+from plugins.carrier.kuaidi100.tracking import parse_result as k100_parse_result
 
 # DHL Express checkpoints (WC, CC), DHL Parcel (Packstation, retail outlet) and eCommerce texts.
 DHL = [
@@ -64,6 +65,27 @@ def test_a_handover_records_the_new_carrier_and_number_and_ends_visibility() -> 
     assert forwarding("快件已改派至【韵达快递】，单号4312345678901") == ("韵达", "4312345678901")
     assert forwarding("因超区，快件已转其他快递派送") == ("其他快递", "")  # no number: nothing to follow
     assert forwarding("快件已到达【上海中转站】") is None
+
+
+@pytest.mark.parametrize(("context", "carrier", "number"), [
+    ("快件已转EMS，新单号：1187654321098", "ems", "1187654321098"),  # a company this plugin tracks: its hub name
+    ("快件已改派至【韵达快递】，单号4312345678901", "yunda", "4312345678901"),
+    ("包裹转中国邮政投递，邮件号 9812345678901", "youzhengguonei", "9812345678901"),  # Kuaidi100's code: not configured
+    ("已转交【祥龙速递】，运单号 XL20260304001", "祥龙速递", "XL20260304001"),  # no code known: kept as written
+])
+def test_a_kuaidi100_handover_names_the_carrier_and_number_the_hub_follows(context, carrier, number) -> None:
+    events, _ = k100_parse_result({"nu": "YT1", "state": "7", "data": [
+        {"ftime": "2026-03-04 09:10:00", "context": context, "status": "转投"}]},
+        {"ems": "ems", "yunda": "yunda", "yuantong": "yuantong"})
+    [event] = events
+    assert (event.state, event.forwarded_to, event.forwarded_number) == ("handed_off", carrier, number)
+
+
+def test_a_handover_without_a_number_or_a_plain_transit_names_no_new_number() -> None:
+    events, _ = k100_parse_result({"nu": "YT1", "state": "0", "data": [
+        {"ftime": "2026-03-04 09:10:00", "context": "因超区，快件已转其他快递派送", "status": "转投"},
+        {"ftime": "2026-03-03 09:10:00", "context": "快件已到达【杭州转运中心】，单号 YT1", "status": "在途"}]})
+    assert [(e.forwarded_to, e.forwarded_number) for e in events] == [(None, None), (None, None)]
 
 
 @pytest.mark.parametrize(("text", "gone", "kept"), [
