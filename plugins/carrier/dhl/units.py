@@ -23,7 +23,9 @@ DESCRIPTION_RULES = (
     text_rule("D3", r"broker notified|clearance event|customs status updated", "customs", "clearance_in_progress"),
     text_rule("D16a", r"available on payment|payment of (duties|import charges)|duties (and taxes )?(due|unpaid)",
               "customs", "duties_unpaid", NEEDS_ACTION),
-    text_rule("D16", r"\bon hold\b|\bheld\b|customs (hold|inspection)", "customs", "customs_hold", NEEDS_ACTION),
+    # D16: held *by customs*; a parcel "held at the depot for collection" or "held for a correct address" is not
+    text_rule("D16", r"\bon hold\b|\bheld (by|at|in) customs\b|\bheld for (customs|clearance)\b"
+              r"|customs (hold|inspection)", "customs", "customs_hold", NEEDS_ACTION),
     # D6a: put in a locker or left with a neighbour or shop is not the consignee's hand (proof of delivery
     # to confirm, like D6); before D8, whose locker words it contains. "delivered" (it comes after out for
     # delivery, which a handed_off could not follow), and its substatus opens a case to confirm the POD.

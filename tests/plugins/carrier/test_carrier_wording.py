@@ -10,6 +10,9 @@ from plugins.carrier.kuaidi100.tracking import parse_result as k100_parse_result
 
 # DHL Express checkpoints (WC, CC), DHL Parcel (Packstation, retail outlet) and eCommerce texts.
 DHL = [
+    ("transit", "Shipment held by customs pending documents", "customs", "customs_hold"),
+    ("transit", "Held at the delivery depot for the consignee's collection", "in_transit", None),  # not customs
+    ("transit", "Held for a correct delivery address", "in_transit", None),
     ("transit", "Shipment loaded to the van for delivery", "out_for_delivery", None),
     ("transit", "The shipment has been loaded onto the delivery vehicle", "out_for_delivery", None),
     ("transit", "With delivery courier - LEIPZIG - GERMANY", "out_for_delivery", None),
