@@ -182,6 +182,9 @@ class RetentionSettings(Strict):
                                                         "under the 7-day dedupe window (senders retry for 3 days).")
     deliveries_days: float = Field(30.0, gt=0, description="Finished (done, discarded) handoffs and their outbox "
                                                            "events are deleted after this.")
+    plugin_state_days: float = Field(90.0, ge=7, description=(
+        "Plugins' shared state not changed for this long is deleted: a carrier's daily call counters, the "
+        "follow-up of a number a carrier stopped tracking. Never under a week (a follow-up waits for days)."))
     interval_s: float = Field(300.0, gt=0, description="How often the background pruning runs.")
     batch_size: int = Field(1000, gt=0, le=50_000, description="Rows deleted per statement: short transactions.")
 

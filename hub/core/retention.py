@@ -13,6 +13,8 @@ Ages count back from ``now``:
   discarded one at any time, and it must still see what it already sent).
 - api_idempotency keys after 7 days: they only answer a client's replay of a lost answer, which comes
   within hours (senders give up after 3 days); a later replay meets the unique reference anyway.
+- plugin_state rows not changed for ``plugin_state_days``: yesterday's call counters, the follow-up
+  of a number long given up. A plugin that needs one again starts it afresh.
 
 Timeline, entities, tracking events, cases and timers are never touched.
 """
@@ -28,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from hub.core.config import RetentionSettings
 from hub.core.store.db import begin
 from hub.core.store.tables import (api_idempotency, deliveries, delivery_actions, inbound_actions,
-                                   inbound_events, ledger, outbox_events)
+                                   inbound_events, ledger, outbox_events, plugin_state)
 from hub.core.store.types import UTCDateTime
 
 INBOUND_DEDUPE_DAYS = IDEMPOTENCY_DAYS = 7.0
@@ -58,15 +60,17 @@ async def prune(engine: AsyncEngine, settings: RetentionSettings, now: datetime,
                       < now - timedelta(days=max(settings.inbound_days, INBOUND_DEDUPE_DAYS)))
     before = now - timedelta(days=settings.deliveries_days)
     requests = api_idempotency.c.created_at < now - timedelta(days=IDEMPOTENCY_DAYS)
+    stale = plugin_state.c.updated_at < now - timedelta(days=settings.plugin_state_days)
     async with engine.connect() as conn:
         keys = _old_keys(min(before, now - timedelta(hours=retry_horizon_hours)), await _floors(conn))
         if dry_run:
-            return await _count(conn, inbound, before, keys, requests)
+            return await _count(conn, inbound, before, keys, requests, stale)
     totals: dict[str, int] = {}
     for lead, batch in (("inbound_events", lambda c, n: _inbound_batch(c, inbound, n)),
                         ("deliveries", lambda c, n: _deliveries_batch(c, before, n)),
                         ("ledger", lambda c, n: _plain_batch(c, ledger.c.key, keys, n)),
-                        ("api_idempotency", lambda c, n: _plain_batch(c, api_idempotency.c.key, requests, n))):
+                        ("api_idempotency", lambda c, n: _plain_batch(c, api_idempotency.c.key, requests, n)),
+                        ("plugin_state", lambda c, n: _plain_batch(c, plugin_state.c.key, stale, n))):
         done = 0
         while True:
             # One short transaction per batch: between two, the SQLite write lock goes back to the webhooks.
@@ -115,7 +119,8 @@ async def _deliveries_batch(conn: AsyncConnection, cutoff: datetime, n: int) -> 
 async def _plain_batch(conn: AsyncConnection, key: sa.Column[Any], old: Cond, n: int) -> dict[str, int]:
     # No ORDER BY: the timestamp has no index, and a bare LIMIT lets the scan stop after n rows, which,
     # stored in arrival order, are mostly the oldest ones. Keys never change: nothing to re-check.
-    result = await conn.execute(key.table.delete().where(key.in_(sa.select(key).where(old).limit(n))))
+    # ``old`` again outside: a key column that is part of a wider primary key (plugin_state's) is not unique.
+    result = await conn.execute(key.table.delete().where(key.in_(sa.select(key).where(old).limit(n)), old))
     return {key.table.name: result.rowcount}
 
 
@@ -127,7 +132,8 @@ async def _delete_in(conn: AsyncConnection, column: sa.Column[Any], ids: Sequenc
     return deleted
 
 
-async def _count(conn: AsyncConnection, inbound: Cond, cutoff: datetime, keys: Cond, requests: Cond) -> dict[str, int]:
+async def _count(conn: AsyncConnection, inbound: Cond, cutoff: datetime, keys: Cond, requests: Cond,
+                 stale: Cond) -> dict[str, int]:
     sibling = deliveries.alias("sibling")
     handoffs = sa.and_(_finished(deliveries), deliveries.c.updated_at < cutoff, ~sa.exists().where(
         sibling.c.event_id == deliveries.c.event_id, ~_finished(sibling)))
@@ -144,6 +150,7 @@ async def _count(conn: AsyncConnection, inbound: Cond, cutoff: datetime, keys: C
             ~sa.exists().where(of_event, ~handoffs)),
         "ledger": sa.select(ledger.c.key).where(keys),
         "api_idempotency": sa.select(api_idempotency.c.key).where(requests),
+        "plugin_state": sa.select(plugin_state.c.key).where(stale),
     }
     return {table: (await conn.execute(sa.select(sa.func.count()).select_from(query.subquery()))).scalar_one()
             for table, query in queries.items()}

@@ -15,7 +15,7 @@ from hub.cli import main
 from hub.core.config import RetentionSettings, load_config
 from hub.core.retention import prune
 from hub.core.store.db import begin, make_engine, upgrade
-from hub.core.store.tables import (api_idempotency, deliveries, delivery_actions, inbound_actions,
+from hub.core.store.tables import (plugin_state, api_idempotency, deliveries, delivery_actions, inbound_actions,
                                    inbound_events, ledger, outbox_events, timeline)
 
 NOW = datetime(2030, 6, 1, 12, tzinfo=UTC)
@@ -125,6 +125,18 @@ async def test_idempotency_keys_go_after_a_week(db):
     assert await ids(db, api_idempotency.c.key) == {"recent"}
 
 
+async def test_plugin_state_untouched_for_the_set_days_goes_and_fresh_state_stays(db):
+    # a DHL call counter of long ago and one of today, and two plugins' rows under one key
+    for plugin, key, days in (("carrier.dhl", "budget", 91), ("carrier.dhl", "budget-today", 0),
+                              ("carrier.kuaidi100", "abort:YT1", 91), ("carrier.other", "abort:YT1", 1)):
+        await insert(db, plugin_state, plugin=plugin, key=key, value={}, version=1, period=None, count=0,
+                     updated_at=ago(days))
+    assert (await run(db))["plugin_state"] == 2
+    async with db.connect() as conn:
+        kept = set((await conn.execute(sa.select(plugin_state.c.plugin, plugin_state.c.key))).all())
+    assert kept == {("carrier.dhl", "budget-today"), ("carrier.other", "abort:YT1")}
+
+
 async def test_batches_delete_everything_a_batch_at_a_time(db):
     for _ in range(5):
         await inbound(db, "processed", 10)
@@ -144,7 +156,7 @@ async def test_dry_run_counts_and_deletes_nothing(db):
     await event(db, 40, "done", "dead")
     await insert(db, ledger, key="old", plugin="crm", at=ago(31))
     expected = {"inbound_events": 1, "inbound_actions": 1, "deliveries": 2, "delivery_actions": 2,
-                "outbox_events": 1, "ledger": 1, "api_idempotency": 0}
+                "outbox_events": 1, "ledger": 1, "api_idempotency": 0, "plugin_state": 0}
     assert await run(db, dry_run=True) == expected
     assert await count(db, inbound_events) == 1 and await count(db, deliveries) == 4
     assert await run(db) == expected
@@ -164,4 +176,4 @@ async def test_cli_prune_prints_a_count_per_table(tmp_path: Path, capsys):
     assert "inbound_events   1 (dry run)" in capsys.readouterr().out
     assert await asyncio.to_thread(main, argv) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "inbound_events   1" in out and "deliveries       0" in out and len(out) == 7
+    assert "inbound_events   1" in out and "deliveries       0" in out and len(out) == 8  # one line per table
