@@ -10,9 +10,9 @@ from hub.core.errors import (Deferred, PermanentError, PluginConfigurationError,
                              WebhookRejected)
 from hub.core.hookspecs import hookimpl
 from hub.core.lifecycle import ClaimState, CustomerStanding, OrderState, ReturnState, ShipmentState, StoreState
+from hub.core.inbound_models import TrackingEvent, TrackingUpdate, WebhookReceipt
 from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderContact, OrderLine,
-                             OrderSnapshot, ReturnSnapshot, ShipmentSnapshot, TimerSnapshot, TrackingEvent,
-                             TrackingUpdate, Transition, WebhookReceipt)
+                             OrderSnapshot, ReturnSnapshot, ShipmentSnapshot, TimerSnapshot, Transition)
 from hub.core.models import StoreBackOrder, StoreLine, StoreSnapshot
 from hub.core.lifecycle import ComplaintState
 from hub.core.models import ComplaintResponsibility, ComplaintSnapshot

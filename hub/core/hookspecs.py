@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from hub.core.inbound_models import TrackingUpdate, WebhookReceipt
     from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot,
-                                 ReturnSnapshot, ShipmentSnapshot, StoreSnapshot, TimerSnapshot, TrackingUpdate,
-                                 Transition, WebhookReceipt)
+                                 ReturnSnapshot, ShipmentSnapshot, StoreSnapshot, TimerSnapshot, Transition)
     from hub.core.models import ComplaintSnapshot
     from hub.core.models import RepairBatchSnapshot
     from hub.core.reports import Report

@@ -28,7 +28,7 @@ from hub.core.domain import intake, orders
 from hub.core.domain.tracking import record_tracking
 from hub.core.errors import HubError
 from hub.core.logging import get_logger
-from hub.core.models import TrackingUpdate
+from hub.core.inbound_models import TrackingUpdate
 from hub.core.plugin_host import call_sync, impl_of
 from hub.core.outbox.claim import POSTGRES_PLAN
 from hub.core.store.db import begin

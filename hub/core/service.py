@@ -28,7 +28,8 @@ from hub.core.domain import stores as _stores
 from hub.core.domain import sweeps, tracking
 from hub.core.domain.inputs import NewClaim, NewComplaint, NewCustomer, NewOrder, NewReturn, NewShipment, NewStore
 from hub.core.domain.tx import Tx
-from hub.core.models import FollowUp, Transition, TrackingUpdate
+from hub.core.inbound_models import TrackingUpdate
+from hub.core.models import FollowUp, Transition
 from hub.core.outbox.writer import HookRouter
 from hub.core.store.db import begin, make_engine, upgrade
 

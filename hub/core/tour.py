@@ -23,7 +23,7 @@ from hub.core import hookspecs
 from hub.core.clock import FakeClock
 from hub.core.config import HubConfig
 from hub.core.domain.inputs import NewClaim, NewComplaint, NewCustomer, NewOrder, NewReturn, NewShipment, NewStore
-from hub.core.models import TrackingEvent, TrackingUpdate
+from hub.core.inbound_models import TrackingEvent, TrackingUpdate
 from hub.core.plugins import build_plugin_manager
 from hub.core.service import Hub
 from hub.core.store.tables import outbox_events

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from hub.core.lifecycle.shipment import RANK, ShipmentState, may_move
-from hub.core.models import TrackingEvent
+from hub.core.inbound_models import TrackingEvent
 
 
 # weight_unit_unknown is a fact about what the carrier said, so it stays like the discrepancy.

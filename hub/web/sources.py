@@ -24,7 +24,7 @@ from hub.core.domain.inputs import NewOrder
 from hub.core.errors import InvalidInput, WebhookRejected
 from hub.core.inbox import ORDERS_SOURCE, parse_webhook
 from hub.core.logging import get_logger
-from hub.core.models import WebhookReceipt
+from hub.core.inbound_models import WebhookReceipt
 from hub.core.plugin_host import call
 from hub.web.jsonio import invalid
 from hub.web.signatures import StandardWebhookVerifier

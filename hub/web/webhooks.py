@@ -18,7 +18,7 @@ from multidict import CIMultiDictProxy
 from hub.core.config import WebhookSettings
 from hub.core.errors import WebhookRejected
 from hub.core.logging import get_logger
-from hub.core.models import WebhookReceipt
+from hub.core.inbound_models import WebhookReceipt
 from hub.web import keys
 from hub.web.ingest import StoreUnavailable
 from hub.web.jsonio import JSON, dumps, json_error

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from hub.core.domain.inputs import NewClaim, NewCustomer, NewOrder, NewReturn, NewShipment
 from hub.core.errors import IllegalTransition, InvalidInput
-from hub.core.models import TrackingEvent, TrackingUpdate
+from hub.core.inbound_models import TrackingEvent, TrackingUpdate
 from hub.core.queries import order_view
 from hub.core.runtime import Runtime
 from hub.core.store.tables import outbox_events

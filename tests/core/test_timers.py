@@ -240,7 +240,7 @@ async def test_the_inspection_window_runs_from_the_carriers_delivery_time(
         make_hub, engine, clock, carrier_hours_ago, window_from_hours_ago):
     from datetime import timedelta
 
-    from hub.core.models import TrackingEvent, TrackingUpdate
+    from hub.core.inbound_models import TrackingEvent, TrackingUpdate
     hub = await make_hub(engine, plugins=NOTIFY)
     await released_order(hub)
     await hub.create_shipment("SO-1", NewShipment(ref="SH-1", carrier="sandbox", tracking_number="T1"))

@@ -23,7 +23,7 @@ from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.lifecycle.shipment import SHIPMENT
 from hub.core.logging import LogOnce
-from hub.core.models import TrackingEvent, TrackingUpdate
+from hub.core.inbound_models import TrackingEvent, TrackingUpdate
 from hub.core.tracking import STICKY_FLAGS
 from hub.core.store.tables import cases, claims, shipments, tracking_events
 
