@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from hub.core import roles
 from hub.core.errors import InvalidInput, PermanentError
 from hub.core.invalid import invalid_input
 from hub.core.lifecycle import LIFECYCLES
@@ -299,6 +300,9 @@ def check_reply(hook: str, entity: str, name: str, data: dict[str, Any]) -> None
 
 def describe_event(entity: str, spec: Event) -> dict[str, Any]:
     return {"entity": entity, "event": spec.name, "meaning": spec.meaning, "sent_by": list(spec.sent_by),
+            # who may send it through the API or the console (hub.core.roles), and the seed's reason
+            "roles": list(roles.roles_for(entity, spec.name)) if "api" in spec.sent_by else [],
+            "roles_because": roles.why(entity, spec.name),
             "accepted_in": list(spec.sources),
             "leads_to": {state: list(spec.targets(state)) for state in spec.sources},
             "recorded_as": list(spec.records) or [spec.name], "hooks": list(hooks_of(entity, spec)),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tomllib
 from datetime import date, time
 from decimal import Decimal
@@ -18,8 +19,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, Va
 
 from hub.core.business_days import BusinessCalendar
 from hub.core.errors import ConfigError
+from hub.core.roles import DEFAULT_ROLES
 
 DEFAULT_PLUGINS = ["erp.sandbox", "carrier.sandbox", "notify.sandbox"]
+ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 class PluginSettings(BaseModel):
@@ -34,10 +37,32 @@ class Strict(BaseModel):
 
 class WebhookSettings(Strict):
     max_body_bytes: int = Field(1024 * 1024, gt=0, description="Larger bodies get 413 before they are read.")
-    max_pending: int = Field(100_000, gt=0, description="Unprocessed inbound events above this get 429.")
+    max_pending: int = Field(100_000, gt=0, description="Unprocessed inbound events at most: once this many are "
+                                                        "stored or being stored, webhooks get 429 (exact within a "
+                                                        "process; others' are seen at the next count, each second).")
     timestamp_tolerance_s: int = Field(300, gt=0, description="Standard Webhooks replay window.")
     orders_secrets: tuple[SecretStr, ...] = Field(
         (), description='whsec_ secrets for the core "orders" source; several during rotation.')
+
+
+class AccessSettings(Strict):
+    """Users, roles and tokens (``hub users``): what a new token lasts and which roles exist."""
+
+    roles: tuple[str, ...] = Field(DEFAULT_ROLES, min_length=1, description=(
+        "Role names users may hold. The seeds' decisions need agent, supervisor, cs_manager, general_manager, "
+        "vice_president, finance, sales; admin manages users and tokens."))
+    token_days: float = Field(365.0, gt=0, description="How long a new API token is valid unless told otherwise.")
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles_kept(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        missing = set(DEFAULT_ROLES) - set(value)
+        if missing:  # the event catalogue names them: removing one would lock its decisions away
+            raise ValueError(f"roles may be added, not removed: {', '.join(sorted(missing))} missing")
+        bad = [r for r in value if not ROLE_NAME.match(r)]
+        if bad:
+            raise ValueError(f"a role is 1-32 lower-case letters, digits or _: {bad}")
+        return value
 
 
 class HttpSettings(Strict):
@@ -126,6 +151,11 @@ class DispatchSettings(Strict):
     timeouts: dict[str, float] = Field({}, description="Plugin name → its own call timeout in seconds.")
     batch_size: int = Field(200, gt=0, le=5000, description="Deliveries claimed per round.")
     plugin_concurrency: int = Field(32, gt=0, description="Calls in flight per plugin per process.")
+    inline_wait_max_s: float = Field(2.0, gt=0, description="An in-call retry waits at most this long, a Retry-After "
+                                                            "included; a longer Retry-After goes to the persisted "
+                                                            "backoff (the call would hold a slot and its lease).")
+    retry_after_max_s: float = Field(3600.0, gt=0, description="A server's Retry-After is honoured up to this, so "
+                                                               "a hostile or broken one cannot park deliveries.")
     circuit: CircuitSettings = CircuitSettings()
 
     def timeout_for(self, plugin: str) -> float:
@@ -258,6 +288,7 @@ class HubConfig(Strict):
         description="Departments whose heads sign a special order's review (000: 各相关部门负责人评审).")
     webhooks: WebhookSettings = WebhookSettings()
     http: HttpSettings = HttpSettings()
+    access: AccessSettings = AccessSettings()
     dispatch: DispatchSettings = DispatchSettings()
     inbox: InboxSettings = InboxSettings()
     retention: RetentionSettings = RetentionSettings()

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from hub.core import catalogue
 from hub.core.catalogue import LIFECYCLE_HOOKS, SNAPSHOT_TYPE, Hook
 from hub.core.lifecycle import LIFECYCLES
+from hub.core.roles import roles_for
 from hub.core.models import (ClaimSnapshot, CustomerSnapshot, OrderSnapshot, ReturnSnapshot, ShipmentSnapshot,
                              StoreSnapshot)
 from hub.core.models import ComplaintSnapshot
@@ -248,14 +249,16 @@ def domain_tables() -> str:
         out += [f"### {entity.replace('_', ' ').capitalize()}", "",
                 f"States: {', '.join(f'`{s}`' for s in lc.states)}. Starts `{lc.initial}`; final: "
                 f"{', '.join(f'`{s}`' for s in sorted(lc.terminal)) or 'none'}.", "",
-                "| Event | Accepted in → leads to | Data | Sent by | Meaning |", "|---|---|---|---|---|"]
+                "| Event | Accepted in → leads to | Data | Sent by | Roles (API) | Meaning |",
+                "|---|---|---|---|---|---|"]
         for spec in lc.declared.values():
             if len(spec.sources) == len(lc.states):
                 moves = "any state → stays"
             else:
                 moves = "; ".join(f"{s} → {' / '.join(spec.targets(s))}" for s in spec.sources)
             fields = ", ".join(f"`{f}`" for f in spec.data.model_fields if f != "note") or "—"
-            out.append(f"| `{spec.name}` | {moves} | {fields} | {', '.join(spec.sent_by)} | {spec.meaning} |")
+            who = ", ".join(roles_for(entity, spec.name)) if "api" in spec.sent_by else "—"
+            out.append(f"| `{spec.name}` | {moves} | {fields} | {', '.join(spec.sent_by)} | {who} | {spec.meaning} |")
         out.append("")
     from hub.core.domain.timers import RULES
     out += ["## Time rules", "", "Every limit runs from entering a start state; reaching an end state or event stops it, "

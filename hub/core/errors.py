@@ -34,6 +34,22 @@ class NotFound(HubError):
     """The entity named by a reference does not exist. The API answers 404."""
 
 
+class Conflict(HubError):
+    """The request names something that exists already (a user name). The API answers 409."""
+
+
+class Unauthenticated(HubError):
+    """No valid credentials: unknown, expired or revoked token, disabled user. The API answers 401."""
+
+
+class Forbidden(HubError):
+    """The user is known but none of their roles may do this. The API answers 403 naming the roles."""
+
+    def __init__(self, message: str, roles: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.roles = roles
+
+
 class InvalidInput(HubError):
     """Input that fails domain validation (a field, a policy). The API answers 422."""
 
@@ -50,10 +66,15 @@ class PluginError(HubError):
 
 
 class TransientError(PluginError):
-    """A fault worth retrying (timeout, 5xx, 429, a lock). Retried briefly, then with backoff."""
+    """A fault worth retrying (timeout, 5xx, 429, a lock). Retried briefly, then with backoff.
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        self.retry_after = retry_after
+    ``retry_after_s``: the server said when to come back (``Retry-After``, read with
+    ``hub.retry_after_seconds``); no attempt comes sooner. A short wait is spent in the call, a
+    longer one in the persisted backoff.
+    """
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        self.retry_after_s = retry_after_s
         super().__init__(message)
 
 

@@ -13,17 +13,15 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from hub.core import audit
 from hub.core.errors import IllegalTransition, NotFound
-from hub.core.store.db import begin
+from hub.core.store.db import MAX_ID, begin
 from hub.core.store.tables import inbound_actions, inbound_events
 
 ENTITY = "inbound event"
 STATES = ("pending", "processed", "failed", "discarded")
 RETRYABLE = ("failed", "discarded")
 DISCARDABLE = ("pending", "failed")
-# The id column is a 32-bit integer on PostgreSQL: a larger id names no event, and binding it
-# would fail in the driver instead of answering 404.
-MAX_ID = 2**31 - 1
 _SUMMARY = (inbound_events.c.id, inbound_events.c.source, inbound_events.c.dedupe_key, inbound_events.c.state,
             inbound_events.c.attempts, inbound_events.c.error, inbound_events.c.received_at,
             inbound_events.c.processed_at, inbound_events.c.ordering_key)
@@ -94,6 +92,7 @@ async def _change(engine: AsyncEngine, inbound_id: int, action: str, allowed: tu
                                                          inbound_events.c.state == state).values(state=target))
         await conn.execute(inbound_actions.insert().values(inbound_id=inbound_id, action=action,
                                                            actor=actor, at=now))
+        await audit.record(conn, now, f"inbound.{action}", ENTITY, str(inbound_id), previous=state)
     return await get_event(engine, inbound_id)
 
 
@@ -121,4 +120,5 @@ async def retry_failed(engine: AsyncEngine, actor: str, now: datetime, source: s
         if ids:
             await conn.execute(inbound_actions.insert(), [
                 {"inbound_id": i, "action": "retry", "actor": actor, "at": now} for i in ids])
+            await audit.record(conn, now, "inbound.retry_failed", ENTITY, None, source=source, count=len(ids))
     return len(ids)

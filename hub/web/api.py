@@ -18,9 +18,10 @@ from hub.core.domain.inputs import NewClaim, NewComplaint, NewCustomer, NewOrder
 from hub.core.domain.tx import Tx
 from hub.core.errors import InvalidInput
 from hub.core.logging import get_logger
+from hub.core.roles import roles_for
 from hub.web import api_models as m
 from hub.web import keys
-from hub.web.auth import domain_actor
+from hub.web.auth import domain_actor, principal
 from hub.web.idempotency import run_once
 from hub.web.jsonio import json_response, read_json, validate
 
@@ -143,6 +144,7 @@ def mover(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def move(request: web.Request) -> web.Response:
         hub, ref, actor = request.app[keys.HUB], request.match_info[kind.key], domain_actor(request)
         body = validate(m.EventInput, await read_json(request))
+        principal(request).require(roles_for(kind.entity, body.event), f"{kind.entity} {body.event}")
         try:  # the engine checks the event and its data against the catalogue (422 / 409)
             transition = await hub.apply(kind.entity, ref, body.event, body.data, actor)
         except (ValueError, TypeError, KeyError, ArithmeticError) as exc:

@@ -1,27 +1,30 @@
-"""The admin bearer token: from ``HUB_ADMIN_TOKEN``, else generated once into ``data_dir/admin-token``.
+"""Who is calling: the bootstrap admin bearer token, or a user's own token (hub.core.users).
 
-The token itself is never printed or logged; start-up says where the file is.
+The admin token comes from ``HUB_ADMIN_TOKEN``, else is generated once into ``data_dir/admin-token``;
+it is never printed or logged (start-up says where the file is). It acts as the user ``admin`` with
+the role ``admin``: enough to add the first users, not to take the business's decisions.
 """
 from __future__ import annotations
 
 import hmac
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
 
-from hub.core.errors import ConfigError, InvalidInput
+from typing import Any
+
+from hub.core import users
+from hub.core.errors import ConfigError, Unauthenticated
 from hub.web.jsonio import json_error
 
 TOKEN_ENV = "HUB_ADMIN_TOKEN"
 TOKEN_FILE = "admin-token"
-IDENTITY = "admin"
+PRINCIPAL = web.RequestKey("principal", users.Principal)  # the authenticated caller
 PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics")
 PUBLIC_PREFIXES = ("/webhooks/",)
-ACTOR = re.compile(r"^[A-Za-z0-9._:-]{1,48}$")
 
 
 @dataclass(frozen=True)
@@ -64,34 +67,45 @@ def unauthorised(message: str) -> web.Response:
     return json_error(401, message, headers={"WWW-Authenticate": 'Bearer realm="hub"'})
 
 
-def refusal(request: web.Request, token: AdminToken) -> web.Response | None:
-    """None when the request may pass: a public path, or the right bearer token."""
-    if is_public(request.path):
-        return None
+async def authorise(request: web.Request, token: AdminToken, hub: Any) -> web.Response | None:
+    """None when the request may pass, with its caller stored on the request: the bootstrap admin
+    token, or a user's token (hub.core.users). Public paths are let through before this is called."""
     scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    presented = presented.strip()
     if scheme.lower() != "bearer" or not presented:
         return unauthorised("a bearer token is required")
-    if not token.matches(presented.strip()):
-        return unauthorised("the bearer token is not valid")
+    if token.matches(presented):
+        request[PRINCIPAL] = users.BOOTSTRAP
+        return None
+    try:
+        request[PRINCIPAL] = await users.authenticate(hub.engine, presented, hub.clock.now())
+    except Unauthenticated as exc:
+        return unauthorised(str(exc))
     return None
 
 
-def x_actor(request: web.Request) -> str | None:
-    """The ``X-Actor`` header, validated: it lands in the timeline and the handoff audit."""
-    value = request.headers.get("X-Actor")
-    if value is None:
-        return None
-    if not ACTOR.match(value):
-        raise InvalidInput("X-Actor must be 1-48 letters, digits or . _ : -", field="X-Actor")
-    return value
+def principal(request: web.Request) -> users.Principal:
+    """Who is calling: set by ``authorise`` for every non-public route."""
+    who = request.get(PRINCIPAL)
+    if who is None:
+        raise Unauthenticated("a bearer token is required")
+    return who
 
 
 def domain_actor(request: web.Request) -> str:
-    """Who moved an entity: the validated ``X-Actor`` header, else ``api``."""
-    return x_actor(request) or "api"
+    """Who moved an entity: the authenticated user, never a header the caller makes up."""
+    return principal(request).name
 
 
 def admin_actor(request: web.Request) -> str:
-    """Who changed a handoff: the token's identity, with the ``X-Actor`` alongside when given."""
-    actor = x_actor(request)
-    return f"{IDENTITY}:{actor}" if actor else IDENTITY
+    """Who changed a handoff or a stored webhook: the authenticated user."""
+    return principal(request).name
+
+
+def requiring(roles: tuple[str, ...], what: str, handler: Any) -> Any:
+    """``handler`` refusing, with 403 naming the roles, a caller who holds none of ``roles``."""
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        principal(request).require(roles, what)
+        return await handler(request)
+    guarded.__name__ = getattr(handler, "__name__", "guarded")
+    return guarded

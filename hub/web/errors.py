@@ -1,16 +1,18 @@
 """Errors as answers: the hub's errors and aiohttp's become JSON ``{"error": ..., "field": ...}``.
 
-HubError subclasses map to 404/409/422, bad JSON to 400; an unexpected exception is logged
-with its class only (never the request body) and answered 500.
+HubError subclasses map to 404/409/422, an unreadable or non-JSON body to 400, a sender that hung
+up mid-body to 400 and one info line; an unexpected exception is logged with its class only (never
+the request body) and answered 500.
 """
 from __future__ import annotations
 
 from aiohttp import web
 from pydantic import ValidationError
 
-from hub.core.errors import HubError, IllegalTransition, InvalidInput, NotFound, WebhookRejected
+from hub.core.errors import (Conflict, Forbidden, HubError, IllegalTransition, InvalidInput, NotFound, Unauthenticated,
+                             WebhookRejected)
 from hub.core.logging import get_logger
-from hub.web.jsonio import BadJson, invalid, json_error
+from hub.web.jsonio import Answered, BadJson, ClientGone, invalid, json_error
 
 log = get_logger()
 # Headers of aiohttp's own errors that the JSON version must keep.
@@ -20,6 +22,12 @@ KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Location")
 def from_hub_error(exc: HubError) -> web.Response:
     if isinstance(exc, NotFound):
         return json_error(404, str(exc))
+    if isinstance(exc, Conflict):
+        return json_error(409, str(exc))
+    if isinstance(exc, Unauthenticated):
+        return json_error(401, str(exc), headers={"WWW-Authenticate": 'Bearer realm="hub"'})
+    if isinstance(exc, Forbidden):
+        return json_error(403, str(exc), roles=list(exc.roles))
     if isinstance(exc, IllegalTransition):
         return json_error(409, str(exc), entity=exc.entity, ref=exc.ref, state=exc.state, event=exc.event,
                           allowed_events=list(exc.allowed))
@@ -41,6 +49,8 @@ def error_response(request: web.Request, exc: Exception) -> web.StreamResponse:
     """The answer for an exception a handler raised; unexpected ones are logged and answered 500."""
     if isinstance(exc, web.HTTPException):
         return from_http_error(exc)
+    if isinstance(exc, Answered):
+        return exc.response
     if isinstance(exc, BadJson):
         return json_error(400, str(exc))
     if isinstance(exc, ValidationError):
@@ -48,6 +58,10 @@ def error_response(request: web.Request, exc: Exception) -> web.StreamResponse:
     if isinstance(exc, HubError):
         return from_hub_error(exc)
     resource = request.match_info.route.resource
-    log.error("http.unhandled_error", route=resource.canonical if resource else "unmatched", method=request.method,
-              error_class=type(exc).__name__, exc_info=exc)
+    route = resource.canonical if resource else "unmatched"
+    if isinstance(exc, ClientGone):  # nobody reads the answer; a traceback would only hide real faults
+        log.info("http.client_disconnected", route=route, method=request.method, error_class=str(exc))
+        return json_error(400, "the connection closed before the body arrived")
+    log.error("http.unhandled_error", route=route, method=request.method, error_class=type(exc).__name__,
+              exc_info=exc)
     return json_error(500, "internal error")

@@ -23,11 +23,10 @@ PATH_SCHEMAS = {"ref": REF, "code": REF, "name": REF, "id": {"type": "integer", 
 HEADERS = {
     "Idempotency-Key": ("Replays the stored response for a repeated key and body; 422 for the key with "
                         "another body.", {"type": "string", "pattern": "^[!-~]{1,128}$"}),
-    "X-Actor": ("Who acts, recorded in the timeline or the handoff audit.",
-                {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,48}$"}),
 }
 DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted and stored", 400: "Malformed request",
-                401: "Missing or invalid credentials or signature", 404: "Not found",
+                401: "Missing, unknown, expired or revoked credentials, or a bad signature",
+                403: "None of the caller's roles may do this (the answer names the roles that may)", 404: "Not found",
                 409: "Not allowed in the current state", 413: "Body too large", 422: "Invalid input",
                 429: "Too many unprocessed events", 503: "Not ready or storage unavailable"}
 
@@ -63,6 +62,8 @@ def _statuses(route: Route) -> dict[int, str]:
     statuses = dict(route.responses)
     if not route.public:
         statuses.setdefault(401, "Error")
+    if route.roles or (route.method == "POST" and not route.public):  # POSTs check roles, per route or per event
+        statuses.setdefault(403, "Error")
     if route.body is not None:
         statuses.update({400: "Error", 413: "Error", 422: "Error"})
     if route.query is not None or route.headers:

@@ -142,10 +142,50 @@ AGENT = {"type": "object", "additionalProperties": False,
                                                          "closed."}}}
 
 
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+TOKEN = {"type": "object", "additionalProperties": False,
+         "required": ["id", "prefix", "label", "created_at", "expires_at", "last_used_at", "revoked_at"],
+         "properties": {"id": {"type": "integer"}, "prefix": {"type": "string", "description": "Its first characters."},
+                        "label": STRING_OR_NULL, "created_at": DATE_TIME, "expires_at": NULLABLE_TIME,
+                        "last_used_at": NULLABLE_TIME, "revoked_at": NULLABLE_TIME}}
+USER = {"type": "object", "additionalProperties": False,
+        "required": ["name", "roles", "disabled", "created_at", "updated_at"],
+        "properties": {"name": {"type": "string"}, "roles": STRINGS, "disabled": {"type": "boolean"},
+                       "created_at": DATE_TIME, "updated_at": DATE_TIME}}
+ISSUED = {**TOKEN, "required": [*TOKEN["required"], "token"],
+          "properties": {**TOKEN["properties"], "token": {"type": "string", "description": "The token: shown in "
+                                                          "this answer only, never again."}}}
+
+
+def _items(name: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["items"],
+            "properties": {"items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+ACCESS_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Me": {"type": "object", "required": ["name", "roles", "lent"], "additionalProperties": False,
+           "properties": {"name": {"type": "string"}, "roles": STRINGS,
+                          "lent": {"type": "object", "additionalProperties": {"type": "string"},
+                                   "description": "Role → who lent it, for delegations running now."}}},
+    "User": USER, "Token": TOKEN, "IssuedToken": ISSUED,
+    "UserWithTokens": {**USER, "required": [*USER["required"], "tokens"],
+                       "properties": {**USER["properties"], "tokens": {"type": "array", "items": TOKEN}}},
+    "UserPage": _items("UserWithTokens"),
+    "AddedUser": {"type": "object", "required": ["user", "token"], "additionalProperties": False,
+                  "properties": {"user": {"$ref": "#/components/schemas/User"},
+                                 "token": {"$ref": "#/components/schemas/IssuedToken"}}},
+    "Delegation": row(t.delegations), "DelegationPage": _items("Delegation"),
+    "AuditEntry": row(t.audit_log),
+    "AuditPage": {**_items("AuditEntry"), "properties": {**_items("AuditEntry")["properties"],
+                                                         "limit": {"type": "integer"}}},
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
+    **ACCESS_SCHEMAS,
     "Error": {"type": "object", "required": ["error"],
               "properties": {"error": {"type": "string"}, "field": STRING_OR_NULL,
-                             "state": {"type": "string", "description": "The entity's state, on 409."}}},
+                             "state": {"type": "string", "description": "The entity's state, on 409."},
+                             "roles": {**STRINGS, "description": "On 403: the roles that may do it."}}},
     "TimelineEntry": row(t.timeline),
     "Timer": row(t.timers),
     "HandoffSummary": HANDOFF_SUMMARY,

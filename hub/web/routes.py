@@ -8,14 +8,19 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from hub.core.domain.inputs import NewComplaint, NewShipment
+from hub.core.roles import EVERYDAY
 from hub.web import api, api_complaints, api_events, api_handoffs, api_inbound, api_plugins, health, webhooks
 from hub.web import api_agents
 from hub.web import api_models as m
+from hub.web import api_access as access
+from hub.web.auth import requiring
 from hub.web.event_schemas import event_body
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HANDOFF_ID = r"{id:\d{1,18}}"  # bounded: a longer number is no handoff, and would overflow the column
 INBOUND_ID = r"{id:\d{1,18}}"  # the same bound; ids past the 32-bit column are answered 404 by the admin
+OPS = ("ops", "admin")  # retrying and discarding what the hub owes or received
+PEOPLE = ("supervisor", "cs_manager", "admin")  # who is away (003: the supervisor covers an absent agent)
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,11 @@ class Route:
     tag: str
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None  # a filter: m.Query, or m.InboundRetryFilter
-    headers: tuple[str, ...] = ()  # Idempotency-Key, X-Actor
+    headers: tuple[str, ...] = ()  # Idempotency-Key
     public: bool = False
+    # Who may call it (403 naming the roles otherwise); None: any signed-in user. Entity events are
+    # checked per event (hub.core.roles) by the handler, whose body names the event.
+    roles: tuple[str, ...] | None = None
 
 
 def _entity_routes(kind: api.Kind) -> list[Route]:
@@ -41,7 +49,7 @@ def _entity_routes(kind: api.Kind) -> list[Route]:
     if kind.create is not None:
         rows.append(Route("POST", base, api.creator(kind), f"Create a {name}",
                           {201: created, 404: "Error", 409: "Error"}, tag, body=kind.new,
-                          headers=("Idempotency-Key", "X-Actor")))
+                          headers=("Idempotency-Key",), roles=EVERYDAY[entity]))
     rows += [
         Route("GET", base, api.lister(kind), f"List {kind.plural}", {200: f"{schema}Page"}, tag,
               query=kind.filter),
@@ -49,7 +57,7 @@ def _entity_routes(kind: api.Kind) -> list[Route]:
               "handoffs", {200: f"{schema}View", 404: "Error"}, tag),
         Route("POST", f"{base}/{{{key}}}/events", api.mover(kind), f"Apply a lifecycle event to a {name}: "
               "the body is one of its events (GET /api/events says which state accepts which)",
-              {200: "Transition", 404: "Error", 409: "Error"}, tag, body=event_body(entity), headers=("X-Actor",)),
+              {200: "Transition", 404: "Error", 409: "Error"}, tag, body=event_body(entity)),
     ]
     return rows
 
@@ -72,16 +80,16 @@ def route_table() -> list[Route]:
         rows += _entity_routes(kind)
     rows.append(Route("POST", "/api/orders/{ref}/shipments", api.create_shipment, "Create a shipment for an "
                       "order", {201: "Transition", 404: "Error", 409: "Error"}, "shipments", body=NewShipment,
-                      headers=("Idempotency-Key", "X-Actor")))
+                      headers=("Idempotency-Key",), roles=EVERYDAY["shipment"]))
     rows += [
         Route("POST", "/api/orders/{ref}/complaints", api_complaints.record_complaint, "Record a complaint of "
               "shortage, damage or wrong goods on a shipped or delivered order (flagged late after the 3-day "
               "inspection window)", {201: "Transition", 404: "Error", 409: "Error"}, "complaints",
-              body=NewComplaint, headers=("Idempotency-Key", "X-Actor")),
+              body=NewComplaint, headers=("Idempotency-Key",), roles=EVERYDAY["complaint"]),
         Route("POST", "/api/complaints/{ref}/shipments", api_complaints.ship_remedy, "Ship an answered "
               "complaint's replenishment or exchange in a shipment of its order; the complaint moves to "
               "remedy_shipped", {201: "Transition", 404: "Error", 409: "Error"}, "complaints", body=NewShipment,
-              headers=("Idempotency-Key", "X-Actor")),
+              headers=("Idempotency-Key",), roles=EVERYDAY["complaint"]),
     ]
     rows += [
         Route("GET", "/api/handoffs", api_handoffs.list_handoffs, "List handoffs", {200: "Page"}, "handoffs",
@@ -89,14 +97,13 @@ def route_table() -> list[Route]:
         Route("GET", f"/api/handoffs/{HANDOFF_ID}", api_handoffs.show_handoff, "Show a handoff with who acted on it",
               {200: "Handoff", 404: "Error"}, "handoffs"),
         Route("POST", f"/api/handoffs/{HANDOFF_ID}/retry", api_handoffs.retry_handoff, "Retry a failed, dead or "
-              "discarded handoff now", {200: "Handoff", 404: "Error", 409: "Error"}, "handoffs", headers=("X-Actor",)),
+              "discarded handoff now", {200: "Handoff", 404: "Error", 409: "Error"}, "handoffs", roles=OPS),
         Route("POST", f"/api/handoffs/{HANDOFF_ID}/discard", api_handoffs.discard_handoff, "Discard a pending, "
-              "failed or dead handoff", {200: "Handoff", 404: "Error", 409: "Error"}, "handoffs",
-              headers=("X-Actor",)),
+              "failed or dead handoff", {200: "Handoff", 404: "Error", 409: "Error"}, "handoffs", roles=OPS),
     ]
     rows.append(Route("GET", "/api/plugins", api_plugins.list_plugins, "Enabled plugins with their circuit "
                       "(why their handoffs wait), call timeout and handoff counts", {200: "PluginPage"}, "handoffs"))
-    return rows + _agent_routes() + _inbound_routes()
+    return rows + _agent_routes() + _inbound_routes() + _access_routes()
 
 
 def _agent_routes() -> list[Route]:
@@ -105,9 +112,9 @@ def _agent_routes() -> list[Route]:
               "away (since, until, why) and their open requests", {200: "AgentPage"}, "agents"),
         Route("POST", "/api/agents/{name}/absence", api_agents.mark_absent, "Mark an agent or supervisor away: "
               "their customers' new requests go to the first supervisor in (003)", {200: "Agent"}, "agents",
-              body=api_agents.AgentAbsence, headers=("X-Actor",)),
+              body=api_agents.AgentAbsence, roles=PEOPLE),
         Route("POST", "/api/agents/{name}/presence", api_agents.mark_present, "Mark an agent or supervisor back",
-              {200: "Agent"}, "agents", headers=("X-Actor",)),
+              {200: "Agent", 422: "Error"}, "agents", roles=PEOPLE),
     ]
 
 
@@ -118,17 +125,50 @@ def _inbound_routes() -> list[Route]:
         Route("GET", f"/api/inbound/{INBOUND_ID}", api_inbound.show_inbound, "Show a stored webhook: headers, "
               "body and who acted on it", {200: "InboundEvent", 404: "Error"}, "inbound"),
         Route("POST", f"/api/inbound/{INBOUND_ID}/retry", api_inbound.retry_inbound, "Apply a failed or "
-              "discarded webhook again", {200: "InboundEvent", 404: "Error", 409: "Error"}, "inbound",
-              headers=("X-Actor",)),
+              "discarded webhook again", {200: "InboundEvent", 404: "Error", 409: "Error"}, "inbound", roles=OPS),
         Route("POST", f"/api/inbound/{INBOUND_ID}/discard", api_inbound.discard_inbound, "Discard a pending or "
               "failed webhook: it is never applied", {200: "InboundEvent", 404: "Error", 409: "Error"}, "inbound",
-              headers=("X-Actor",)),
+              roles=OPS),
         Route("POST", "/api/inbound/retry", api_inbound.retry_failed_inbound, "Apply every failed webhook "
-              "(of one source) again", {200: "InboundRetried"}, "inbound", query=m.InboundRetryFilter,
-              headers=("X-Actor",)),
+              "(of one source) again", {200: "InboundRetried"}, "inbound", query=m.InboundRetryFilter, roles=OPS),
+    ]
+
+
+TOKEN_ID = r"{id:\d{1,18}}"
+ADMIN_ONLY = ("admin",)
+AUDITORS = ("admin", "ops", "general_manager")  # who reads the trail of who did what
+
+
+def _access_routes() -> list[Route]:
+    return [
+        Route("GET", "/api/me", access.me, "Who the token belongs to, with the roles held now (own and lent)",
+              {200: "Me"}, "users"),
+        Route("GET", "/api/users", access.list_users, "List users with their roles and tokens (never the tokens "
+              "themselves)", {200: "UserPage"}, "users", roles=ADMIN_ONLY),
+        Route("POST", "/api/users", access.add_user, "Add a user with roles; the answer carries their first token, "
+              "shown this once", {201: "AddedUser", 409: "Error"}, "users", body=access.NewUser, roles=ADMIN_ONLY),
+        Route("POST", "/api/users/{name}/roles", access.set_roles, "Change a user's roles", {200: "User", 404: "Error"},
+              "users", body=access.UserRoles, roles=ADMIN_ONLY),
+        Route("POST", "/api/users/{name}/disable", access.disable_user, "Disable a user: their tokens stop working "
+              "at once", {200: "User", 404: "Error"}, "users", roles=ADMIN_ONLY),
+        Route("POST", "/api/users/{name}/enable", access.enable_user, "Enable a disabled user again",
+              {200: "User", 404: "Error"}, "users", roles=ADMIN_ONLY),
+        Route("POST", "/api/users/{name}/tokens", access.issue_token, "Issue a token (an admin, or the user "
+              "themself); shown this once", {201: "IssuedToken", 404: "Error"}, "users", body=access.NewToken),
+        Route("POST", f"/api/users/{{name}}/tokens/{TOKEN_ID}/revoke", access.revoke_token, "Revoke a token "
+              "(an admin, or the user themself)", {200: "Token", 404: "Error"}, "users"),
+        Route("GET", "/api/delegations", access.list_delegations, "Roles lent, newest first",
+              {200: "DelegationPage"}, "users"),
+        Route("POST", "/api/delegations", access.add_delegation, "Lend a role until a date (the lender, or an "
+              "admin for them)", {201: "Delegation", 404: "Error"}, "users", body=access.NewDelegation),
+        Route("POST", f"/api/delegations/{TOKEN_ID}/revoke", access.revoke_delegation, "End a delegation early",
+              {200: "Delegation", 404: "Error"}, "users"),
+        Route("GET", "/api/audit", access.list_audit, "The audit trail, newest first: who did what, from where, "
+              "when; read-only", {200: "AuditPage"}, "audit", query=access.AuditFilter, roles=AUDITORS),
     ]
 
 
 def add_routes(app: web.Application, rows: list[Route]) -> None:
     for row in rows:
-        app.router.add_route(row.method, row.path, row.handler)
+        handler = requiring(row.roles, row.summary, row.handler) if row.roles else row.handler
+        app.router.add_route(row.method, row.path, handler)

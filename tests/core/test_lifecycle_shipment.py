@@ -73,7 +73,7 @@ def test_a_terminal_shipment_is_left_only_by_a_return_after_delivery():
 # Carrier-derived events are named after the state they report; the hub's own events are
 # booking, cancelling before the goods leave, self-pickup and the recipient's proof of delivery.
 CARRIER_EVENTS = tuple(s for s in STATES if s not in ("created", "cancelled"))
-EVENTS = (*CARRIER_EVENTS, "cancelled", "picked_up", "pod_confirmed", "erp_recorded")
+EVENTS = (*CARRIER_EVENTS, "cancelled", "picked_up", "pod_confirmed", "erp_recorded", "forwarded")
 HUB_RULES = {
     ("created", "booked"): "booked",
     ("created", "cancelled"): "cancelled",
@@ -81,6 +81,8 @@ HUB_RULES = {
     ("created", "picked_up"): "delivered",   # self-pickup (自提): signed at the warehouse
     ("handed_off", "pod_confirmed"): "delivered",  # recipient confirmed the local agent's delivery
     **{(state, "erp_recorded"): state for state in STATES},  # notes the ERP's number, moves nothing
+    # handed to another carrier under a new number (转EMS): tracked too, while the parcel is on its way
+    **{(state, "forwarded"): state for state in STATES if state not in TERMINAL and state != "created"},
 }
 EXPECTED = {**{(c, t): t for (c, t), ok in MAY_MOVE.items() if ok and t in CARRIER_EVENTS}, **HUB_RULES}
 ILLEGAL = [(s, e) for s in STATES for e in EVENTS if (s, e) not in EXPECTED]

@@ -38,3 +38,26 @@ async def fresh_pg_schema(prefix: str = "t") -> AsyncIterator[AsyncEngine]:
         async with admin.begin() as conn:
             await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+# A user holding every built-in role, with a known token: what the HTTP tests call the API as when a
+# test is about a business flow, not about who may do it (tests/web/test_web_roles.py is about that).
+TESTER_TOKEN = "hub_tester-token-holding-every-role-0123456789"
+
+
+async def seed_tester(engine: AsyncEngine) -> None:
+    from datetime import UTC, datetime
+
+    from hub.core.roles import DEFAULT_ROLES
+    from hub.core.store.access_tables import api_tokens, users
+    from hub.core.users import hash_token
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    async with engine.begin() as conn:
+        if (await conn.execute(sa.select(users.c.id).where(users.c.name == "tester"))).first() is not None:
+            return
+        user_id = (await conn.execute(users.insert().values(
+            name="tester", roles=list(DEFAULT_ROLES), disabled=False, created_at=at,
+            updated_at=at))).inserted_primary_key[0]
+        await conn.execute(api_tokens.insert().values(
+            user_id=user_id, token_hash=hash_token(TESTER_TOKEN), prefix=TESTER_TOKEN[:12], label="tests",
+            created_at=at, expires_at=None, last_used_at=None, revoked_at=None))

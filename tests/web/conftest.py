@@ -1,7 +1,6 @@
 """Fixtures of the HTTP surface tests: the app on a temporary SQLite file, a fake clock, a client."""
 from __future__ import annotations
 
-import contextlib
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,14 +12,13 @@ from aiohttp import web
 from hub.app import create_app
 from hub.core.clock import FakeClock
 from hub.core.config import HubConfig
-from hub.core.plugins import build_plugin_manager
 from hub.core.runtime import Runtime
 from hub.core.service import Hub
 from hub.web import keys
 
-from hub_testing import fresh_pg_schema
+from hub_testing import seed_tester
 
-from .web_support import ADMIN_TOKEN, make_config
+from .web_support import ADMIN_TOKEN, make_config, pg_app
 
 
 @pytest.fixture
@@ -72,23 +70,11 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     async def build() -> None:
         engine = make_engine(f"sqlite+aiosqlite:///{path}")
         await upgrade(engine)
+        await seed_tester(engine)
         await engine.dispose()
 
     asyncio.run(build())
     return path
-
-
-@contextlib.asynccontextmanager
-async def pg_app(aiohttp_client: Any, config: HubConfig, clock: FakeClock, schema: str) -> AsyncIterator[tuple[Any, Hub]]:
-    """The app on a fresh PostgreSQL schema, and its hub."""
-    async with fresh_pg_schema(schema) as engine:
-        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
-        client = await aiohttp_client(create_app(hub.config, hub=hub, run_background=False))
-        try:
-            yield client, hub
-        finally:  # the app's writer holds a connection: it stops before the engine goes
-            await client.close()
-            await hub.close()
 
 
 @pytest.fixture

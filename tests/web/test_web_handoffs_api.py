@@ -11,7 +11,7 @@ from hub.core.config import HubConfig
 from hub.core.runtime import Runtime
 from hub.core.service import Hub
 
-from .web_support import AUTH, hub_with_plugin, new_order, sandbox_headers, sandbox_push
+from .web_support import AUTH, hub_with_plugin, new_order, sandbox_headers, sandbox_push, user_auth
 
 
 class RejectingErp:
@@ -50,19 +50,23 @@ async def test_a_dead_handoff_is_listed_with_its_error(ops):
 async def test_retry_and_discard_record_who_did_it(ops):
     client, hub = ops
     handoff = await dead_handoff(client, hub)
-    # when ops retry it, naming themselves
-    reply = await client.post(f"/api/handoffs/{handoff['id']}/retry", headers={**AUTH, "X-Actor": "ops.zhou"})
+    # when ops retry it with their own token (a made-up X-Actor changes nothing)
+    zhou = await user_auth(client, "ops.zhou", "ops")
+    reply = await client.post(f"/api/handoffs/{handoff['id']}/retry", headers={**zhou, "X-Actor": "gm.li"})
     retried = await reply.json()
     assert reply.status == 200 and retried["state"] == "pending"
-    # and it dies again, and is discarded without a name
+    # and it dies again, and is discarded by another user
     await Runtime(hub, inline_tries=1).settle()
     reply = await client.post(f"/api/handoffs/{handoff['id']}/discard", headers=AUTH)
     discarded = await reply.json()
     # then the handoff shows both actions and who took them
     assert reply.status == 200 and discarded["state"] == "discarded" and discarded["attempts"] == 2
     shown = await (await client.get(f"/api/handoffs/{handoff['id']}", headers=AUTH)).json()
-    assert [(a["action"], a["actor"]) for a in shown["actions"]] == [("retry", "admin:ops.zhou"),
-                                                                     ("discard", "admin")]
+    assert [(a["action"], a["actor"]) for a in shown["actions"]] == [("retry", "ops.zhou"), ("discard", "tester")]
+    # and the audit trail has both, with where they came from
+    trail = (await (await client.get(f"/api/audit?entity=handoff&ref={handoff['id']}", headers=AUTH)).json())["items"]
+    assert [(e["action"], e["actor"], e["origin"].split()[0]) for e in trail] == [
+        ("handoff.discard", "tester", "api"), ("handoff.retry", "ops.zhou", "api")]
 
 
 async def test_retrying_a_done_handoff_is_409_and_unknown_is_404(ops):

@@ -8,7 +8,7 @@ import orjson
 
 from hub.core.inbound_admin import readable_body
 
-from .web_support import AUTH, FORM, kuaidi100_push, new_order, sandbox_headers, sandbox_push, signed
+from .web_support import AUTH, FORM, kuaidi100_push, new_order, sandbox_headers, sandbox_push, signed, user_auth
 
 GHOST = "C-GHOST"  # a customer the shop knows and the hub does not (yet)
 
@@ -64,7 +64,7 @@ async def test_a_failed_order_is_listed_then_applied_when_retried_after_the_fix(
     assert shown["headers"]["webhook-id"] == "msg_SO-GHOST-1" and shown["actions"] == []
     # when ops create the customer and retry the event, naming themselves
     await create_customer(client)
-    reply = await client.post(f"/api/inbound/{event['id']}/retry", headers={**AUTH, "X-Actor": "ops.zhou"})
+    reply = await client.post(f"/api/inbound/{event['id']}/retry", headers=await user_auth(client, "ops.zhou", "ops"))
     retried = await reply.json()
     assert reply.status == 200 and retried["state"] == "pending"
     assert retried["attempts"] == 1 and GHOST in retried["error"]  # kept until it is applied
@@ -73,7 +73,7 @@ async def test_a_failed_order_is_listed_then_applied_when_retried_after_the_fix(
     assert await order_status(client, "SO-GHOST-1") == 200
     shown = await show(client, event["id"])
     assert (shown["state"], shown["attempts"], shown["error"]) == ("processed", 2, None)
-    assert [(a["action"], a["actor"]) for a in shown["actions"]] == [("retry", "admin:ops.zhou")]
+    assert [(a["action"], a["actor"]) for a in shown["actions"]] == [("retry", "ops.zhou")]
     assert 'hub_inbound_events{state="failed"} 0.0' in await metric_lines(client)
     # and a processed event can be neither retried nor discarded
     for action in ("retry", "discard"):
@@ -110,14 +110,14 @@ async def test_a_discarded_event_is_never_applied_until_retried(client, runtime,
     assert await order_status(client, "SO-GHOST-2") == 200
     shown = await show(client, event["id"])
     assert shown["state"] == "processed"
-    assert [(a["action"], a["actor"]) for a in shown["actions"]] == [("discard", "admin"), ("retry", "admin")]
+    assert [(a["action"], a["actor"]) for a in shown["actions"]] == [("discard", "tester"), ("retry", "tester")]
 
 
 async def test_a_failed_event_can_be_discarded(client, runtime, clock):
     await post_shop_order(client, clock, "SO-NOBODY-1", customer="C-NOBODY")
     await runtime.settle()
     [event] = await listed(client, "?state=failed")
-    reply = await client.post(f"/api/inbound/{event['id']}/discard", headers={**AUTH, "X-Actor": "li"})
+    reply = await client.post(f"/api/inbound/{event['id']}/discard", headers=AUTH)
     discarded = await reply.json()
     assert reply.status == 200 and discarded["state"] == "discarded" and "C-NOBODY" in discarded["error"]
     assert [e["id"] for e in await listed(client, "?state=discarded")] == [event["id"]]
@@ -135,7 +135,7 @@ async def test_bulk_retry_puts_every_failed_event_of_a_source_back(client, runti
     reply = await client.post("/api/inbound/retry?source=carrier.sandbox", headers=AUTH)
     assert reply.status == 200 and await reply.json() == {"retried": 0}
     await create_customer(client)
-    reply = await client.post("/api/inbound/retry?source=orders", headers={**AUTH, "X-Actor": "ops.zhou"})
+    reply = await client.post("/api/inbound/retry?source=orders", headers=await user_auth(client, "ops.zhou", "ops"))
     assert await reply.json() == {"retried": 3}
     await runtime.settle()
     # then the ghost's orders exist; the third failed again, counted, with one action per retry
@@ -143,7 +143,7 @@ async def test_bulk_retry_puts_every_failed_event_of_a_source_back(client, runti
     [again] = await listed(client, "?state=failed")
     shown = await show(client, again["id"])
     assert shown["attempts"] == 2 and "C-NOBODY" in shown["error"]
-    assert [(a["action"], a["actor"]) for a in shown["actions"]] == [("retry", "admin:ops.zhou")]
+    assert [(a["action"], a["actor"]) for a in shown["actions"]] == [("retry", "ops.zhou")]
     assert await (await client.post("/api/inbound/retry", headers=AUTH)).json() == {"retried": 1}
 
 

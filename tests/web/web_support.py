@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from hub_testing import TESTER_TOKEN
+
 from hub.core.config import HubConfig
 from hub.core.runtime import Runtime
 from hub.core.service import Hub
@@ -21,7 +23,8 @@ from hub.web.signatures import sign
 from plugins.carrier.kuaidi100.signing import push_sign
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
-AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+ADMIN_AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}  # the bootstrap token: role admin only
+AUTH = {"Authorization": f"Bearer {TESTER_TOKEN}"}  # the user "tester", every role (hub_testing.seed_tester)
 ORDERS_SECRET = "whsec_" + base64.b64encode(b"orders-secret-for-tests-0123456789").decode()
 ORDERS_OLD_SECRET = "whsec_" + base64.b64encode(b"orders-secret-being-rotated-out-01").decode()
 SANDBOX_TOKEN = "sandbox-push-token-for-tests"
@@ -149,25 +152,42 @@ class EntityApi:
 
 
 @contextlib.asynccontextmanager
+async def pg_app(aiohttp_client: Any, config: HubConfig, clock: Any, schema: str) -> AsyncIterator[tuple[Any, Hub]]:
+    """The app on a fresh PostgreSQL schema named ``schema``, and its hub, with the test user seeded."""
+    from hub_testing import fresh_pg_schema, seed_tester
+
+    from hub.app import create_app
+    from hub.core.plugins import build_plugin_manager
+
+    async with fresh_pg_schema(schema) as engine:
+        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
+        client = await aiohttp_client(create_app(config, hub=hub, run_background=False))
+        await seed_tester(engine)  # the app's start migrated the schema
+        try:
+            yield client, hub
+        finally:  # the app's writer and plugins stop before the engine and its schema go
+            await client.close()
+            await hub.close()
+
+
+@contextlib.asynccontextmanager
 async def served(api_class: type[EntityApi], backend: str, schema: str, aiohttp_client: Any, config: HubConfig,
                  clock: Any, data_dir: Path) -> AsyncIterator[Any]:
     """``api_class`` over a hub on the test's SQLite file (``backend`` "sqlite") or on a fresh PostgreSQL
     schema named ``schema``: the API tests of every entity run on both."""
-    from hub_testing import fresh_pg_schema
-
     from hub.app import create_app
-    from hub.core.plugins import build_plugin_manager
     from hub.web import keys
 
     if backend == "sqlite":
         app = create_app(config, clock=clock, run_background=False)
         yield api_class(await aiohttp_client(app), app[keys.HUB], data_dir)
         return
-    async with fresh_pg_schema(schema) as engine:
-        hub = Hub(config, build_plugin_manager(config), clock=clock, engine=engine)
-        client = await aiohttp_client(create_app(config, hub=hub, run_background=False))
-        try:
-            yield api_class(client, hub, data_dir)
-        finally:  # the app's writer and plugins stop before the engine and its schema go
-            await client.close()
-            await hub.close()
+    async with pg_app(aiohttp_client, config, clock, schema) as (client, hub):
+        yield api_class(client, hub, data_dir)
+
+
+async def user_auth(client: Any, name: str, *roles: str) -> dict[str, str]:
+    """A user added by the bootstrap admin through the API, and the header of their first token."""
+    reply = await client.post("/api/users", json={"name": name, "roles": list(roles)}, headers=ADMIN_AUTH)
+    assert reply.status == 201, await reply.text()
+    return {"Authorization": f"Bearer {(await reply.json())['token']['token']}"}

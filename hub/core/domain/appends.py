@@ -12,10 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hub.core.store.access_tables import audit_log
 from hub.core.store.tables import deliveries, outbox_events, timeline, timers
 
 # Written in this order: an event row before the deliveries that name it.
-TABLES: tuple[sa.Table, ...] = (timeline, timers, outbox_events, deliveries)
+TABLES: tuple[sa.Table, ...] = (timeline, timers, outbox_events, deliveries, audit_log)
 # One compiled INSERT per table for the life of the process (SQLAlchemy caches its SQL).
 _INSERTS = {table.name: table.insert() for table in TABLES}
 

@@ -10,10 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hub.core import audit
 from hub.core.config import HubConfig
 from hub.core.errors import InvalidInput, NotFound
 from hub.core.domain.appends import Appends
 from hub.core.outbox.writer import HookRouter, event_rows
+from hub.core.store.access_tables import audit_log
 from hub.core.store.tables import ENTITY_TABLES, deliveries, outbox_events, timeline
 
 _SELECT_BY_KEY = {entity: sa.select(table).where((table.c.code if entity == "customer" else table.c.ref)
@@ -29,6 +31,9 @@ class Tx:
     config: HubConfig
     router: HookRouter
     actor: str = "system"
+    # The person acting (API token, CLI), None for carriers, plugins and timers: their state
+    # changes are also written to the audit trail (hub.core.audit).
+    origin: audit.Origin | None = field(default_factory=audit.ORIGIN.get)
     events: list[str] = field(default_factory=list)  # outbox event ids written by this unit
     appends: Appends = field(default_factory=Appends)
     # Customers read in this unit: orders of one batch name few customers, and snapshots need them.
@@ -90,6 +95,9 @@ class Tx:
         self.appends.add(timeline, {"entity": entity, "ref": ref, "order_ref": order_ref, "event": event,
                                     "previous": previous, "state": state, "actor": self.actor, "data": data,
                                     "at": self.now})
+        if self.origin is not None:
+            self.appends.add(audit_log, audit.row(self.now, self.origin, f"{entity}.{event}", entity, ref,
+                                                  previous=previous, state=state))
 
     async def hook(self, hook: str, *, entity: str, ref: str, order_ref: str | None,
                    payload: dict[str, Any]) -> None:

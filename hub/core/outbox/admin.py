@@ -7,8 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hub.core import audit
 from hub.core.errors import IllegalTransition, NotFound
-from hub.core.store.db import begin
+from hub.core.store.db import MAX_ID, begin
 from hub.core.store.tables import deliveries, delivery_actions, outbox_events
 
 STATES = ("pending", "running", "failed", "dead", "done", "discarded")
@@ -41,9 +42,16 @@ async def list_handoffs(engine: AsyncEngine, *, state: str | None = None, plugin
         return [_view(r) for r in await conn.execute(query)]
 
 
+def _known_id(delivery_id: int) -> int:
+    """The id, when the column can hold it: past it no handoff exists (PostgreSQL would refuse the query)."""
+    if not 0 < delivery_id <= MAX_ID:
+        raise NotFound(f"handoff {delivery_id} not found")
+    return delivery_id
+
+
 async def get_handoff(engine: AsyncEngine, delivery_id: int) -> dict[str, Any]:
     async with engine.connect() as conn:
-        row = (await conn.execute(_select().where(deliveries.c.id == delivery_id))).first()
+        row = (await conn.execute(_select().where(deliveries.c.id == _known_id(delivery_id)))).first()
     if row is None:
         raise NotFound(f"handoff {delivery_id} not found")
     return _view(row)
@@ -52,7 +60,8 @@ async def get_handoff(engine: AsyncEngine, delivery_id: int) -> dict[str, Any]:
 async def _change(engine: AsyncEngine, delivery_id: int, action: str, allowed: tuple[str, ...],
                   values: dict[str, Any], actor: str, now: datetime) -> dict[str, Any]:
     async with begin(engine) as conn:
-        state = (await conn.execute(sa.select(deliveries.c.state).where(deliveries.c.id == delivery_id))).scalar()
+        state = (await conn.execute(sa.select(deliveries.c.state)
+                                    .where(deliveries.c.id == _known_id(delivery_id)))).scalar()
         if state is None:
             raise NotFound(f"handoff {delivery_id} not found")
         if state not in allowed:
@@ -61,6 +70,7 @@ async def _change(engine: AsyncEngine, delivery_id: int, action: str, allowed: t
                            .values(**values, updated_at=now))
         await conn.execute(delivery_actions.insert().values(delivery_id=delivery_id, action=action,
                                                             actor=actor, at=now))
+        await audit.record(conn, now, f"handoff.{action}", "handoff", str(delivery_id), previous=state)
     return await get_handoff(engine, delivery_id)
 
 

@@ -462,3 +462,6 @@ repair_batches = sa.Table(
 ENTITY_TABLES = {"order": orders, "shipment": shipments, "claim": claims, "return": returns,
                  "customer": customers, "store": store_openings, "complaint": complaints,
                  "repair_batch": repair_batches}
+
+# The access tables share this metadata (Alembic compares one schema): imported last, by design.
+from hub.core.store.access_tables import api_tokens, audit_log, delegations, users  # noqa: E402,F401

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from hub_testing import TESTER_TOKEN, seed_tester
+
 from hub.app import create_app
 from hub.core.clock import FakeClock
 from hub.core.config import HubConfig
@@ -25,7 +27,7 @@ from hub.web import keys
 from plugins.erp.tryton import testsetup
 
 TOKEN = "tryton-e2e-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = {"Authorization": f"Bearer {TESTER_TOKEN}"}  # a user holding every role: these tests are about the ERP
 
 
 @pytest.fixture
@@ -58,6 +60,7 @@ async def hub_client(aiohttp_client: Any, monkeypatch: Any, tmp_path: Path, serv
                                                           "erp.tryton": settings_for(server, finance_audit)})
     app = create_app(config, clock=clock, run_background=False)
     client = await aiohttp_client(app)
+    await seed_tester(app[keys.HUB].engine)
     return client, app[keys.HUB]
 
 

@@ -244,7 +244,9 @@ async def test_the_shipped_letter_of_an_order_shipped_through_the_api_names_its_
     config = HubConfig(data_dir=tmp_path, plugins={"enabled": ["notify.smtp"], "notify.smtp": settings})
     app = create_app(config, run_background=False)
     client = await aiohttp_client(app)
-    auth = {"Authorization": f"Bearer {(tmp_path / 'admin-token').read_text().strip()}"}
+    from hub_testing import TESTER_TOKEN, seed_tester
+    await seed_tester(app[keys.HUB].engine)  # finance approves the posting: a user holding the roles
+    auth = {"Authorization": f"Bearer {TESTER_TOKEN}"}
     order = {"ref": "SO-MAIL-1", "customer": {"code": "C-MAIL", "name": "Mail Buyer", "grade": "B",
                                               "language": "en", "email": EMAIL},
              "lines": [{"product_code": "SOFA-3", "spec": "3-seat", "qty": 2, "unit_price": "4200"}],
