@@ -2,7 +2,8 @@
 
 This module is the face plugins import, and the only one: hook markers, errors, the settings
 base, the snapshots hooks receive, the context of a delivery, the tracking types and the
-lifecycle states, and the plugin state in the database (``ctx.state``).
+lifecycle states, the plugin state in the database (``ctx.state``), and the one reading of an
+HTTP ``Retry-After`` (``retry_after_seconds``, for ``TransientError(retry_after_s=...)``).
 ``tests/core/test_plugin_face.py`` keeps plugins from reaching into ``hub.core``.
 """
 from hub.core.config import PluginSettings, TimeZoneName
@@ -22,6 +23,7 @@ from hub.core.plugins import PluginSpec
 from hub.core.plugin_state import MemoryState, PluginState, StateEntry
 from hub.core.logging import LogOnce
 from hub.core.tracking import number_key
+from hub.core.retry_after import retry_after_seconds
 from hub.core.reports import (BackOrder, ClaimFigures, LateConfirmation, NewStore, OrdersFinished, OrdersReceived,
                               Report)
 
@@ -34,4 +36,5 @@ __all__ = ["BackOrder", "CaseSnapshot", "ClaimFigures", "ClaimSnapshot", "ClaimS
            "RepairBatchSnapshot", "RepairBatchState", "Report", "ReturnSnapshot",
            "ReturnState", "ShipmentSnapshot", "ShipmentState", "StoreBackOrder", "StoreLine", "StoreSnapshot",
            "StateEntry", "StoreState", "TimeZoneName", "TimerSnapshot", "TrackingEvent", "TrackingUpdate",
-           "TransientError", "Transition", "WebhookReceipt", "WebhookRejected", "hookimpl", "number_key"]
+           "TransientError", "Transition", "WebhookReceipt", "WebhookRejected", "hookimpl", "number_key",
+           "retry_after_seconds"]

@@ -3,6 +3,8 @@
 Each request queues its row and awaits a future that resolves only after the transaction
 holding the row committed, so the sender's 2xx always follows a durable write (DESIGN rule 2)
 while the commit (an fsync on SQLite) is shared by every request that arrived meanwhile.
+Admission is strict: an event is counted as pending from the moment it is queued, so requests
+arriving together cannot all pass the backlog check before any of them is committed.
 The writer holds one pooled connection (pragmas applied by the engine) and talks to its
 driver directly: at thousands of events a second the ORM-free SQL below is what is left.
 """
@@ -30,6 +32,10 @@ class StoreUnavailable(Exception):
     """The database did not take the event; the handler answers 503 and the sender retries."""
 
 
+class Backlogged(Exception):
+    """``max_pending`` events are unprocessed already; the handler answers 429 and the sender retries."""
+
+
 @dataclass
 class _Item:
     row: tuple[str, str, bytes, bytes, datetime, str | None]  # source, dedupe_key, headers, body, at, ordering key
@@ -47,8 +53,9 @@ class IngestWriter:
                        else ingest_sql.insert_sqlite)
         self._conn: AsyncConnection | None = None
         self._driver: Any = None
-        self._pending_base = 0
-        self._added = 0
+        self._pending_base = 0  # pending in the database when last counted
+        self._added = 0  # committed by this writer since
+        self._queued = 0  # queued or being committed: admitted, not yet in either count
         self._tasks: list[asyncio.Task[None]] = []
         self.on_stored: Callable[[], None] | None = None  # the background work applies them now
         self._committing = False
@@ -60,14 +67,18 @@ class IngestWriter:
 
     @property
     def pending(self) -> int:
-        """Unprocessed inbound events, cheaply: last counted plus stored since (never a query)."""
-        return self._pending_base + self._added
+        """Unprocessed inbound events, cheaply: last counted, plus committed since, plus admitted
+        and not yet committed (never a query)."""
+        return self._pending_base + self._added + self._queued
 
     async def refresh_pending(self) -> int:
+        added_before = self._added
         async with self.engine.connect() as conn:
             count = (await conn.execute(sa.select(sa.func.count()).select_from(inbound_events)
                                         .where(inbound_events.c.state == "pending"))).scalar_one()
-        self._pending_base, self._added = int(count), 0
+        # Only what was committed before the count began is in it: a batch committed during the
+        # count stays added (maybe counted twice until the next count: too strict, never too lax).
+        self._pending_base, self._added = int(count), self._added - added_before
         return self.pending
 
     async def start(self) -> None:
@@ -86,8 +97,13 @@ class IngestWriter:
         await self._disconnect()
 
     async def store(self, *, source: str, dedupe_key: str, headers_json: bytes, body: bytes,
-                    now: datetime, ordering_key: str | None = None) -> bool:
+                    now: datetime, ordering_key: str | None = None, max_pending: int | None = None) -> bool:
+        """Raises ``Backlogged`` when ``max_pending`` events are pending, counting those queued."""
+        if max_pending is not None and self.pending >= max_pending:
+            raise Backlogged
         item = _Item((source, dedupe_key, headers_json, body, now, ordering_key))
+        # Counted and queued in one step, no await between: the check above is exact.
+        self._queued += 1
         self.queue.put_nowait(item)
         # A cancelled wait (the sender hung up) leaves the row queued: it is stored all the same.
         return await item.done
@@ -138,6 +154,7 @@ class IngestWriter:
                 async with lock:
                     inserted = await self.insert(self._driver, [item.row for item in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting request gets the failure; logged
+            self._queued -= len(batch)
             log.error("webhook.store_failed", events=len(batch), error_class=type(exc).__name__,
                       error=str(exc)[:300])
             await self._disconnect()  # a fresh connection for the next batch
@@ -145,6 +162,9 @@ class IngestWriter:
                 if not item.done.done():
                     item.done.set_exception(StoreUnavailable(type(exc).__name__))
             return
+        # Together, so the admitted events move from one count to the other: a redelivery
+        # (not inserted) leaves both.
+        self._queued -= len(batch)
         self._added += len(inserted)
         if inserted and self.on_stored is not None:
             self.on_stored()

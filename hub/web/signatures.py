@@ -2,6 +2,8 @@
 
 Written here rather than taken from the ``standardwebhooks`` package: that library raises
 ValueError/UnicodeDecodeError on junk headers, and every junk input must end as a 401.
+``tests/web/test_web_signature_vectors.py`` holds it to the specification's test vector and to
+that library, both ways.
 """
 from __future__ import annotations
 

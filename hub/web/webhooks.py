@@ -1,7 +1,9 @@
 """``POST /webhooks/{source}``: check, store durably, then acknowledge (DESIGN rules 2, 4 and 11).
 
 Order of checks: unknown source 404, declared size 413, backlog 429, streamed size 413,
-signature 401, shape 400; the 2xx goes out only after the group commit holding the event.
+signature 401, shape 400, backlog 429 again as the event is queued (exact: the first check
+only spares reading a body that would be refused); the 2xx goes out only after the group
+commit holding the event.
 """
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ from hub.core.errors import WebhookRejected
 from hub.core.logging import get_logger
 from hub.core.inbound_models import WebhookReceipt
 from hub.web import keys
-from hub.web.ingest import StoreUnavailable
-from hub.web.jsonio import JSON, dumps, json_error
+from hub.web.ingest import Backlogged, StoreUnavailable
+from hub.web.jsonio import JSON, dumps, json_error, unreadable
 from hub.web.sources import SourceTimedOut, WebhookSource
 
 log = get_logger()
@@ -110,13 +112,14 @@ async def _receive(request: web.Request, source: WebhookSource, settings: Webhoo
     if request.content_length is not None and request.content_length > limit:
         return "too_large", json_error(413, f"body larger than {limit} bytes")
     ingest = request.app[keys.INGEST]
-    if ingest.pending > settings.max_pending:
-        return "throttled", json_error(429, "too many unprocessed events; retry later",
-                                       headers={"Retry-After": RETRY_AFTER_S})
+    if ingest.pending >= settings.max_pending:
+        return "throttled", _throttled()
     try:
         body = await read_limited(request, limit)
     except BodyTooLarge:
         return "too_large", json_error(413, f"body larger than {limit} bytes")
+    except web.RequestPayloadError as exc:  # aiohttp could not decode it: broken gzip, bad chunking
+        return "malformed", unreadable(request, exc)
     except (HttpProcessingError, aiohttp.ClientError, ConnectionError) as exc:
         return "malformed", json_error(400, f"body could not be read: {type(exc).__name__}")
     headers = clean_headers(request.headers)
@@ -133,8 +136,14 @@ async def _receive(request: web.Request, source: WebhookSource, settings: Webhoo
     try:
         new = await ingest.store(source=source.name, dedupe_key=dedupe_key(receipt.event_id, body),
                                  headers_json=orjson.dumps(stored_headers(headers)), body=body, now=now,
-                                 ordering_key=ordering_key(receipt.ordering_key))
+                                 ordering_key=ordering_key(receipt.ordering_key), max_pending=settings.max_pending)
+    except Backlogged:
+        return "throttled", _throttled()
     except StoreUnavailable:
         return "store_failed", json_error(503, "the event could not be stored; retry later",
                                           headers={"Retry-After": RETRY_AFTER_S})
     return ("accepted" if new else "duplicate"), acknowledge(receipt)
+
+
+def _throttled() -> web.Response:
+    return json_error(429, "too many unprocessed events; retry later", headers={"Retry-After": RETRY_AFTER_S})

@@ -17,11 +17,13 @@ from .web_support import (
     AUTH,
     FORM,
     PLUGINS,
+    EntityApi,
     kuaidi100_push,
     make_config,
     order_message,
     sandbox_headers,
     sandbox_push,
+    served,
     signed,
 )
 
@@ -150,10 +152,10 @@ async def test_a_chunked_body_over_the_limit_is_413(aiohttp_client, tmp_path, cl
 
 @pytest.mark.parametrize("source", SOURCES)
 async def test_a_backlog_over_max_pending_is_429_with_retry_after(aiohttp_client, tmp_path, clock, source):
-    # given a hub that takes at most 2 unprocessed events
+    # given a hub that takes at most 2 unprocessed events, and has them
     client = await aiohttp_client(create_app(make_config(tmp_path, max_pending=2), clock=clock, run_background=False))
     now = clock.now().timestamp()
-    for n in range(3):
+    for n in range(2):
         body, headers = valid_request(source, now, n)
         assert (await client.post(f"/webhooks/{source}", data=body, headers=headers)).status in (200, 202)
     # when one more arrives
@@ -161,7 +163,25 @@ async def test_a_backlog_over_max_pending_is_429_with_retry_after(aiohttp_client
     reply = await client.post(f"/webhooks/{source}", data=body, headers=headers)
     # then the sender is told to come back later, and nothing more was stored
     assert reply.status == 429 and int(reply.headers["Retry-After"]) > 0
-    assert len(await stored(client.app[keys.HUB])) == 3
+    assert len(await stored(client.app[keys.HUB])) == 2
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_max_pending_holds_when_many_requests_arrive_together(aiohttp_client, tmp_path, clock, backend):
+    # given a hub that takes at most 20 unprocessed events, and none processed meanwhile
+    config = make_config(tmp_path, max_pending=20)
+    async with served(EntityApi, backend, "wh", aiohttp_client, config, clock, tmp_path) as api:
+        # when 100 valid webhooks arrive at once (all pass the first backlog check together)
+        now = clock.now().timestamp()
+        sources = ["orders", "carrier.sandbox"] * 50
+        replies = await asyncio.gather(*(api.http.post(f"/webhooks/{s}", data=b, headers=h) for n, s in
+                                         enumerate(sources) for b, h in [valid_request(s, now, n)]))
+        # then exactly 20 were stored and acknowledged, every other one got 429 with Retry-After
+        statuses = [r.status for r in replies]
+        assert statuses.count(202) == 20 and statuses.count(429) == 80, statuses
+        assert all(int(r.headers["Retry-After"]) > 0 for r in replies if r.status == 429)
+        pending = [row for row in await stored(api.hub) if row["state"] == "pending"]
+        assert len(pending) == 20
 
 
 async def test_processing_the_backlog_lifts_the_429(aiohttp_client, tmp_path, clock):

@@ -4,6 +4,8 @@ Outcomes (recorded by ``outcomes.Recorder``): done (follow-ups and remembered ke
 with it), failed (transient: retried after a persisted backoff), dead (permanent, or the retry
 horizon ended), deferred (policy), or released (not started: its plugin's circuit opened or its
 lease could not cover the call).
+A transient failure is retried inside the call first, briefly and never sooner than a short
+``Retry-After``; a longer one is left to the persisted backoff (``backoff.py``).
 Every call is cut at its plugin's timeout; a plugin failing again and again has its circuit
 opened (``circuit.py``). This is the one place where ``except Exception`` is right: every
 failure is recorded.
@@ -11,6 +13,7 @@ failure is recorded.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import socket
 import time
@@ -23,12 +26,12 @@ from typing import Any
 import pluggy
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from hub.core.config import HubConfig
 from hub.core.errors import CallTimedOut, Deferred, PermanentError, TransientError
 from hub.core.logging import get_logger
 from hub.core.models import HookContext
+from hub.core.outbox.backoff import inline_pause
 from hub.core.outbox.circuit import Circuits
 from hub.core.outbox.claim import claim_batch
 from hub.core.outbox.outcomes import RELEASE, Attempt, Recorder
@@ -228,10 +231,14 @@ class Dispatcher:
         async with self._slot(plugin):
             timeout = self.timeout_for(plugin)
             circuit = self.circuits.view.get(plugin)
-            if (circuit is not None and circuit["state"] == "open") or \
-                    row["lease_deadline"] - time.monotonic() < timeout + 0.1 * self.config.lease_seconds:
+            if (circuit is not None and circuit["state"] == "open") or not self._lease_covers(row, timeout):
                 return Attempt(row, None, outcome="released")
             return await self._call(row, payload, timeout)
+
+    def _lease_covers(self, row: dict[str, Any], seconds: float) -> bool:
+        """Whether ``seconds`` more of work end before the lease, with a margin: past it another
+        worker may take the delivery over and call the plugin a second time."""
+        return row["lease_deadline"] - time.monotonic() >= seconds + 0.1 * self.config.lease_seconds
 
     async def _call(self, row: dict[str, Any], payload: dict[str, Any], timeout: float) -> Attempt:
         plugin, hook = row["plugin"], row["hook"]
@@ -244,36 +251,44 @@ class Dispatcher:
         started = time.perf_counter()
         attempt = Attempt(row, ctx)
         try:
-            await self._invoke_with_retries(hook, plugin, payload, ctx, timeout)
+            await self._invoke_with_retries(row, payload, ctx, timeout)
         except Exception as exc:  # recorded by _record, whatever it is
             attempt.error = exc
             attempt.outcome = self._classify(exc)
         attempt.duration_ms = round((time.perf_counter() - started) * 1000, 2)
         return attempt
 
-    async def _invoke_with_retries(self, hook: str, plugin: str, payload: dict[str, Any], ctx: HookContext,
+    async def _invoke_with_retries(self, row: dict[str, Any], payload: dict[str, Any], ctx: HookContext,
                                    timeout: float) -> None:
+        plugin, hook = row["plugin"], row["hook"]
         impl = self.impl(hook, plugin)
         if impl is None:
             raise PermanentError(f"plugin {plugin} no longer implements {hook}")
         kwargs = rebuild(payload)
         kwargs["ctx"] = ctx
         args = {name: kwargs[name] for name in impl.argnames}
-        try:
-            await self._invoke(impl, args, timeout)
-            return
-        except CallTimedOut:
-            raise
-        except TransientError:
-            if self.inline_tries <= 1:
-                raise
-        # Short in-call retries only after a transient fault: the common path pays nothing.
-        async for attempt in AsyncRetrying(stop=stop_after_attempt(self.inline_tries - 1),
-                                           wait=wait_random_exponential(multiplier=0.1, max=2),
-                                           retry=retry_if_exception_type(TransientError), reraise=True):
-            with attempt:
-                ctx.followups.clear()  # remembered keys stay: those messages did go out
+        for retry in itertools.count(1):
+            try:
                 await self._invoke(impl, args, timeout)
+                return
+            except CallTimedOut:
+                raise
+            except TransientError as exc:
+                pause = self._inline_pause(row, exc, retry, timeout)
+                if pause is None:
+                    raise  # recorded as failed: the persisted backoff honours its Retry-After
+            # Short in-call retries only after a transient fault: the common path pays nothing.
+            await asyncio.sleep(pause)
+            ctx.followups.clear()  # remembered keys stay: those messages did go out
+
+    def _inline_pause(self, row: dict[str, Any], exc: TransientError, retry: int, timeout: float) -> float | None:
+        """The wait before in-call retry ``retry``, or None when there is none: tries spent, a
+        Retry-After longer than ``dispatch.inline_wait_max_s``, or a lease too short for the
+        wait and one more call."""
+        if retry >= self.inline_tries:
+            return None
+        pause = inline_pause(retry, exc.retry_after_s, self.settings.inline_wait_max_s)
+        return pause if pause is not None and self._lease_covers(row, pause + timeout) else None
 
     @staticmethod
     async def _invoke(impl: Any, args: dict[str, Any], timeout: float) -> None:

@@ -54,7 +54,8 @@ class Recorder:
         row, error = attempt.row, attempt.error
         values: dict[str, Any] = {"updated_at": now, "lease_owner": None, "lease_until": None}
         if attempt.outcome == "failed":
-            retry_at = next_attempt_at(now, row["attempts"], getattr(error, "retry_after", None))
+            retry_at = next_attempt_at(now, row["attempts"], getattr(error, "retry_after_s", None),
+                                       longest_retry_after_s=self.config.dispatch.retry_after_max_s)
             if horizon_passed(row["created_at"], retry_at, self.config.retry_horizon_hours):
                 attempt.outcome = "dead"
             values["next_attempt_at"] = retry_at

@@ -1,7 +1,16 @@
-"""The HTTP session a carrier client uses: the hub's shared one, else one of its own."""
+"""What carrier clients share of HTTP: the session (the hub's, else one of their own), and
+which faults their own short retry loops take."""
 from __future__ import annotations
 
 import aiohttp
+
+from hub import TransientError
+
+
+def worth_retrying_here(exc: BaseException) -> bool:
+    """A transient fault, retried in the client's loop, unless the server said when to come back:
+    that wait (``retry_after_s``) is the dispatcher's, which honours it; a fixed pause would not."""
+    return isinstance(exc, TransientError) and exc.retry_after_s is None
 
 
 class Sessions:

@@ -10,8 +10,9 @@ from typing import Any
 import aiohttp
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_fixed
 
-from hub import PermanentError, TransientError
-from plugins.carrier.dhl.errors import Problem, RateLimited, error_for, quota_reset_after, retry_after
+from hub import PermanentError, TransientError, retry_after_seconds
+from plugins.carrier.common.http import worth_retrying_here
+from plugins.carrier.dhl.errors import Problem, RateLimited, error_for, quota_reset_after
 from plugins.carrier.dhl.settings import DhlSettings
 
 TRACK_PATH = "/track/shipments"
@@ -39,7 +40,7 @@ class Subscription:
 
 def _worth_retrying(exc: BaseException) -> bool:
     # A 429 spends more of a budget that is already gone: the poller backs off instead.
-    return isinstance(exc, TransientError) and not isinstance(exc, RateLimited)
+    return worth_retrying_here(exc) and not isinstance(exc, RateLimited)
 
 
 class DhlClient:
@@ -87,7 +88,7 @@ class DhlClient:
                 reply = await self._send(session, method, path, **kwargs)
                 if reply.status >= 400 and not (reply.status == 404 and not_found_ok):
                     now = datetime.now(UTC)
-                    wait = retry_after(reply.headers.get("Retry-After"), now)
+                    wait = retry_after_seconds(reply.headers.get("Retry-After"), now)
                     if reply.status == 429 and wait is None:
                         wait = quota_reset_after(now)  # no hint: the daily quota is spent
                     raise error_for(Problem.parse(reply.status, reply.body), wait)

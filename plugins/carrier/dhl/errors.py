@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 from hub import PermanentError, PluginConfigurationError, TransientError
 
 
 class RateLimited(TransientError):
-    """DHL answered 429: stop calling until ``retry_after`` (or until the quota resets)."""
+    """DHL answered 429: stop calling until ``retry_after_s`` (or until the quota resets)."""
 
 
 @dataclass(frozen=True)
@@ -43,24 +42,12 @@ def quota_reset_after(now: datetime) -> float:
     return (midnight - now.astimezone(UTC)).total_seconds()
 
 
-def retry_after(header: str | None, now: datetime) -> float | None:
-    """``Retry-After`` as seconds or an HTTP date; None when absent or unreadable."""
-    if not header:
-        return None
-    if header.strip().isdigit():
-        return float(header.strip())
-    try:
-        return max(0.0, (parsedate_to_datetime(header) - now).total_seconds())
-    except (TypeError, ValueError):
-        return None
-
-
 def error_for(problem: Problem, wait: float | None) -> Exception:
     """The hub error for a DHL error reply (404 is not an error: the caller handles it)."""
     if problem.status in (401, 403):
         return PluginConfigurationError(f"DHL rejected the API key ({problem}); check plugins carrier.dhl api_key")
     if problem.status == 429:
-        return RateLimited(f"DHL rate limit reached ({problem})", retry_after=wait)
+        return RateLimited(f"DHL rate limit reached ({problem})", retry_after_s=wait)
     if problem.status >= 500 or problem.status == 408:
-        return TransientError(f"DHL is unavailable ({problem})", retry_after=wait)
+        return TransientError(f"DHL is unavailable ({problem})", retry_after_s=wait)
     return PermanentError(f"DHL rejected the request ({problem})")

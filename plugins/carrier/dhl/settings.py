@@ -21,7 +21,8 @@ class DhlSettings(PluginSettings):
     shipment_daily_limit: int = Field(10, gt=0, description="Fetches per shipment a day, spread evenly (DHL's rule).")
     min_interval_s: float = Field(1.0, ge=0, description="Pause between two calls (DHL's default: 1 call/second).")
     timeout_s: float = Field(10.0, gt=0, description="Seconds to wait for DHL before the call counts as failed.")
-    retry_attempts: int = Field(2, ge=1, description="Tries per call for timeouts and 5xx (never for 429).")
+    retry_attempts: int = Field(2, ge=1, description="Tries per call for timeouts and 5xx (never for 429, nor when "
+                                                     "DHL sends Retry-After: the hub waits that long).")
     retry_wait_s: float = Field(0.5, ge=0, description="Pause between those tries.")
     push_callback_url: str | None = Field(
         None, description="Public URL of /webhooks/carrier.dhl. When set, booked shipments are subscribed to push.")

@@ -54,8 +54,8 @@ class DhlTracker:
         try:
             body = await self.client.track(self.sessions.get(ctx.http), number, service)
         except RateLimited as exc:
-            await self.budget.block(state, ctx.now + timedelta(seconds=exc.retry_after or 0))
-            ctx.log.warning("carrier.dhl.rate_limited", retry_after_s=exc.retry_after)
+            await self.budget.block(state, ctx.now + timedelta(seconds=exc.retry_after_s or 0))
+            ctx.log.warning("carrier.dhl.rate_limited", retry_after_s=exc.retry_after_s)
             raise
         if body is None:  # normal for 10-30 min after the label is created (carriers.md §1.1)
             ctx.log.info("carrier.dhl.not_yet_visible", tracking_number=number)

@@ -9,9 +9,10 @@ import json
 from typing import Any
 
 import aiohttp
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_fixed
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_fixed
 
-from hub import TransientError
+from hub import TransientError, retry_after_seconds
+from plugins.carrier.common.http import worth_retrying_here
 from plugins.carrier.kuaidi100.errors import (ALREADY_SUBSCRIBED, NOT_FOUND, QUERY_CODES, SUBSCRIBE_CODES,
                                               SUBSCRIBED, error_for, http_error)
 from plugins.carrier.kuaidi100.settings import Kuaidi100Settings
@@ -62,7 +63,7 @@ class Kuaidi100Client:
                     form: dict[str, str]) -> dict[str, Any]:
         retrying = AsyncRetrying(stop=stop_after_attempt(self.settings.retry_attempts),
                                  wait=wait_fixed(self.settings.retry_wait_s),
-                                 retry=retry_if_exception_type(TransientError), reraise=True)
+                                 retry=retry_if_exception(worth_retrying_here), reraise=True)
         # Only the transport is retried here; a returnCode is answered once, mapped, and raised.
         async for attempt in retrying:
             with attempt:
@@ -75,7 +76,7 @@ class Kuaidi100Client:
         try:
             async with session.post(self.settings.base_url + path, data=form, timeout=timeout) as resp:
                 if resp.status != 200:
-                    raise http_error(operation, resp.status)
+                    raise http_error(operation, resp.status, retry_after_seconds(resp.headers.get("Retry-After")))
                 body = await resp.read()
         except TimeoutError as exc:
             raise TransientError(f"Kuaidi100 {operation} did not answer within {self.settings.timeout_s} s") from exc

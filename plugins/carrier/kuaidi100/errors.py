@@ -37,7 +37,7 @@ def error_for(operation: str, code: str, message: str, table: dict[str, type[Exc
     return kind(text)
 
 
-def http_error(operation: str, status: int) -> Exception:
+def http_error(operation: str, status: int, retry_after_s: float | None = None) -> Exception:
     if status == 429 or status >= 500:
-        return TransientError(f"Kuaidi100 {operation} answered HTTP {status}")
+        return TransientError(f"Kuaidi100 {operation} answered HTTP {status}", retry_after_s=retry_after_s)
     return PermanentError(f"Kuaidi100 {operation} answered HTTP {status}")

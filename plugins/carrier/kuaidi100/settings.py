@@ -30,7 +30,8 @@ class Kuaidi100Settings(PluginSettings):
     max_resubscriptions: int = Field(3, ge=0, description="Re-subscriptions per number after abort "
                                                           "(Kuaidi100 allows 4 subscriptions a month).")
     timeout_s: float = Field(10.0, gt=0, description="Seconds to wait for Kuaidi100.")
-    retry_attempts: int = Field(2, ge=1, description="Tries per call for timeouts and server errors.")
+    retry_attempts: int = Field(2, ge=1, description="Tries per call for timeouts and server errors "
+                                                     "(not when Kuaidi100 sends Retry-After: the hub waits that long).")
     retry_wait_s: float = Field(0.5, ge=0, description="Pause between those tries.")
 
     @field_validator("base_url", "callback_url")

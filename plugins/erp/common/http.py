@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from hub import TransientError
+from hub import TransientError, retry_after_seconds
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,9 @@ class HttpReply:
         except orjson.JSONDecodeError:
             return None
 
-    def retry_after(self) -> float | None:
-        value = self.headers.get("Retry-After", "")
-        return float(value) if value.isdigit() else None
+    def retry_after_s(self) -> float | None:
+        """The server's ``Retry-After`` in seconds (either form), for the TransientError of a 429/503."""
+        return retry_after_seconds(self.headers.get("Retry-After"))
 
 
 @asynccontextmanager

@@ -29,7 +29,7 @@ def check_http(reply: HttpReply, operation: str) -> Any:
     if status in (401, 403):
         raise PluginConfigurationError(f"kingdee {operation}: HTTP {status} (credentials refused): {detail}")
     if status == 429 or status >= 500:  # 519 is the public-cloud gateway's failure
-        raise TransientError(f"kingdee {operation}: HTTP {status}: {detail}", retry_after=reply.retry_after())
+        raise TransientError(f"kingdee {operation}: HTTP {status}: {detail}", retry_after_s=reply.retry_after_s())
     raise PermanentError(f"kingdee {operation}: HTTP {status}: {detail}")
 
 

@@ -72,16 +72,20 @@ def check_json2(reply: HttpReply, operation: str) -> Any:
         name, message = str(body.get("name", "")), str(body.get("message", ""))
     else:  # a proxy's HTML page, or a bare JSON string (werkzeug's 422 for a bad parameter)
         name, message = "", str(body) if body is not None else reply.body[:200].decode("utf-8", "replace")
+    raise _http_error(reply, name, message, operation)
+
+
+def _http_error(reply: HttpReply, name: str, message: str, operation: str) -> PluginError:
+    """The error of a non-200 reply; a transient one keeps the server's Retry-After (429, 503)."""
     error = classify(name, message, f"{operation} (HTTP {reply.status})", reply.status)
     if isinstance(error, TransientError):
-        error.retry_after = reply.retry_after()
-    raise error
+        error.retry_after_s = reply.retry_after_s()
+    return error
 
 
 def _transport(reply: HttpReply, operation: str) -> Any:
     if reply.status != 200:
-        detail = reply.body[:200].decode("utf-8", "replace")
-        raise classify("", detail, f"{operation} (HTTP {reply.status})", reply.status)
+        raise _http_error(reply, "", reply.body[:200].decode("utf-8", "replace"), operation)
     payload = reply.json()
     if payload is None:
         raise TransientError(f"odoo {operation}: HTTP 200 without a JSON body")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub import PermanentError, PluginConfigurationError, TransientError
+from hub import PermanentError, PluginConfigurationError, TransientError, retry_after_seconds
 
 # trytond's RPC names for faults that a later attempt can clear.
 _RETRYABLE_RPC = {"ConcurrencyException", "DatabaseOperationalError", "TimeoutException"}
@@ -68,17 +68,10 @@ def from_http_status(method: str, status: int, *, login: bool,
         return PluginConfigurationError(f"Tryton has no such database (HTTP 404 on {method})")
     if status in (408, 502, 503, 504) or status >= 500:
         return TransientError(f"Tryton unavailable on {method} (HTTP {status})",
-                              retry_after=_seconds(retry_after))
+                              retry_after_s=retry_after_seconds(retry_after))
     return PermanentError(f"Tryton answered HTTP {status} to {method}")
 
 
 def from_transport(method: str, exc: BaseException) -> TransientError:
     """Refused connections, resets and timeouts: the server is down or slow, try later."""
     return TransientError(f"Tryton unreachable on {method}: {type(exc).__name__}: {exc}".rstrip(": "))
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None

@@ -17,12 +17,11 @@ async def send_to_robot(robot: WeComRobot | DingTalkRobot, rendered: Rendered, c
     async with session_for(ctx, timeout_s) as session:
         if isinstance(robot, WeComRobot):
             url, params, body = wecom_request(robot.base_url, robot.key.get_secret_value(), rendered)
-            status, payload = await post(session, url, "wecom robot", timeout_s, params=params, json=body)
+            reply = await post(session, url, "wecom robot", timeout_s, params=params, json=body)
         else:
             # DingTalk refuses a timestamp more than an hour off: sign with the wall clock, not ctx.now.
             url, params, body = dingtalk_request(robot.base_url, robot.access_token.get_secret_value(),
                                                  robot.secret.get_secret_value(), int(time.time() * 1000),
                                                  rendered)
-            status, payload = await post(session, url, "dingtalk robot", timeout_s, params=params, json=body)
-    if error := classify(robot.vendor, status, payload):
-        raise error
+            reply = await post(session, url, "dingtalk robot", timeout_s, params=params, json=body)
+    reply.check(classify(robot.vendor, reply.status, reply.payload))

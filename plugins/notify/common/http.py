@@ -8,11 +8,25 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp
 
-from hub import HookContext, TransientError
+from hub import HookContext, PluginError, TransientError, retry_after_seconds
+
+
+class Reply(NamedTuple):
+    status: int
+    payload: dict
+    retry_after_s: float | None  # the server's Retry-After: no attempt comes sooner
+
+    def check(self, error: PluginError | None) -> None:
+        """Raise the vendor's error for this reply, if any; a transient one keeps the Retry-After."""
+        if error is None:
+            return
+        if isinstance(error, TransientError) and error.retry_after_s is None:
+            error.retry_after_s = self.retry_after_s
+        raise error
 
 
 @asynccontextmanager
@@ -25,10 +39,9 @@ async def session_for(ctx: HookContext, timeout_s: float) -> AsyncIterator[aioht
         yield session
 
 
-async def post(session: aiohttp.ClientSession, url: str, vendor: str, timeout_s: float,
-               **kwargs: Any) -> tuple[int, dict]:
+async def post(session: aiohttp.ClientSession, url: str, vendor: str, timeout_s: float, **kwargs: Any) -> Reply:
     """POST and decode the JSON reply within ``timeout_s``; network faults, timeouts and non-JSON
-    5xx replies are transient."""
+    5xx and 429 replies are transient (with the server's Retry-After)."""
     try:
         async with session.post(url, timeout=aiohttp.ClientTimeout(total=timeout_s), **kwargs) as response:
             try:
@@ -36,10 +49,11 @@ async def post(session: aiohttp.ClientSession, url: str, vendor: str, timeout_s:
             except ValueError:
                 payload = None
             status = response.status
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         raise TransientError(f"{vendor}: {type(exc).__name__}") from None
     if not isinstance(payload, dict):
         if status >= 500 or status == 429:
-            raise TransientError(f"{vendor}: HTTP {status}")
+            raise TransientError(f"{vendor}: HTTP {status}", retry_after_s=wait)
         payload = {}
-    return status, payload
+    return Reply(status, payload, wait)

@@ -21,7 +21,6 @@ async def send_sms(settings: SmsSettings, ctx: HookContext, *, phone: str, templ
         out_id=out_id, nonce=str(uuid.uuid4()), at=datetime.now(UTC))  # Aliyun rejects stale timestamps
     body = signed(params, settings.access_key_secret.get_secret_value())
     async with session_for(ctx, settings.timeout_s) as session:
-        status, payload = await post(session, settings.base_url, "aliyun sms", settings.timeout_s, data=body)
-    if error := classify(status, payload):
-        raise error
-    return str(payload.get("BizId", ""))
+        reply = await post(session, settings.base_url, "aliyun sms", settings.timeout_s, data=body)
+    reply.check(classify(reply.status, reply.payload))
+    return str(reply.payload.get("BizId", ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from hub import PermanentError, PluginConfigurationError, TransientError
+from plugins.erp.common.http import HttpReply
 from plugins.erp.kingdee import errors, mapping
 
 
@@ -71,3 +72,9 @@ def test_a_refusal_without_a_note_names_the_status_and_a_long_note_is_cut_to_the
 def test_a_status_the_adapter_does_not_know_is_permanent():
     with pytest.raises(PermanentError, match="status 'X'"):
         mapping.finance_decision("SO1", "X", None, submitted=True)
+
+
+def test_a_gateway_429_carries_its_retry_after_to_the_dispatcher():
+    with pytest.raises(TransientError) as info:
+        errors.check_http(HttpReply(429, {"Retry-After": "45"}, {}, b"busy"), "save")
+    assert info.value.retry_after_s == 45.0

@@ -1,6 +1,9 @@
 """Pure Odoo reply parsing: JSON-RPC error envelopes and JSON-2 statuses → hub error classes."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
 import orjson
 import pytest
 
@@ -58,7 +61,15 @@ def test_json2_proxy_page_with_retry_after_keeps_the_delay():
     page = HttpReply(503, {"Retry-After": "30"}, {}, b"<html>busy</html>")
     with pytest.raises(TransientError) as info:
         errors.check_json2(page, "sale.order.create")
-    assert info.value.retry_after == 30.0
+    assert info.value.retry_after_s == 30.0
+
+
+def test_a_json_rpc_429_keeps_an_http_date_retry_after():
+    # the JSON-RPC transport's non-200 path, where the delay used to be dropped
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
+    with pytest.raises(TransientError) as info:
+        errors.check_jsonrpc(HttpReply(429, {"Retry-After": when}, {}, b"Too Many Requests"), "sale.order.create")
+    assert 85 <= info.value.retry_after_s <= 90
 
 
 @pytest.mark.parametrize(("state", "expected"), [

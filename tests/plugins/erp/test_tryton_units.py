@@ -31,7 +31,7 @@ def test_http_statuses_map_to_the_hub_errors(status, login, expected):
 
 
 def test_retry_after_is_kept_for_the_outbox():
-    assert errors.from_http_status("m", 503, login=False, retry_after="7").retry_after == 7.0
+    assert errors.from_http_status("m", 503, login=False, retry_after="7").retry_after_s == 7.0
 
 
 @pytest.mark.parametrize(("name", "payload", "expected"), [
