@@ -11,10 +11,17 @@ from aiohttp import web
 
 from hub.web.jsonio import json_error
 
+API = "/api/"
+
 
 def malformed(request: web.Request) -> web.Response | None:
     """The refusal for a request no route can take, else None."""
     if "\x00" in request.path or "\x00" in unquote(request.query_string):
         # No stored row can hold a NUL (PostgreSQL text cannot): refused before any query, on both backends
         return json_error(422, "a NUL character cannot be part of a path or a query")
+    if request.path.startswith(API) and (request.content_length or 0) > request.client_max_size:
+        # The API's limit is the app's client_max_size, which aiohttp applies only once that much
+        # has arrived: a declared 100 MiB would hold the connection until then. Webhooks check
+        # their own limit in their handler, after the source (an unknown one is 404 first).
+        return json_error(413, f"body larger than {request.client_max_size} bytes")
     return None
