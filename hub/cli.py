@@ -86,9 +86,16 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(plugins, indent=2, default=str))
         return 0
+    if not plugins:
+        print("no plugins installed")
     for p in plugins:
         mark = "enabled " if p["enabled"] else "        "
         print(f"{mark} {p['name']:<20} {p['kind']:<8} {p['description']}")
+        schema = p.get("settings_schema") or {}
+        required = set(schema.get("required", ()))
+        for field, info in (schema.get("properties") or {}).items():  # each setting, what it means, its default
+            default = "required" if field in required else f"default {json.dumps(info.get('default'), default=str)}"
+            print(f"{'':<30} {field:<24} {default:<28} {info.get('description', '')}")
     return 0
 
 
@@ -172,14 +179,22 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
             await upgrade(engine)
             if args.action == "list":
                 return await admin.list_handoffs(engine, state=args.state, plugin=args.plugin, limit=args.limit)
+            if args.action == "retry" and args.all:
+                return await admin.retry_many(engine, f"cli:{args.actor}", SystemClock().now(), plugin=args.plugin,
+                                              hook=args.hook, state=args.state or "dead")
             change = admin.retry if args.action == "retry" else admin.discard
             return [await change(engine, args.id, f"cli:{args.actor}", SystemClock().now())]
         finally:
             await engine.dispose()
 
     rows = asyncio.run(run())
+    if isinstance(rows, int):
+        print(json.dumps({"retried": rows}) if args.json else f"retried {rows} handoffs")
+        return 0
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
+    if not rows and not args.json:
+        print("no handoffs")
     for h in [] if args.json else rows:
         error = f"  {h['error_class']}: {(h['last_error'] or '')[:80]}" if h["last_error"] else ""
         print(f"#{h['id']:<6} {h['state']:<9} {h['plugin']:<18} {h['hook']:<34} {h['entity']} {h['ref']}"
@@ -316,10 +331,12 @@ def parser() -> argparse.ArgumentParser:
     from hub.cli_entities import complaints_parser, stores_parser
     from hub.cli_repair_batches import repair_batches_parser
     from hub.cli_users import audit_parser, users_parser
+    from hub.cli_watch import watch_parsers
 
     top = argparse.ArgumentParser(prog="hub", description=__doc__)
     top.add_argument("--config", help="path to hub.toml (default: $HUB_CONFIG or ./config/hub.toml)")
-    top.add_argument("--log-level", default="INFO")
+    top.add_argument("--log-level", default="info", type=str.lower, choices=["debug", "info", "warning", "error"],
+                     help="the lowest level logged (JSON lines on stderr)")
     sub = top.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="HTTP API, webhooks and background work in one process")
     serve.add_argument("--host")
@@ -349,6 +366,8 @@ def parser() -> argparse.ArgumentParser:
     handoffs.add_argument("id", nargs="?", type=int)
     handoffs.add_argument("--state", choices=["pending", "running", "failed", "dead", "done", "discarded"])
     handoffs.add_argument("--plugin")
+    handoffs.add_argument("--hook", help="retry --all: only this hook")
+    handoffs.add_argument("--all", action="store_true", help="retry every handoff in --state (dead) of --plugin/--hook")
     handoffs.add_argument("--limit", type=int, default=100)
     handoffs.add_argument("--actor", type=_actor, default="ops")
     handoffs.add_argument("--json", action="store_true")
@@ -361,6 +380,9 @@ def parser() -> argparse.ArgumentParser:
     agents_parser(sub)
     users_parser(sub)
     audit_parser(sub)
+    watch_parsers(sub)
+    for command in sub.choices.values():  # `hub config check --config FILE` as well as `hub --config FILE …`
+        command.add_argument("--config", default=argparse.SUPPRESS, help="path to hub.toml")
     return top
 
 
@@ -369,8 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     from hub.cli_users import users_usage
 
     args = parser().parse_args(argv)
-    if args.command == "handoffs" and args.action != "list" and args.id is None:
-        parser().error("handoffs retry/discard need the handoff id")
+    if args.command == "handoffs" and args.action != "list" and args.id is None and not (
+            args.action == "retry" and args.all):
+        parser().error("handoffs retry/discard need the handoff id (or retry --all)")
     if args.command == "inbound" and (problem := _inbound_usage(args)):
         parser().error(problem)
     if args.command == "stores" and args.action == "show" and not args.ref:

@@ -65,6 +65,14 @@ class AccessSettings(Strict):
         return value
 
 
+class ConsoleSettings(Strict):
+    """The ops console at ``/``."""
+
+    templates_dir: Path | None = Field(None, description=(
+        "A folder searched before the built-in templates: a file named as one of hub/web/console/templates "
+        "replaces that page (the company's own letterhead, words or layout)."))
+
+
 class HttpSettings(Strict):
     """The listening socket's bounds (hub/web/connections.py): slow or too many clients must not
     stop the hub accepting connections."""
@@ -289,6 +297,7 @@ class HubConfig(Strict):
     webhooks: WebhookSettings = WebhookSettings()
     http: HttpSettings = HttpSettings()
     access: AccessSettings = AccessSettings()
+    console: ConsoleSettings = ConsoleSettings()
     dispatch: DispatchSettings = DispatchSettings()
     inbox: InboxSettings = InboxSettings()
     retention: RetentionSettings = RetentionSettings()
@@ -313,21 +322,32 @@ class HubConfig(Strict):
 
 
 def resolve_secrets(value: Any, where: str) -> Any:
-    """Replace ``{ env = "NAME" }`` and ``{ file = "path" }`` tables by their values."""
+    """Replace ``{ env = "NAME" }`` and ``{ file = "path" }`` tables by their values; every missing
+    one is named in a single ConfigError, so a newcomer fixes them all in one go."""
+    problems: list[str] = []
+    resolved = _resolve(value, where, problems)
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return resolved
+
+
+def _resolve(value: Any, where: str, problems: list[str]) -> Any:
     if isinstance(value, dict):
         if set(value) == {"env"}:
             name = value["env"]
             if name not in os.environ:
-                raise ConfigError(f"{where}: environment variable {name} is not set")
+                problems.append(f"{where}: environment variable {name} is not set")
+                return None
             return os.environ[name]
         if set(value) == {"file"}:
             try:
                 return Path(value["file"]).read_text().strip()
             except OSError as exc:
-                raise ConfigError(f"{where}: cannot read secret file {value['file']}: {exc}") from exc
-        return {k: resolve_secrets(v, f"{where}.{k}") for k, v in value.items()}
+                problems.append(f"{where}: cannot read secret file {value['file']}: {exc}")
+                return None
+        return {k: _resolve(v, f"{where}.{k}", problems) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve_secrets(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [_resolve(v, f"{where}[{i}]", problems) for i, v in enumerate(value)]
     return value
 
 
@@ -348,7 +368,10 @@ def load_config(path: Path | None = None, **overrides: Any) -> HubConfig:
             raw[key] = os.environ[var]
     raw.update({k: v for k, v in overrides.items() if v is not None})
     plugins = raw.get("plugins")
-    raw = {k: resolve_secrets(v, k) for k, v in raw.items() if k != "plugins"}
+    problems: list[str] = []
+    raw = {k: _resolve(v, k, problems) for k, v in raw.items() if k != "plugins"}
+    if problems:
+        raise ConfigError("; ".join(problems))
     if plugins is not None:
         raw["plugins"] = plugins  # plugin secrets resolve when the plugin is built, naming it
     try:

@@ -35,7 +35,11 @@ class NotFound(HubError):
 
 
 class Conflict(HubError):
-    """The request names something that exists already (a user name). The API answers 409."""
+    """The request names something that exists already (a user name, an order's ref). The API answers 409."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Unauthenticated(HubError):

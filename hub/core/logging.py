@@ -90,8 +90,13 @@ def _dumps(obj: Any, default: Any = None) -> str:
     return orjson.dumps(obj, default=default or str).decode()
 
 
+LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
 def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
     """JSON lines to stderr (or ``stream``); called once per process by the CLI and the tests."""
+    if level.lower() not in LEVELS:
+        raise ValueError(f"log level must be one of {', '.join(LEVELS)}, not {level!r}")
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -101,7 +106,7 @@ def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
             redact,
             structlog.processors.JSONRenderer(serializer=_dumps),
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
         # sys.stderr is looked up per logger, not once: test runners swap and close it.
         logger_factory=(lambda *_: structlog.PrintLogger(stream)) if stream else
         (lambda *_: structlog.PrintLogger(sys.stderr)),

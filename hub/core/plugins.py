@@ -8,6 +8,7 @@ from importlib.metadata import entry_points
 from typing import Any, Literal
 
 import pluggy
+import structlog
 from pydantic import ValidationError
 
 from hub.core import hookspecs
@@ -63,17 +64,24 @@ def build_plugin_manager(config: HubConfig) -> pluggy.PluginManager:
     """A fresh manager with every enabled plugin built from validated settings; fails fast."""
     pm = pluggy.PluginManager("hub")
     pm.add_hookspecs(hookspecs)
-    seen = set()
+    seen, problems = set(), []
     for name in config.enabled_plugins:
         if name in seen:
-            raise ConfigError(f"plugin {name!r} is enabled twice")
+            problems.append(f"plugin {name!r} is enabled twice")
+            continue
         seen.add(name)
-        spec = load_spec(name)
-        settings = validate_settings(spec, config.plugin_settings(name))
-        pm.register(spec.factory(settings), name=spec.name)
+        try:  # every plugin's problems at once: a newcomer fixes them in one go
+            spec = load_spec(name)
+            settings = validate_settings(spec, config.plugin_settings(name))
+            pm.register(spec.factory(settings), name=spec.name)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ConfigError("; ".join(problems))
     unknown = set(config.plugins) - {"enabled"} - set(config.enabled_plugins)
-    if unknown:
-        raise ConfigError(f"settings given for plugins that are not enabled: {', '.join(sorted(unknown))}")
+    if unknown:  # kept for later, perhaps: not a reason to refuse to start
+        structlog.get_logger("hub.plugins").warning("plugins.settings_not_used", plugins=sorted(unknown),
+                                                    hint="listed in [plugins] but not in enabled")
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

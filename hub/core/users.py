@@ -198,6 +198,16 @@ async def authenticate(engine: AsyncEngine, presented: str, now: datetime) -> Pr
     return Principal(found["name"], frozenset(found["roles"]) | frozenset(lent), found["id"], lent)
 
 
+async def principal_of(engine: AsyncEngine, name: str, now: datetime) -> Principal:
+    """The user ``name`` as they stand now (a console session names its user, not a token)."""
+    async with engine.connect() as conn:
+        found = (await conn.execute(sa.select(users).where(users.c.name == name))).mappings().first()
+        if found is None or found["disabled"]:
+            raise Unauthenticated(f"user {name} is disabled" if found else "the session's user is gone")
+        lent = await lent_roles(conn, name, now)
+    return Principal(name, frozenset(found["roles"]) | frozenset(lent), None, lent)
+
+
 async def delegate(engine: AsyncEngine, settings: AccessSettings, by: Principal, from_user: str, to_user: str,
                    role: str, ends_at: datetime, now: datetime, reason: str | None = None) -> dict[str, Any]:
     """Lend ``from_user``'s ``role`` to ``to_user`` until ``ends_at``. The lender records it, or an admin

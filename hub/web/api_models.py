@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from hub.core.lifecycle.claim import ClaimState
 from hub.core.lifecycle.complaint import ComplaintState
@@ -103,3 +103,27 @@ class InboundRetryFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a misspelt source must not retry every source
 
     source: str | None = Field(None, min_length=1, max_length=100, description="Only failed events of this source.")
+
+
+class TimerFilter(Query):
+    state: Literal["open", "breached", "satisfied", "cancelled"] = Field("open", description="Open by default.")
+    rule: str | None = Field(None, min_length=1, max_length=48, description="A time rule, e.g. claim_report.")
+    entity: str | None = Field(None, min_length=1, max_length=16)
+    due_before: AwareDatetime | None = Field(None, description="Only timers due by then (with its offset).")
+
+
+class CaseFilter(Query):
+    state: Literal["open", "closed"] = Field("open")
+    anomaly: str | None = Field(None, min_length=1, max_length=32, description="e.g. shortage, delivered_to_broker.")
+
+
+class HandoffBatchRetry(BaseModel):
+    """Which handoffs to retry at once: by plugin, hook and when they last changed (dead by default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plugin: str | None = Field(None, min_length=1, max_length=100)
+    hook: str | None = Field(None, min_length=1, max_length=64)
+    state: Literal["dead", "failed", "discarded"] = "dead"
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None

@@ -24,7 +24,7 @@ TOKEN_ENV = "HUB_ADMIN_TOKEN"
 TOKEN_FILE = "admin-token"
 PRINCIPAL = web.RequestKey("principal", users.Principal)  # the authenticated caller
 PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics")
-PUBLIC_PREFIXES = ("/webhooks/",)
+API_PREFIX = "/api/"  # everything under it needs a bearer token
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def load_admin_token(data_dir: Path) -> AdminToken:
 
 
 def is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+    """Not the API's to guard: probes, webhooks (signed), and the console (its own sign-in and session)."""
+    return not path.startswith(API_PREFIX)
 
 
 def unauthorised(message: str) -> web.Response:

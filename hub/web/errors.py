@@ -23,7 +23,7 @@ def from_hub_error(exc: HubError) -> web.Response:
     if isinstance(exc, NotFound):
         return json_error(404, str(exc))
     if isinstance(exc, Conflict):
-        return json_error(409, str(exc))
+        return json_error(409, str(exc), field=exc.field)
     if isinstance(exc, Unauthenticated):
         return json_error(401, str(exc), headers={"WWW-Authenticate": 'Bearer realm="hub"'})
     if isinstance(exc, Forbidden):
@@ -39,7 +39,9 @@ def from_hub_error(exc: HubError) -> web.Response:
 
 
 def from_http_error(exc: web.HTTPException) -> web.StreamResponse:
-    if exc.status < 400 or exc.content_type == "application/json":
+    if exc.status < 400:  # a redirect raised by a handler: answered as a response (returning the exception is deprecated)
+        return web.Response(status=exc.status, headers=exc.headers)
+    if exc.content_type == "application/json":
         return exc
     headers = {k: exc.headers[k] for k in KEPT_HEADERS if k in exc.headers}
     return json_error(exc.status, exc.reason, headers=headers)

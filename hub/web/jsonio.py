@@ -105,6 +105,10 @@ async def read_json(request: web.Request) -> Any:
         raise ClientGone(type(exc).__name__) from exc
     if not raw.strip():
         return {}
+    kind = request.content_type
+    if kind != JSON and not kind.endswith("+json"):  # a JSON body says so: text/plain is a client's mistake
+        raise Answered(json_error(415, f"the body must be sent as {JSON}, not {kind or 'no content type'}",
+                                  headers={"Accept": JSON}))
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

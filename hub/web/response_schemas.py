@@ -249,6 +249,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "StoreView": _view(t.store_openings, "store"),
     "ComplaintView": _view(t.complaints, "complaint"),
     "RepairBatchView": _view(t.repair_batches, "repair_batch"),
+    "TimerPage": _page("Timer"), "CasePage": _page("Case"),
     "OrderPage": _page("Order"), "ShipmentPage": _page("Shipment"), "ClaimPage": _page("Claim"),
     "ReturnPage": _page("Return"), "CustomerPage": _page("Customer"), "StorePage": _page("Store"),
     "ComplaintPage": _page("Complaint"), "RepairBatchPage": _page("RepairBatch"),

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from hub.core.domain.inputs import NewComplaint, NewShipment
 from hub.core.roles import EVERYDAY
 from hub.web import api, api_complaints, api_events, api_handoffs, api_inbound, api_plugins, health, webhooks
-from hub.web import api_agents
+from hub.web import api_agents, api_watch
 from hub.web import api_models as m
 from hub.web import api_access as access
 from hub.web.auth import requiring
@@ -47,7 +47,7 @@ def _entity_routes(kind: api.Kind) -> list[Route]:
     name, schema = entity.replace("_", " "), "".join(part.capitalize() for part in entity.split("_"))
     rows = []
     if kind.create is not None:
-        rows.append(Route("POST", base, api.creator(kind), f"Create a {name}",
+        rows.append(Route("POST", base, api.creator(kind), f"Create {'an' if name[0] in 'aeiou' else 'a'} {name}",
                           {201: created, 404: "Error", 409: "Error"}, tag, body=kind.new,
                           headers=("Idempotency-Key",), roles=EVERYDAY[entity]))
     rows += [
@@ -94,6 +94,13 @@ def route_table() -> list[Route]:
     rows += [
         Route("GET", "/api/handoffs", api_handoffs.list_handoffs, "List handoffs", {200: "Page"}, "handoffs",
               query=m.HandoffFilter),
+        Route("POST", "/api/handoffs/retry", api_watch.retry_handoffs, "Retry every handoff of a plugin, hook "
+              "and time range (dead by default) now", {200: "InboundRetried"}, "handoffs",
+              query=m.HandoffBatchRetry, roles=OPS),
+        Route("GET", "/api/timers", api_watch.list_timers, "Timers, soonest due first: what breaches next "
+              "(open by default; due_before, rule, entity)", {200: "TimerPage"}, "timers", query=m.TimerFilter),
+        Route("GET", "/api/cases", api_watch.list_cases, "Investigation cases (open by default), newest first",
+              {200: "CasePage"}, "cases", query=m.CaseFilter),
         Route("GET", f"/api/handoffs/{HANDOFF_ID}", api_handoffs.show_handoff, "Show a handoff with who acted on it",
               {200: "Handoff", 404: "Error"}, "handoffs"),
         Route("POST", f"/api/handoffs/{HANDOFF_ID}/retry", api_handoffs.retry_handoff, "Retry a failed, dead or "

@@ -41,9 +41,28 @@ def test_unknown_setting_keys_are_rejected():
         build_plugin_manager(config)
 
 
-def test_settings_for_a_plugin_that_is_not_enabled_are_an_error():
-    with pytest.raises(ConfigError, match="not enabled: erp.sandbox"):
-        build_plugin_manager(HubConfig(plugins={"enabled": [], "erp.sandbox": {}}))
+def test_settings_for_a_plugin_that_is_not_enabled_are_a_warning_not_a_stop():
+    import structlog.testing
+    with structlog.testing.capture_logs() as logs:
+        pm = build_plugin_manager(HubConfig(plugins={"enabled": [], "erp.sandbox": {}}))
+    assert pm.list_name_plugin() == []
+    assert [(e["event"], e["plugins"]) for e in logs] == [("plugins.settings_not_used", ["erp.sandbox"])]
+
+
+def test_every_plugin_problem_and_missing_secret_is_reported_at_once(tmp_path, monkeypatch, capsys):
+    for var in ("HUB_NOPE_1", "HUB_NOPE_2"):
+        monkeypatch.delenv(var, raising=False)
+    config = HubConfig(plugins={"enabled": ["carrier.sandbox", "notify.sandbox"],
+                                "carrier.sandbox": {"token": {"env": "HUB_NOPE_1"}},
+                                "notify.sandbox": {"colour": "red"}})
+    with pytest.raises(ConfigError, match=r"carrier.sandbox.*HUB_NOPE_1.*; .*notify.sandbox.*colour"):
+        build_plugin_manager(config)
+    toml = tmp_path / "hub.toml"
+    toml.write_text('[webhooks]\norders_secrets = [{ env = "HUB_NOPE_1" }, { env = "HUB_NOPE_2" }]\n'
+                    '[plugins]\nenabled = []\n')
+    assert main(["config", "check", "--config", str(toml)]) == 2  # --config after the command works too
+    err = capsys.readouterr().err
+    assert "HUB_NOPE_1 is not set" in err and "HUB_NOPE_2 is not set" in err
 
 
 def test_secrets_come_from_the_environment_and_are_masked(monkeypatch):

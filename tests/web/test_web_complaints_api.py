@@ -287,7 +287,7 @@ async def test_out_of_order_events_are_409_bad_data_422_and_an_unknown_order_404
         assert (status, answer.get("field")) == (422, field), (body, answer)
     await recorded(api)
     status, answer = await api.post(f"/api/orders/{ORDER}/complaints", SHORTAGE)
-    assert (status, answer["field"]) == (422, "ref")  # already exists
+    assert (status, answer["field"]) == (409, "ref")  # already exists
     # out of order: the state and what it accepts are named
     for event, data in (("answered", REPLY), ("remedy_shipped", {"shipment_ref": "SH-CP-1"}),
                         ("resolved", {"confirmed_by": "Li Lei"})):

@@ -63,7 +63,6 @@ async def test_invalid_bodies_are_422_naming_the_field(client):
         ("/api/orders", {**new_order("SO-X"), "lines": []}, "lines"),
         ("/api/orders", {**new_order("SO-X"), "currency": "EURO"}, "currency"),
         ("/api/orders", {**new_order("SO-X"), "surprise": 1}, "surprise"),
-        ("/api/orders", new_order("SO-API-3"), "ref"),  # already exists
         ("/api/orders/SO-API-3/events", {"data": {}}, "event"),
         ("/api/orders/SO-API-3/events", {"event": "teleported"}, "event"),
         ("/api/orders/SO-API-3/events", {"event": "cancelled", "data": []}, "data"),
@@ -71,6 +70,12 @@ async def test_invalid_bodies_are_422_naming_the_field(client):
     for path, body, field in cases:
         status, answer = await post(client, path, body)
         assert (status, answer["field"]) == (422, field), (path, body, answer)
+    # a reference that exists already is a conflict, not bad data
+    status, answer = await post(client, "/api/orders", new_order("SO-API-3"))
+    assert (status, answer["field"]) == (409, "ref")
+    # and a JSON body must say it is JSON
+    reply = await client.post("/api/orders", data=b'{"ref": "SO-TXT"}', headers={**AUTH, "Content-Type": "text/plain"})
+    assert reply.status == 415 and "application/json" in (await reply.json())["error"]
 
 
 async def test_bad_json_is_400_and_an_x_actor_header_is_ignored(client):

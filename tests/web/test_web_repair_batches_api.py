@@ -271,7 +271,7 @@ async def test_the_factory_s_results_are_checked_unit_by_unit_and_events_out_of_
         status, answer = await api.post("/api/repair-batches", body)
         assert (status, answer.get("field")) == (422, field), (body, answer)
     await api.pack(["RT-RB-1", "RT-RB-2"])
-    assert (await api.pack(["RT-RB-1"], expect=422))["field"] == "ref"  # already exists
+    assert (await api.pack(["RT-RB-1"], expect=409))["field"] == "ref"  # already exists
     # out of order: the state and what it accepts are named
     for event, data in (("returned", {"results": RESULTS[:1]}), ("closed", {})):
         status, body = await api.post("/api/repair-batches/RB-1/events", {"event": event, "data": data})

@@ -24,7 +24,7 @@ from hub.core.domain.inputs import NewComplaint, NewShipment
 from hub.core.domain.orders import known_lines, new_ref
 from hub.core.domain.store_lists import as_date
 from hub.core.domain.tx import Tx
-from hub.core.errors import IllegalTransition, InvalidInput
+from hub.core.errors import Conflict, IllegalTransition, InvalidInput
 from hub.core.lifecycle import ORDER
 from hub.core.lifecycle.complaint import COMPLAINT, INSPECTION_DAYS, SHIPPING_REMEDIES, ComplaintFacts
 from hub.core.models import Transition
@@ -98,7 +98,7 @@ async def record_complaint(tx: Tx, order_ref: str, new: NewComplaint) -> Transit
     _check_lines(order, shipment, new.lines)
     ref = new.ref or new_ref("CP")
     if (await tx.conn.execute(COMPLAINT_EXISTS, {"ref": ref})).first() is not None:
-        raise InvalidInput(f"complaint {ref} already exists", field="ref")
+        raise Conflict(f"complaint {ref} already exists", field="ref")
     ends = await window_ends_at(tx, order)
     late = bool(order["inspection_window_elapsed"]) or (ends is not None and tx.now > ends)
     lines = {str(k): str(v) for k, v in sorted(new.lines.items())}
@@ -219,7 +219,7 @@ async def ship_remedy(tx: Tx, ref: str, new: NewShipment) -> Transition:
     lines = _replacement_lines(row, new)
     shipment_ref = new.ref or new_ref("SH")
     if (await tx.conn.execute(SHIPMENT_EXISTS, {"ref": shipment_ref})).first() is not None:
-        raise InvalidInput(f"shipment {shipment_ref} already exists", field="ref")
+        raise Conflict(f"shipment {shipment_ref} already exists", field="ref")
     mode = new.mode or order["delivery_mode"]
     await _shipments.store_shipment(tx, order["ref"], shipment_ref, mode, lines, new,
                                     {"mode": mode, "complaint_ref": ref, "remedy": row["remedy"]})

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from hub.core.domain import agents, engine
 from hub.core.domain.inputs import NewCustomer
 from hub.core.domain.tx import Tx
-from hub.core.errors import InvalidInput, NotFound
+from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.core.lifecycle.customer import CUSTOMER
 from hub.core.models import Transition
 from hub.core.store.tables import customers
@@ -24,7 +24,7 @@ REVIEWS = ("vip_reviewed", "vip_reevaluation_requested")
 async def create_customer(tx: Tx, new: NewCustomer) -> dict[str, Any]:
     exists = await tx.conn.execute(sa.select(customers.c.id).where(customers.c.code == new.code))
     if exists.first() is not None:
-        raise InvalidInput(f"customer {new.code} already exists", field="code")
+        raise Conflict(f"customer {new.code} already exists", field="code")
     row = {**new.model_dump(), "standing": CUSTOMER.initial, "agent": None, "monthly_volume": None,
            "volume_month": None, "vip_notice_ref": None, "vip_notified_by": None,
            "created_at": tx.now, "updated_at": tx.now}

@@ -12,7 +12,7 @@ from hub.core.domain.customers import ensure_customer
 from hub.core.domain.inputs import NewOrder
 from hub.core.domain.lines import undated_short_lines
 from hub.core.domain.tx import Tx
-from hub.core.errors import InvalidInput
+from hub.core.errors import Conflict, InvalidInput
 from hub.core.lifecycle.order import (ORDER, OrderFacts, price_mismatches, promised_date,
                                       special_order_check)
 from hub.core.models import Transition
@@ -89,7 +89,7 @@ async def create_order(tx: Tx, new: NewOrder) -> Transition:
     customer = await ensure_customer(tx, new.customer_code, new.customer)
     ref = new.ref or new_ref("SO")
     if (await tx.conn.execute(ORDER_EXISTS, {"ref": ref})).first() is not None:
-        raise InvalidInput(f"order {ref} already exists", field="ref")
+        raise Conflict(f"order {ref} already exists", field="ref")
     if new.kind == "special" and new.special is None:
         raise InvalidInput("a special order needs its standard and requested sizes", field="special")
     row = order_row(new, ref, customer["code"], tx.now)

@@ -18,7 +18,7 @@ from hub.core.domain.inputs import Input
 from hub.core.domain.orders import new_ref
 from hub.core.domain.repair_results import check_results, cost_split, with_results
 from hub.core.domain.tx import Tx
-from hub.core.errors import InvalidInput, NotFound
+from hub.core.errors import Conflict, InvalidInput, NotFound
 from hub.core.lifecycle.repair_batch import OPEN_STATES, REPAIR_BATCH
 from hub.core.models import RepairBatchLine, Transition
 from hub.core.store.tables import repair_batches
@@ -128,7 +128,7 @@ async def pack_batch(tx: Tx, new: NewRepairBatch) -> Transition:
     """A batch packed for ``new.factory`` with the units of ``new.returns``, listed line by line."""
     ref = new.ref or new_ref("RB")
     if (await tx.conn.execute(BATCH_EXISTS, {"ref": ref})).first() is not None:
-        raise InvalidInput(f"repair batch {ref} already exists", field="ref")
+        raise Conflict(f"repair batch {ref} already exists", field="ref")
     requests = await _carried(tx, new.returns)
     week = iso_week(tx)
     await _weekly_rule(tx, new, week)

@@ -15,7 +15,7 @@ from hub.core.domain.customers import ensure_customer
 from hub.core.domain.inputs import NewStore
 from hub.core.domain.store_lists import as_date, outstanding
 from hub.core.domain.tx import Tx
-from hub.core.errors import InvalidInput
+from hub.core.errors import Conflict, InvalidInput
 from hub.core.lifecycle.store import START_DOCUMENTS, STORE, StoreFacts
 from hub.core.models import Transition
 from hub.core.store.tables import store_openings
@@ -37,7 +37,7 @@ async def open_store(tx: Tx, new: NewStore) -> Transition:
     order desk's clock starts (documents and product list within 1 working day)."""
     customer = await ensure_customer(tx, new.customer_code, new.customer)
     if (await tx.conn.execute(STORE_EXISTS, {"ref": new.ref})).first() is not None:
-        raise InvalidInput(f"store {new.ref} already exists", field="ref")
+        raise Conflict(f"store {new.ref} already exists", field="ref")
     row = {"ref": new.ref, "customer_code": customer["code"], "order_ref": new.order_ref, "state": STORE.initial,
            "data": empty_data(new), "created_at": tx.now, "updated_at": tx.now}
     row["id"] = (await tx.conn.execute(store_openings.insert().values(**row))).inserted_primary_key[0]

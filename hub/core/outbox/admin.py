@@ -82,3 +82,35 @@ async def retry(engine: AsyncEngine, delivery_id: int, actor: str, now: datetime
 
 async def discard(engine: AsyncEngine, delivery_id: int, actor: str, now: datetime) -> dict[str, Any]:
     return await _change(engine, delivery_id, "discard", DISCARDABLE, {"state": "discarded"}, actor, now)
+
+
+async def retry_many(engine: AsyncEngine, actor: str, now: datetime, *, plugin: str | None = None,
+                     hook: str | None = None, state: str = "dead", since: datetime | None = None,
+                     until: datetime | None = None) -> int:
+    """Every handoff of ``plugin`` / ``hook`` in ``state`` (dead by default) last changed in
+    [since, until) back to pending now, each with its action recorded; one audit row for the batch."""
+    if state not in RETRYABLE:
+        raise IllegalTransition("handoff", "*", state, "retry")
+    query = deliveries.update().where(deliveries.c.state == state).values(
+        state="pending", next_attempt_at=now, updated_at=now).returning(deliveries.c.id)
+    for column, value in ((deliveries.c.plugin, plugin), (deliveries.c.hook, hook)):
+        if value:
+            query = query.where(column == value)
+    if since is not None:
+        query = query.where(deliveries.c.updated_at >= since)
+    if until is not None:
+        query = query.where(deliveries.c.updated_at < until)
+    async with begin(engine) as conn:
+        ids = (await conn.execute(query)).scalars().all()
+        if ids:
+            await conn.execute(delivery_actions.insert(), [
+                {"delivery_id": i, "action": "retry", "actor": actor, "at": now} for i in ids])
+            await audit.record(conn, now, "handoff.retry_many", "handoff", None, plugin=plugin, hook=hook,
+                               state=state, count=len(ids))
+    return len(ids)
+
+
+async def payload_of(engine: AsyncEngine, event_id: str) -> dict[str, Any]:
+    async with engine.connect() as conn:
+        return (await conn.execute(sa.select(outbox_events.c.payload).where(outbox_events.c.id == event_id))
+                ).scalar() or {}

@@ -63,3 +63,15 @@ audit_log = sa.Table(
     sa.Column("detail", sa.JSON, nullable=False),
     sa.Index("ix_audit_log_entity_ref", "entity", "ref"),
 )
+
+# The ops console's sign-ins: the cookie carries a random id, the table its SHA-256, so a copy of
+# the database lets no one in. The user's roles are read at each request (disabling them ends it).
+console_sessions = sa.Table(
+    "console_sessions", metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(48), nullable=False),
+    sa.Column("bootstrap", sa.Boolean, nullable=False),  # signed in with the bootstrap admin token
+    sa.Column("csrf", sa.String(64), nullable=False),  # every state-changing form carries it
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+)

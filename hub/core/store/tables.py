@@ -464,4 +464,4 @@ ENTITY_TABLES = {"order": orders, "shipment": shipments, "claim": claims, "retur
                  "repair_batch": repair_batches}
 
 # The access tables share this metadata (Alembic compares one schema): imported last, by design.
-from hub.core.store.access_tables import api_tokens, audit_log, delegations, users  # noqa: E402,F401
+from hub.core.store.access_tables import api_tokens, audit_log, console_sessions, delegations, users  # noqa: E402,F401

@@ -1,0 +1,123 @@
+"""The console over plain HTTP: sign-in page instead of JSON, a session cookie that is HttpOnly and
+SameSite=Strict, forms refused without their CSRF token, tokens never in a page, roles respected,
+and the API's watch lists (/api/timers, /api/cases, batch retry)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from .console_support import MoodyErp, Site, site  # noqa: F401 - the fixture
+from .web_support import ADMIN_AUTH, ADMIN_TOKEN, AUTH, new_order, user_auth
+
+
+async def signed_in(client: Any, token: str) -> str:
+    """The session cookie a sign-in with ``token`` sets."""
+    reply = await client.post("/signin", data={"token": token}, allow_redirects=False)
+    assert reply.status == 303, await reply.text()
+    cookie = reply.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=28800" in cookie
+    return re.search(r"hub_session=([^;]+)", cookie).group(1)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+async def test_the_root_without_a_session_is_the_sign_in_page_not_json(site: Site):
+    reply = await site.client.get("/", allow_redirects=False)
+    assert (reply.status, reply.headers["Location"]) == (303, "/signin?next=%2F")
+    page = await site.client.get("/")
+    assert page.status == 200 and page.content_type == "text/html"
+    html = await page.text()
+    assert 'name="token"' in html and "bearer token" not in html
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+async def test_a_bad_token_is_refused_and_a_good_one_never_reaches_a_page(site: Site):
+    reply = await site.client.post("/signin", data={"token": "hub_nonsense"}, allow_redirects=False)
+    assert reply.status == 401 and "not valid" in await reply.text()
+    cookie = await signed_in(site.client, ADMIN_TOKEN)
+    for path in ("/", "/console/handoffs", "/console/orders", "/console/timers"):
+        html = await (await site.client.get(path, cookies={"hub_session": cookie})).text()
+        assert ADMIN_TOKEN not in html and cookie not in html, path
+
+
+async def test_a_form_without_its_csrf_token_changes_nothing(site: Site):
+    await site.client.post("/api/orders", json=new_order("SO-CSRF"), headers=AUTH)
+    await site.runtime.settle()
+    cookie = await signed_in(site.client, "hub_tester-token-holding-every-role-0123456789")
+    page = await (await site.client.get("/console/handoffs?state=dead", cookies={"hub_session": cookie})).text()
+    [handoff] = re.findall(r'href="/console/handoffs/(\d+)"', page)
+    for form in ({}, {"csrf": "forged"}):
+        reply = await site.client.post(f"/console/handoffs/{handoff}/retry", data=form, cookies={"hub_session": cookie},
+                                       allow_redirects=False)
+        assert reply.status == 403
+    shown = await (await site.client.get(f"/api/handoffs/{handoff}", headers=AUTH)).json()
+    assert shown["state"] == "dead" and shown["actions"] == []
+    # with the token it works, recorded under the user's name
+    html = await (await site.client.get(f"/console/handoffs/{handoff}", cookies={"hub_session": cookie})).text()
+    reply = await site.client.post(f"/console/handoffs/{handoff}/retry", data={"csrf": csrf_of(html)},
+                                   cookies={"hub_session": cookie}, allow_redirects=False)
+    assert reply.status == 303
+    shown = await (await site.client.get(f"/api/handoffs/{handoff}", headers=AUTH)).json()
+    assert shown["state"] == "pending" and [(a["action"], a["actor"]) for a in shown["actions"]] == [
+        ("retry", "tester")]
+    trail = (await (await site.client.get("/api/audit?action=handoff.", headers=AUTH)).json())["items"]
+    assert trail[0]["origin"].startswith("console ")
+
+
+async def test_a_user_sees_only_the_actions_their_role_allows(site: Site):
+    await site.client.post("/api/orders", json=new_order("SO-ROLE"), headers=AUTH)
+    await site.runtime.settle()
+    warehouse = (await user_auth(site.client, "wh.sun", "warehouse"))["Authorization"].split()[1]
+    cookie = await signed_in(site.client, warehouse)
+    page = await (await site.client.get("/console/handoffs?state=dead", cookies={"hub_session": cookie})).text()
+    [handoff] = re.findall(r'href="/console/handoffs/(\d+)"', page)
+    html = await (await site.client.get(f"/console/handoffs/{handoff}", cookies={"hub_session": cookie})).text()
+    assert 'id="retry"' not in html  # not ops: no button
+    reply = await site.client.post(f"/console/handoffs/{handoff}/retry", data={"csrf": csrf_of(html)},
+                                   cookies={"hub_session": cookie}, allow_redirects=False)
+    assert reply.status == 303 and "notice=" in reply.headers["Location"]  # refused, with the reason shown
+    assert (await (await site.client.get(f"/api/handoffs/{handoff}", headers=AUTH)).json())["state"] == "dead"
+    # an order page offers no event a warehouse user may not send
+    order = await (await site.client.get("/console/orders/SO-ROLE", cookies={"hub_session": cookie})).text()
+    assert 'id="event-' not in order
+
+
+async def test_a_disabled_user_s_session_ends(site: Site):
+    agent = (await user_auth(site.client, "agent.chen", "agent"))["Authorization"].split()[1]
+    cookie = await signed_in(site.client, agent)
+    assert (await site.client.get("/", cookies={"hub_session": cookie}, allow_redirects=False)).status == 200
+    await site.client.post("/api/users/agent.chen/disable", headers=ADMIN_AUTH)
+    assert (await site.client.get("/", cookies={"hub_session": cookie}, allow_redirects=False)).status == 303
+
+
+async def test_the_api_lists_timers_and_cases_and_retries_dead_letters_in_a_batch(site: Site):
+    for ref in ("SO-B1", "SO-B2"):
+        await site.client.post("/api/orders", json=new_order(ref), headers=AUTH)
+    await site.runtime.settle()
+    timers = (await (await site.client.get("/api/timers", headers=AUTH)).json())["items"]
+    assert {t["state"] for t in timers} == {"open"} and timers == sorted(timers, key=lambda t: t["due_at"])
+    due_soon = await (await site.client.get("/api/timers?due_before=2000-01-01T00:00:00Z", headers=AUTH)).json()
+    assert due_soon["items"] == []
+    assert (await (await site.client.get("/api/cases", headers=AUTH)).json())["items"] == []
+    assert (await site.client.get("/api/timers?state=late", headers=AUTH)).status == 422
+    # a batch retry by plugin puts both dead letters back, ops only
+    agent = await user_auth(site.client, "agent.chen", "agent")
+    assert (await site.client.post("/api/handoffs/retry?plugin=erp.moody", headers=agent)).status == 403
+    reply = await site.client.post("/api/handoffs/retry?plugin=erp.moody", headers=AUTH)
+    assert (reply.status, (await reply.json())["retried"]) == (200, 2)
+    site.erp.fixed = True
+    await site.runtime.settle()
+    dead = (await (await site.client.get("/api/handoffs?state=dead", headers=AUTH)).json())["items"]
+    assert dead == []
+
+
+@pytest.mark.parametrize("lang, word", [("en", "Overview"), ("zh-CN", "总览")])
+async def test_the_console_speaks_the_browser_s_language(site: Site, lang, word):
+    cookie = await signed_in(site.client, ADMIN_TOKEN)
+    html = await (await site.client.get("/", cookies={"hub_session": cookie},
+                                        headers={"Accept-Language": f"{lang},en;q=0.5"})).text()
+    assert f"<h1>{word}</h1>" in html and f'lang="{lang}"' in html
