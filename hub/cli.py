@@ -337,6 +337,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--config", help="path to hub.toml (default: $HUB_CONFIG or ./config/hub.toml)")
     top.add_argument("--log-level", default="info", type=str.lower, choices=["debug", "info", "warning", "error"],
                      help="the lowest level logged (JSON lines on stderr)")
+    top.add_argument("--log-format", default="json", choices=["json", "console"],
+                     help="json lines (for log collectors), or console: readable lines for a terminal")
     sub = top.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="HTTP API, webhooks and background work in one process")
     serve.add_argument("--host")
@@ -406,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().error(problem)
     if args.command == "users" and (problem := users_usage(args)):
         parser().error(problem)
-    configure(args.log_level)
+    configure(args.log_level, style=args.log_format)
     if args.command not in RUNS_THE_HUB:  # a person at a terminal: what they change is audited as theirs
         ORIGIN.set(cli_origin(getattr(args, "actor", None)))
     try:

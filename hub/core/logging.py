@@ -93,8 +93,9 @@ def _dumps(obj: Any, default: Any = None) -> str:
 LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
-def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
-    """JSON lines to stderr (or ``stream``); called once per process by the CLI and the tests."""
+def configure(level: str = "INFO", stream: TextIO | None = None, style: str = "json") -> None:
+    """JSON lines to stderr (or ``stream``); ``style="console"``: coloured, aligned lines for a person at
+    a terminal, redacted alike. Called once per process by the CLI and the tests."""
     if level.lower() not in LEVELS:
         raise ValueError(f"log level must be one of {', '.join(LEVELS)}, not {level!r}")
     structlog.configure(
@@ -104,7 +105,7 @@ def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
             redact,
-            structlog.processors.JSONRenderer(serializer=_dumps),
+            structlog.dev.ConsoleRenderer() if style == "console" else structlog.processors.JSONRenderer(serializer=_dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
         # sys.stderr is looked up per logger, not once: test runners swap and close it.

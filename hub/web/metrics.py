@@ -47,6 +47,8 @@ class Metrics:
         self.timers = Gauge("hub_timers", "Time-rule timers by state (open, breached).", ["state"], registry=r)
         self.circuit_open = Gauge("hub_plugin_circuit_open", "1 while a plugin's circuit is open or half-open: "
                                   "its handoffs wait.", ["plugin"], registry=r)
+        self.degraded = Gauge("hub_degraded", "1 while the hub runs degraded (/readyz says why): an open circuit, "
+                              "dead letters, webhooks that could not be applied.", registry=r)
         self.inbound_pending = Gauge("hub_inbound_pending", "Stored webhooks not yet processed.", registry=r)
         self.inbound = Gauge("hub_inbound_events", "Stored webhooks waiting (pending) or kept for ops (failed).",
                              ["state"], registry=r)
@@ -85,13 +87,16 @@ class Metrics:
         for plugin, state, n in by_state:
             self.handoffs.labels(plugin, state).set(n)
         self.queue_depth.set(sum(n for _, state, n in by_state if state in ("pending", "failed")))
-        self.dead.set(sum(n for _, state, n in by_state if state == "dead"))
+        dead = sum(n for _, state, n in by_state if state == "dead")
+        self.dead.set(dead)
         self.oldest_age.set(max(0.0, (now - as_utc(oldest)).total_seconds()) if oldest else 0.0)
         for state in ("open", "breached"):
             self.timers.labels(state).set(timer_counts.get(state, 0))
         self.circuit_open.clear()
         for plugin, state in open_circuits:
             self.circuit_open.labels(plugin).set(0 if state == "closed" else 1)
+        # the same three reasons as hub.core.degraded, from the figures just read
+        self.degraded.set(int(bool(dead or inbound["failed"] or any(s != "closed" for _, s in open_circuits))))
         self.inbound_pending.set(inbound["pending"])
         for state, n in inbound.items():
             self.inbound.labels(state).set(n)

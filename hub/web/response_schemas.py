@@ -261,9 +261,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                                           "states": {"type": "object"},
                                                           "events": {"type": "object"}}}},
     "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
-    "Readiness": {"type": "object", "required": ["status", "problems"],
+    "Readiness": {"type": "object", "required": ["status", "problems", "degraded"],
                   "properties": {"status": {"enum": ["ready", "not ready"]},
-                                 "problems": {"type": "array", "items": {"type": "string"}}}},
+                                 "problems": {"type": "array", "items": {"type": "string"}},
+                                 "degraded": {**STRINGS, "description": "Running, not well: open circuits, dead "
+                                              "letters, webhooks that could not be applied. Still ready."}}},
     "Accepted": {"type": "object", "required": ["status"], "properties": {"status": {"const": "accepted"}}},
     "Document": {"type": "object", "required": ["openapi", "paths"]},
 }

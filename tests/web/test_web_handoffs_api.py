@@ -111,6 +111,7 @@ async def test_metrics_show_webhooks_handoffs_queue_timers_and_latency(ops, cloc
         "hub_handoff_queue_depth ",
         "hub_handoff_oldest_pending_age_seconds ",
         "hub_inbound_pending 0.0",
+        "hub_degraded 1.0",  # a dead letter waits for ops
     ]
     missing = [line for line in expected if line not in text]
     assert not missing, text
@@ -131,3 +132,15 @@ async def test_health_and_readiness(client, app):
     app[keys.READINESS].plugin_failures["carrier.x"] = "PluginConfigurationError"
     reply = await client.get("/readyz")
     assert reply.status == 503 and "carrier.x" in (await reply.json())["problems"][0]
+
+
+async def test_a_dead_letter_makes_the_hub_degraded_but_still_ready(ops):
+    client, hub = ops
+    ready = await (await client.get("/readyz")).json()
+    assert (ready["status"], ready["degraded"]) == ("ready", [])
+    await dead_handoff(client, hub)
+    reply = await client.get("/readyz")
+    ready = await reply.json()
+    # still ready (webhooks are still stored), and it says why it is degraded
+    assert reply.status == 200 and ready["status"] == "ready"
+    assert ready["degraded"] == ["1 dead letter waiting for ops"]

@@ -115,7 +115,9 @@ class Recorder:
             fields: dict[str, Any] = {"outcome": a.outcome, "duration_ms": a.duration_ms}
             if a.error is not None:
                 fields.update(error_class=type(a.error).__name__, error=str(a.error)[:500])
-            (a.ctx.log.error if a.outcome == "dead" else a.ctx.log.info)("outbox.delivery_attempt", **fields)
+            # dead: ops must act; failed: will be retried, but someone watching should see it; else info
+            level = {"dead": a.ctx.log.error, "failed": a.ctx.log.warning}.get(a.outcome, a.ctx.log.info)
+            level("outbox.delivery_attempt", **fields)
 
     async def _record_one(self, conn: Any, a: Attempt, now: datetime) -> None:
         values = self._values(a, now)

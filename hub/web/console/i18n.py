@@ -48,6 +48,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_csrf": ("The form is stale or forged: reload the page and try again", "表单已过期或无效：请刷新后重试"),
     "language": ("中文", "English"), "signed_in_as": ("Signed in as", "当前用户"),
     "anomaly": ("Anomaly", "异常"), "all": ("All", "全部"), "filter": ("Filter", "筛选"),
+    "degraded": ("Running degraded", "降级运行"),
     "actor": ("Actor", "操作人"), "at": ("At", "时间"), "event": ("Event", "事件"),
 }
 

@@ -15,6 +15,7 @@ from aiohttp import web
 from hub.core import catalogue, overview, queries
 from hub.core.audit import ORIGIN, Origin
 from hub.core.clock import as_utc
+from hub.core.degraded import degraded
 from hub.core.errors import Forbidden, HubError, Unauthenticated
 from hub.core.logging import scrub
 from hub.core.outbox import admin
@@ -144,7 +145,8 @@ async def _overview(request: web.Request, session: sessions.Session) -> web.Resp
     now = hub.clock.now()
     async with hub.engine.connect() as conn:
         facts = await overview.overview(conn, now, [name for name, _ in hub.pm.list_name_plugin()])
-    return _render(request, "overview.html", "overview", session, facts=facts,
+        reasons = await degraded(conn)
+    return _render(request, "overview.html", "overview", session, facts=facts, degraded=reasons,
                    oldest_pending=_ago(now, facts["oldest_pending_at"]), may_retry=session.principal.may(OPS))
 
 

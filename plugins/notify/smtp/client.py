@@ -22,7 +22,7 @@ async def send_mail(settings: SmtpSettings, mail: EmailMessage, recipient: str) 
             username=settings.username,
             password=settings.password.get_secret_value() if settings.password else None)
     except aiosmtplib.SMTPException as exc:
-        raise classify(exc) from None  # the cause's text can name the recipient
+        raise classify(exc, f"{settings.host}:{settings.port}") from None  # the cause's text can name the recipient
 
 
 def _envelope_sender(sender: str) -> str:

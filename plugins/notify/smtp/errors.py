@@ -7,8 +7,9 @@ from hub import PermanentError, PluginConfigurationError, PluginError, Transient
 from plugins.notify.common import redact
 
 
-def classify(exc: aiosmtplib.SMTPException) -> PluginError:
-    """The hub error for an aiosmtplib failure; the server's text is redacted (it may echo addresses)."""
+def classify(exc: aiosmtplib.SMTPException, relay: str = "the relay") -> PluginError:
+    """The hub error for an aiosmtplib failure; the server's text is redacted (it may echo addresses).
+    A connection failure names the relay (``host:port``): the first thing ops check."""
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
         return PluginConfigurationError(f"smtp: login refused ({exc.code})")
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
@@ -21,6 +22,6 @@ def classify(exc: aiosmtplib.SMTPException) -> PluginError:
         return TransientError(text) if 400 <= exc.code < 500 else PermanentError(text)
     if isinstance(exc, (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected,
                         aiosmtplib.SMTPTimeoutError)):
-        return TransientError(f"smtp: {type(exc).__name__}")
+        return TransientError(f"smtp: {type(exc).__name__} with {relay}")
     # STARTTLS unsupported, no common AUTH mechanism: the relay and the settings disagree.
     return PluginConfigurationError(f"smtp: {type(exc).__name__}: {redact(str(exc))}")
