@@ -17,6 +17,18 @@ from hub.core.logging import configure
 from hub.core.plugins import build_plugin_manager, describe
 
 
+COMMON_HELP = {
+    "action": "what to do", "kind": "which report: weekly or monthly", "id": "the handoff's or stored webhook's id (hub … list shows it)",
+    "ref": "the reference, e.g. SO-2026-0042", "name": "the person's name",
+    "state": "only those in this state", "plugin": "only this plugin's", "source": "only this webhook source's",
+    "limit": "at most this many rows", "json": "print JSON instead of lines",
+    "actor": "who acts, recorded with the change (the CLI also records the OS user)",
+    "host": "listen on this address (default from hub.toml)", "port": "listen on this port (default from hub.toml)",
+    "entity": "only this entity: order, shipment, claim, return, customer, store, complaint, repair_batch",
+    "customer": "only this customer's (code)", "order": "only this order's (reference)",
+    "factory": "only this factory's", "reason": "why, recorded with the change",
+    "until": "until this time, with its offset, e.g. 2026-03-09T18:00+08:00",
+}
 # Commands that run the hub's own work (carriers, plugins, timers): not one person's doing.
 RUNS_THE_HUB = ("serve", "worker", "demo")
 
@@ -179,9 +191,10 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
             await upgrade(engine)
             if args.action == "list":
                 return await admin.list_handoffs(engine, state=args.state, plugin=args.plugin, limit=args.limit)
-            if args.action == "retry" and args.all:
-                return await admin.retry_many(engine, f"cli:{args.actor}", SystemClock().now(), plugin=args.plugin,
-                                              hook=args.hook, state=args.state or "dead")
+            if args.all:
+                many = admin.retry_many if args.action == "retry" else admin.discard_many
+                return await many(engine, f"cli:{args.actor}", SystemClock().now(), plugin=args.plugin,
+                                  hook=args.hook, state=args.state or "dead")
             change = admin.retry if args.action == "retry" else admin.discard
             return [await change(engine, args.id, f"cli:{args.actor}", SystemClock().now())]
         finally:
@@ -189,7 +202,8 @@ def cmd_handoffs(args: argparse.Namespace) -> int:
 
     rows = asyncio.run(run())
     if isinstance(rows, int):
-        print(json.dumps({"retried": rows}) if args.json else f"retried {rows} handoffs")
+        done = "retried" if args.action == "retry" else "discarded"
+        print(json.dumps({done: rows}) if args.json else f"{done} {rows} handoffs")
         return 0
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
@@ -234,6 +248,8 @@ def cmd_inbound(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, indent=2, default=str))
         return 0
+    if not result:
+        print("no stored webhooks")
     for e in result:
         error = f"  {(e['error'] or '')[:100]}" if e["error"] else ""
         print(f"#{e['id']:<6} {e['state']:<9} {e['source']:<20} attempts={e['attempts']:<3} "
@@ -368,8 +384,9 @@ def parser() -> argparse.ArgumentParser:
     handoffs.add_argument("id", nargs="?", type=int)
     handoffs.add_argument("--state", choices=["pending", "running", "failed", "dead", "done", "discarded"])
     handoffs.add_argument("--plugin")
-    handoffs.add_argument("--hook", help="retry --all: only this hook")
-    handoffs.add_argument("--all", action="store_true", help="retry every handoff in --state (dead) of --plugin/--hook")
+    handoffs.add_argument("--hook", help="with --all: only this hook")
+    handoffs.add_argument("--all", action="store_true",
+                          help="retry or discard every handoff in --state (default dead) of --plugin / --hook")
     handoffs.add_argument("--limit", type=int, default=100)
     handoffs.add_argument("--actor", type=_actor, default="ops")
     handoffs.add_argument("--json", action="store_true")
@@ -385,6 +402,9 @@ def parser() -> argparse.ArgumentParser:
     watch_parsers(sub)
     for command in sub.choices.values():  # `hub config check --config FILE` as well as `hub --config FILE …`
         command.add_argument("--config", default=argparse.SUPPRESS, help="path to hub.toml")
+        for action in command._actions:  # the options many commands share say the same everywhere
+            if not action.help:
+                action.help = COMMON_HELP.get(action.dest)
     return top
 
 
@@ -393,9 +413,8 @@ def main(argv: list[str] | None = None) -> int:
     from hub.cli_users import users_usage
 
     args = parser().parse_args(argv)
-    if args.command == "handoffs" and args.action != "list" and args.id is None and not (
-            args.action == "retry" and args.all):
-        parser().error("handoffs retry/discard need the handoff id (or retry --all)")
+    if args.command == "handoffs" and args.action != "list" and args.id is None and not args.all:
+        parser().error("handoffs retry/discard need the handoff id (or --all with --plugin/--hook/--state)")
     if args.command == "inbound" and (problem := _inbound_usage(args)):
         parser().error(problem)
     if args.command == "stores" and args.action == "show" and not args.ref:

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.core.clock import as_utc
 from hub.core.outbox.circuit import circuit_rows
-from hub.core.store.tables import cases, claims, deliveries, inbound_events, timers
+from hub.core.store.tables import cases, claims, deliveries, inbound_events, shipments, timers
 
 WAITING = ("pending", "failed", "running", "dead")
 
@@ -81,4 +82,22 @@ async def list_cases(conn: AsyncConnection, *, state: str | None = "open", anoma
     for column, value in ((cases.c.state, state), (cases.c.anomaly, anomaly)):
         if value is not None:
             query = query.where(column == value)
+    return [dict(r) for r in (await conn.execute(query)).mappings()]
+
+
+async def list_shipments(conn: AsyncConnection, *, state: str | None = None, flag: str | None = None,
+                         anomaly: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Shipments, newest first, by state, by a flag they carry now, or by an open case's anomaly."""
+    query = sa.select(shipments).order_by(shipments.c.id.desc()).limit(limit).offset(offset)
+    if state is not None:
+        query = query.where(shipments.c.state == state)
+    if flag is not None:  # flags is a JSON list: each backend's own way of looking inside it
+        if conn.dialect.name == "postgresql":
+            query = query.where(sa.cast(shipments.c.flags, JSONB).contains([flag]))
+        else:
+            query = query.where(sa.text("EXISTS (SELECT 1 FROM json_each(shipments.flags) WHERE value = :flag)")
+                                .bindparams(flag=flag))
+    if anomaly is not None:
+        query = query.where(sa.exists().where(cases.c.shipment_ref == shipments.c.ref, cases.c.anomaly == anomaly,
+                                              cases.c.state == "open"))
     return [dict(r) for r in (await conn.execute(query)).mappings()]

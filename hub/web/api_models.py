@@ -117,13 +117,20 @@ class CaseFilter(Query):
     anomaly: str | None = Field(None, min_length=1, max_length=32, description="e.g. shortage, delivered_to_broker.")
 
 
-class HandoffBatchRetry(BaseModel):
-    """Which handoffs to retry at once: by plugin, hook and when they last changed (dead by default)."""
+class HandoffBatch(BaseModel):
+    """Which handoffs to act on at once: by plugin, hook and when they last changed (dead by default)."""
 
     model_config = ConfigDict(extra="forbid")
 
     plugin: str | None = Field(None, min_length=1, max_length=100)
     hook: str | None = Field(None, min_length=1, max_length=64)
+    since: AwareDatetime | None = Field(None, description="Last changed at or after (with its offset).")
+    until: AwareDatetime | None = Field(None, description="Last changed before.")
+
+
+class HandoffBatchRetry(HandoffBatch):
     state: Literal["dead", "failed", "discarded"] = "dead"
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+
+
+class HandoffBatchDiscard(HandoffBatch):
+    state: Literal["dead", "failed", "pending"] = "dead"

@@ -3,6 +3,7 @@ handoffs in a batch (Svix's "recover failed", Convoy's batch retry)."""
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
 from aiohttp import web
 
@@ -32,8 +33,15 @@ async def list_cases(request: web.Request) -> web.Response:
 
 
 async def retry_handoffs(request: web.Request) -> web.Response:
-    hub, f = request.app[keys.HUB], query_of(request, m.HandoffBatchRetry)
-    count = await admin.retry_many(hub.engine, admin_actor(request), hub.clock.now(), plugin=f.plugin, hook=f.hook,
-                                   state=f.state, since=f.since.astimezone(UTC) if f.since else None,
-                                   until=f.until.astimezone(UTC) if f.until else None)
-    return json_response({"retried": count})
+    return json_response({"retried": await _batch(request, m.HandoffBatchRetry, admin.retry_many)})
+
+
+async def discard_handoffs(request: web.Request) -> web.Response:
+    return json_response({"discarded": await _batch(request, m.HandoffBatchDiscard, admin.discard_many)})
+
+
+async def _batch(request: web.Request, model: type[m.HandoffBatch], change: Any) -> int:
+    hub, f = request.app[keys.HUB], query_of(request, model)
+    return await change(hub.engine, admin_actor(request), hub.clock.now(), plugin=f.plugin, hook=f.hook,
+                        state=f.state, since=f.since.astimezone(UTC) if f.since else None,
+                        until=f.until.astimezone(UTC) if f.until else None)

@@ -230,6 +230,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "Agent": AGENT,
     "AgentPage": {"type": "object", "required": ["items"], "additionalProperties": False,
                   "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}}},
+    "Discarded": {"type": "object", "required": ["discarded"],
+                  "properties": {"discarded": {"type": "integer", "minimum": 0}}},
     "InboundRetried": {"type": "object", "required": ["retried"],
                        "properties": {"retried": {"type": "integer", "minimum": 0}}},
     "Customer": row(t.customers),

@@ -97,6 +97,9 @@ def route_table() -> list[Route]:
         Route("POST", "/api/handoffs/retry", api_watch.retry_handoffs, "Retry every handoff of a plugin, hook "
               "and time range (dead by default) now", {200: "InboundRetried"}, "handoffs",
               query=m.HandoffBatchRetry, roles=OPS),
+        Route("POST", "/api/handoffs/discard", api_watch.discard_handoffs, "Discard every handoff of a plugin, "
+              "hook and time range (dead by default)", {200: "Discarded"}, "handoffs", query=m.HandoffBatchDiscard,
+              roles=OPS),
         Route("GET", "/api/timers", api_watch.list_timers, "Timers, soonest due first: what breaches next "
               "(open by default; due_before, rule, entity)", {200: "TimerPage"}, "timers", query=m.TimerFilter),
         Route("GET", "/api/cases", api_watch.list_cases, "Investigation cases (open by default), newest first",

@@ -71,7 +71,7 @@ def test_retry_failed_puts_back_every_failed_event_of_a_source_then_the_rest(hub
     assert of_orders.returncode == 0 and json.loads(of_orders.stdout) == {"retried": 3}
     rest = run_cli("inbound", "retry", "--failed", env=hub_env)
     assert rest.returncode == 0 and rest.stdout.strip() == "retried 1 failed inbound events"
-    assert run_cli("inbound", "list", "--state", "failed", env=hub_env).stdout == ""
+    assert run_cli("inbound", "list", "--state", "failed", env=hub_env).stdout == "no stored webhooks\n"
     assert sorted(actions(hub_env)) == [(i, "retry", "cli:ops") for i in (1, 2, 3, 5)]
 
 

@@ -66,3 +66,12 @@ async def test_bad_users_commands_say_what_is_wrong(argv, capsys):
     assert "needs at least one --role" in capsys.readouterr().err
     assert await hub(argv, "users", "disable", "nobody") == 1
     assert "not found" in capsys.readouterr().err
+
+
+def test_every_option_of_every_command_says_what_it_is_for():
+    from hub.cli import parser
+    top = parser()
+    commands = next(a for a in top._actions if a.dest == "command").choices
+    silent = [f"{name} {action.dest}" for name, command in commands.items() for action in command._actions
+              if not action.help and action.dest != "help"]
+    assert silent == []

@@ -26,13 +26,14 @@ def csrf_of(html: str) -> str:
 
 
 async def test_the_root_without_a_session_is_the_sign_in_page_not_json(site: Site):
-    reply = await site.client.get("/", allow_redirects=False)
-    assert (reply.status, reply.headers["Location"]) == (303, "/signin?next=%2F")
-    page = await site.client.get("/")
+    page = await site.client.get("/", allow_redirects=False)
     assert page.status == 200 and page.content_type == "text/html"
     html = await page.text()
     assert 'name="token"' in html and "bearer token" not in html
     assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    # any other page sends the browser to sign in, and back afterwards
+    reply = await site.client.get("/console/claims?state=opened", allow_redirects=False)
+    assert (reply.status, reply.headers["Location"]) == (303, "/signin?next=%2Fconsole%2Fclaims%3Fstate%3Dopened")
 
 
 async def test_a_bad_token_is_refused_and_a_good_one_never_reaches_a_page(site: Site):
@@ -91,7 +92,8 @@ async def test_a_disabled_user_s_session_ends(site: Site):
     cookie = await signed_in(site.client, agent)
     assert (await site.client.get("/", cookies={"hub_session": cookie}, allow_redirects=False)).status == 200
     await site.client.post("/api/users/agent.chen/disable", headers=ADMIN_AUTH)
-    assert (await site.client.get("/", cookies={"hub_session": cookie}, allow_redirects=False)).status == 303
+    page = await site.client.get("/", cookies={"hub_session": cookie}, allow_redirects=False)
+    assert page.status == 200 and 'name="token"' in await page.text()  # signed out: the sign-in page
 
 
 async def test_the_api_lists_timers_and_cases_and_retries_dead_letters_in_a_batch(site: Site):
@@ -121,3 +123,83 @@ async def test_the_console_speaks_the_browser_s_language(site: Site, lang, word)
     html = await (await site.client.get("/", cookies={"hub_session": cookie},
                                         headers={"Accept-Language": f"{lang},en;q=0.5"})).text()
     assert f"<h1>{word}</h1>" in html and f'lang="{lang}"' in html
+
+
+async def test_handoffs_are_filtered_by_hook_and_age_and_retried_or_discarded_in_a_batch(site: Site, clock):
+    for ref in ("SO-F1", "SO-F2", "SO-F3"):
+        await site.client.post("/api/orders", json=new_order(ref), headers=AUTH)
+    await site.runtime.settle()
+    cookie = await signed_in(site.client, "hub_tester-token-holding-every-role-0123456789")
+    page = await (await site.client.get("/console/handoffs?state=dead&hook=hub_order_received",
+                                        cookies={"hub_session": cookie})).text()
+    assert page.count('href="/console/handoffs/') == 3
+    assert 'href="/console/handoffs/' not in await (await site.client.get(
+        "/console/handoffs?state=dead&hook=hub_order_shipped", cookies={"hub_session": cookie})).text()
+    clock.advance(hours=2)
+    assert page.count("/console/handoffs/") == (await (await site.client.get(
+        "/console/handoffs?state=dead&older_than=1h", cookies={"hub_session": cookie})).text()).count("/console/handoffs/")
+    # when ops discard the dead letters of that plugin changed in the last 24 hours
+    reply = await site.client.post("/console/handoffs/batch", cookies={"hub_session": cookie}, allow_redirects=False,
+                                   data={"csrf": csrf_of(page), "plugin": "erp.moody", "hook": "hub_order_received",
+                                         "state": "dead", "within": "24h", "action": "discard"})
+    assert reply.status == 303 and "discard%3A+3" in reply.headers["Location"]
+    listed = (await (await site.client.get("/api/handoffs?state=discarded", headers=AUTH)).json())["items"]
+    assert len(listed) == 3
+    # and the API does the same by plugin: the discarded come back with a batch retry
+    reply = await site.client.post("/api/handoffs/retry?plugin=erp.moody&state=discarded", headers=AUTH)
+    assert (await reply.json())["retried"] == 3
+    reply = await site.client.post("/api/handoffs/discard?plugin=erp.moody&state=pending", headers=AUTH)
+    assert (await reply.json())["discarded"] == 3
+
+
+async def flagged_shipments(client: Any, hub: Any, runtime: Any) -> None:
+    """Two shipments of one order; the carrier reports 30 kg for the first's 10 kg waybill."""
+    from decimal import Decimal
+
+    from hub import TrackingEvent, TrackingUpdate
+    from hub.core.domain.inputs import NewShipment
+    from .test_web_orders_api import released_order
+    await released_order(client, runtime, "SO-SHF")
+    await hub.create_shipment("SO-SHF", NewShipment(ref="SH-SHF-1", carrier="sandbox", tracking_number="SBX-F1",
+                                                    waybill_weight_kg=Decimal("10"), lines={1: Decimal(1)}))
+    await hub.create_shipment("SO-SHF", NewShipment(ref="SH-SHF-2", carrier="sandbox", tracking_number="SBX-F2",
+                                                    lines={1: Decimal(1)}))
+    await hub.record_tracking(TrackingUpdate(carrier="sandbox", tracking_number="SBX-F1",
+                                             reported_weight_kg=Decimal("30"), events=(TrackingEvent(
+                                                 occurred_at=hub.clock.now(), state="in_transit",
+                                                 description="picked up"),)))
+
+
+async def test_the_shipment_filters_agree_on_both_backends(served):
+    from hub.core import overview
+    from hub.core.runtime import Runtime
+    client, hub = served
+    await flagged_shipments(client, hub, Runtime(hub, inline_tries=1))
+    async with hub.engine.connect() as conn:
+        by_flag = await overview.list_shipments(conn, flag="weight_discrepancy")
+        by_case = await overview.list_shipments(conn, anomaly="weight_discrepancy")
+        none = await overview.list_shipments(conn, flag="no_such_flag")
+    assert [r["ref"] for r in by_flag] == [r["ref"] for r in by_case] == ["SH-SHF-1"] and none == []
+
+
+async def test_shipments_are_listed_by_flag_and_by_anomaly(site: Site):
+    site.erp.fixed = True
+    await flagged_shipments(site.client, site.hub, site.runtime)
+    cookie = await signed_in(site.client, ADMIN_TOKEN)
+    by_flag = await (await site.client.get("/console/shipments?flag=weight_discrepancy",
+                                           cookies={"hub_session": cookie})).text()
+    by_case = await (await site.client.get("/console/shipments?anomaly=weight_discrepancy",
+                                           cookies={"hub_session": cookie})).text()
+    for page in (by_flag, by_case):
+        assert "SH-SHF-1" in page and "SH-SHF-2" not in page
+
+
+async def test_signing_in_from_a_deep_link_goes_back_to_it_and_never_elsewhere(site: Site):
+    page = await (await site.client.get("/console/timers?due=4h")).text()
+    assert 'action="/signin?next=/console/timers%3Fdue%3D4h"' in page
+    reply = await site.client.post("/signin?next=/console/timers%3Fdue%3D4h", data={"token": ADMIN_TOKEN},
+                                   allow_redirects=False)
+    assert reply.headers["Location"] == "/console/timers?due=4h"
+    for elsewhere in ("//evil.example/x", "https://evil.example/"):
+        reply = await site.client.post(f"/signin?next={elsewhere}", data={"token": ADMIN_TOKEN}, allow_redirects=False)
+        assert reply.headers["Location"] == "/"

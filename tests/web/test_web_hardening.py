@@ -128,7 +128,8 @@ async def test_event_data_the_catalogue_refuses_is_422_naming_the_field(served):
 def test_no_log_call_passes_event_as_a_keyword():
     """structlog's first argument is ``event``: ``log.info("x", event=...)`` is a TypeError at run time."""
     levels = {"debug", "info", "warning", "error", "exception", "critical", "msg"}
-    offending = [f"{path}:{node.lineno}" for path in (*Path("hub").rglob("*.py"), *Path("plugins").rglob("*.py"))
+    root = Path(__file__).resolve().parents[2]
+    offending = [f"{path}:{node.lineno}" for path in (*(root / "hub").rglob("*.py"), *(root / "plugins").rglob("*.py"))
                  for node in ast.walk(ast.parse(path.read_text()))
                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                  and node.func.attr in levels and any(k.arg == "event" for k in node.keywords)]

@@ -30,12 +30,18 @@ def _select() -> sa.Select:
 
 
 async def list_handoffs(engine: AsyncEngine, *, state: str | None = None, plugin: str | None = None,
-                        order_ref: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+                        order_ref: str | None = None, hook: str | None = None, created_before: datetime | None = None,
+                        limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Oldest first; ``created_before`` keeps those older than an age (waiting an hour, a day)."""
     query = _select().order_by(deliveries.c.id).limit(limit).offset(offset)
     if state:
         query = query.where(deliveries.c.state == state)
     if plugin:
         query = query.where(deliveries.c.plugin == plugin)
+    if hook:
+        query = query.where(deliveries.c.hook == hook)
+    if created_before is not None:
+        query = query.where(deliveries.c.created_at < created_before)
     if order_ref:
         query = query.where(outbox_events.c.order_ref == order_ref)
     async with engine.connect() as conn:
@@ -91,8 +97,25 @@ async def retry_many(engine: AsyncEngine, actor: str, now: datetime, *, plugin: 
     [since, until) back to pending now, each with its action recorded; one audit row for the batch."""
     if state not in RETRYABLE:
         raise IllegalTransition("handoff", "*", state, "retry")
-    query = deliveries.update().where(deliveries.c.state == state).values(
-        state="pending", next_attempt_at=now, updated_at=now).returning(deliveries.c.id)
+    return await _change_many(engine, "retry", {"state": "pending", "next_attempt_at": now}, actor, now,
+                              plugin=plugin, hook=hook, state=state, since=since, until=until)
+
+
+async def discard_many(engine: AsyncEngine, actor: str, now: datetime, *, plugin: str | None = None,
+                       hook: str | None = None, state: str = "dead", since: datetime | None = None,
+                       until: datetime | None = None) -> int:
+    """The same selection, discarded: never delivered unless retried later."""
+    if state not in DISCARDABLE:
+        raise IllegalTransition("handoff", "*", state, "discard")
+    return await _change_many(engine, "discard", {"state": "discarded"}, actor, now, plugin=plugin, hook=hook,
+                              state=state, since=since, until=until)
+
+
+async def _change_many(engine: AsyncEngine, action: str, values: dict[str, Any], actor: str, now: datetime, *,
+                       plugin: str | None, hook: str | None, state: str, since: datetime | None,
+                       until: datetime | None) -> int:
+    query = deliveries.update().where(deliveries.c.state == state).values(**values, updated_at=now) \
+        .returning(deliveries.c.id)
     for column, value in ((deliveries.c.plugin, plugin), (deliveries.c.hook, hook)):
         if value:
             query = query.where(column == value)
@@ -104,8 +127,8 @@ async def retry_many(engine: AsyncEngine, actor: str, now: datetime, *, plugin: 
         ids = (await conn.execute(query)).scalars().all()
         if ids:
             await conn.execute(delivery_actions.insert(), [
-                {"delivery_id": i, "action": "retry", "actor": actor, "at": now} for i in ids])
-            await audit.record(conn, now, "handoff.retry_many", "handoff", None, plugin=plugin, hook=hook,
+                {"delivery_id": i, "action": action, "actor": actor, "at": now} for i in ids])
+            await audit.record(conn, now, f"handoff.{action}_many", "handoff", None, plugin=plugin, hook=hook,
                                state=state, count=len(ids))
     return len(ids)
 

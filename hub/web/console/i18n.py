@@ -49,6 +49,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "language": ("中文", "English"), "signed_in_as": ("Signed in as", "当前用户"),
     "anomaly": ("Anomaly", "异常"), "all": ("All", "全部"), "filter": ("Filter", "筛选"),
     "degraded": ("Running degraded", "降级运行"),
+    "batch": ("Retry or discard in a batch", "批量重试或丢弃"), "within": ("Changed within", "最近变更"),
+    "flag": ("Flag", "标记"), "older_than": ("Older than", "早于"),
     "actor": ("Actor", "操作人"), "at": ("At", "时间"), "event": ("Event", "事件"),
 }
 

@@ -16,6 +16,8 @@ from hub.core import catalogue, overview, queries
 from hub.core.audit import ORIGIN, Origin
 from hub.core.clock import as_utc
 from hub.core.degraded import degraded
+from hub.core.domain.timers import RULES
+from hub.core.domain.tracking import ANOMALIES
 from hub.core.errors import Forbidden, HubError, Unauthenticated
 from hub.core.logging import scrub
 from hub.core.outbox import admin
@@ -29,6 +31,8 @@ ENTITY_OF = {"orders": "order", "shipments": "shipment", "claims": "claim", "ret
 OPS = ("ops", "admin")
 PAGE = 50
 HANDOFF_STATES = ("pending", "running", "failed", "dead", "done", "discarded")
+# The flags carrier data leaves on a shipment (hub.core.tracking and the carrier tables).
+FLAGS = ("needs_action", "carrier_visibility_ended", "weight_discrepancy", "weight_unit_unknown")
 SECURITY_HEADERS = {"Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
                     "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin", "Cache-Control": "no-store",
                     "X-Content-Type-Options": "nosniff"}
@@ -43,7 +47,7 @@ def _render(request: web.Request, template: str, title: str, session: sessions.S
     response = aiohttp_jinja2.render_template(template, request, {
         "t": t, "lang": lang, "page_title": t(title), "who": session.principal if session else None,
         "csrf": session.csrf if session else "", "here": request.path_qs, "entity_lists": ENTITY_LISTS,
-        "notice": request.query.get("notice"), "query": request.query, "next_page": None, "filters": [],
+        "notice": request.query.get("notice"), "query": request.query, "next_page": None, "filters": [], "batch": False,
         **context}, status=status)
     response.headers.update(SECURITY_HEADERS)
     return response
@@ -70,6 +74,8 @@ def signed_in(handler: Handler, *, writes: bool = False) -> Callable[[web.Reques
         if session is None:
             if writes:
                 raise web.HTTPForbidden(text="sign in first")
+            if request.path == "/":  # the front door answers the sign-in page itself
+                return _render(request, "signin.html", "sign_in")
             return _back("/signin?" + urlencode({"next": request.path_qs}))
         if not writes:
             return await handler(request, session)
@@ -168,16 +174,22 @@ def _choice(request: web.Request, name: str, allowed: tuple[str, ...]) -> str | 
     return value if value is None or value in allowed else None
 
 
+AGES = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
+
+
 async def _handoffs(request: web.Request, session: sessions.Session) -> web.Response:
     hub, offset = request.app[keys.HUB], _offset(request)
     plugins = tuple(name for name, _ in hub.pm.list_name_plugin())
+    hooks = tuple(sorted(catalogue.LIFECYCLE_HOOKS))
+    age = AGES.get(request.query.get("older_than", ""))
     rows = await admin.list_handoffs(hub.engine, state=_choice(request, "state", HANDOFF_STATES),
-                                     plugin=_choice(request, "plugin", plugins), limit=PAGE, offset=offset)
-    hook = request.query.get("hook")
-    rows = [{**r, "error": r["last_error"], "links": {"id": f"/console/handoffs/{r['id']}"}}
-            for r in rows if not hook or r["hook"] == hook]
-    return _render(request, "list.html", "handoffs", session, rows=rows, query=request.query,
-                   filters=[("state", HANDOFF_STATES), ("plugin", plugins)],
+                                     plugin=_choice(request, "plugin", plugins), hook=_choice(request, "hook", hooks),
+                                     created_before=hub.clock.now() - age if age else None, limit=PAGE, offset=offset)
+    rows = [{**r, "error": r["last_error"], "links": {"id": f"/console/handoffs/{r['id']}"}} for r in rows]
+    return _render(request, "list.html", "handoffs", session, rows=rows,
+                   filters=[("state", HANDOFF_STATES), ("plugin", plugins), ("hook", hooks),
+                            ("older_than", tuple(AGES))],
+                   batch=session.principal.may(OPS), plugins=plugins, hooks=hooks,
                    columns=[("id", "ref"), ("plugin", "plugin"), ("hook", "hook"), ("state", "state"),
                             ("attempts", "attempts"), ("entity", "entity"), ("ref", "ref"), ("error", "error"),
                             ("updated_at", "updated")], next_page=_next_page(request, rows, offset))
@@ -200,15 +212,17 @@ async def _timers(request: web.Request, session: sessions.Session) -> web.Respon
     hub, offset, now = request.app[keys.HUB], _offset(request), request.app[keys.HUB].clock.now()
     states = ("open", "breached", "satisfied", "cancelled")
     within = {"4h": timedelta(hours=4), "24h": timedelta(hours=24)}.get(request.query.get("due", ""))
+    rules = tuple(sorted(rule.name for rule in RULES))
     async with hub.engine.connect() as conn:
         rows = await overview.list_timers(conn, state=_choice(request, "state", states) or "open",
+                                          rule=_choice(request, "rule", rules),
                                           due_before=now + within if within else None, limit=PAGE, offset=offset)
     plural = {v: k for k, v in ENTITY_OF.items()}
     rows = [{**r, "left": _left(now, r["due_at"]), "entity_ref": f"{r['entity']} {r['ref']}",
              "links": {"entity_ref": f"/console/{plural[r['entity']]}/{quote(r['ref'])}"}
              if r["entity"] in plural else {}} for r in rows]
     return _render(request, "list.html", "timers", session, rows=rows, query=request.query,
-                   filters=[("state", states), ("due", ("4h", "24h"))],
+                   filters=[("state", states), ("due", ("4h", "24h")), ("rule", rules)],
                    columns=[("rule", "rule"), ("entity_ref", "entity"), ("due_at", "due"), ("left", "time_left"),
                             ("state", "state")], next_page=_next_page(request, rows, offset))
 
@@ -237,15 +251,26 @@ async def _entities(request: web.Request, session: sessions.Session) -> web.Resp
     entity, hub, offset = ENTITY_OF[plural], request.app[keys.HUB], _offset(request)
     states = tuple(catalogue.lifecycle(entity).states)
     key = "code" if entity == "customer" else "ref"
+    filters: list[tuple[str, tuple[str, ...]]] = [("state", states)]
     async with hub.engine.connect() as conn:
-        rows = await queries.list_entities(conn, entity, state=_choice(request, "state", states), limit=PAGE,
-                                           offset=offset)
+        if entity == "shipment":  # the anomalies ops chase: by a flag it carries, or an open case's anomaly
+            filters += [("flag", FLAGS), ("anomaly", tuple(sorted(ANOMALIES)))]
+            rows = await overview.list_shipments(conn, state=_choice(request, "state", states),
+                                                 flag=_choice(request, "flag", FLAGS),
+                                                 anomaly=_choice(request, "anomaly", tuple(ANOMALIES)),
+                                                 limit=PAGE, offset=offset)
+        else:
+            rows = await queries.list_entities(conn, entity, state=_choice(request, "state", states), limit=PAGE,
+                                               offset=offset)
     state_key = "standing" if entity == "customer" else "state"
     rows = [{**r, "key": r[key], "shown_state": r.get(state_key), "links": {"key": f"/console/{plural}/{quote(r[key])}"}}
             for r in rows]
-    return _render(request, "list.html", plural, session, rows=rows, query=request.query,
-                   filters=[("state", states)],
-                   columns=[("key", "ref"), ("shown_state", "state"), ("updated_at", "updated")],
+    columns = [("key", "ref"), ("shown_state", "state"), ("updated_at", "updated")]
+    if entity == "shipment":
+        rows = [{**r, "flags_shown": ", ".join(r["flags"])} for r in rows]
+        columns.insert(2, ("flags_shown", "flag"))
+    return _render(request, "list.html", plural, session, rows=rows, query=request.query, filters=filters,
+                   columns=columns,
                    next_page=_next_page(request, rows, offset))
 
 
@@ -354,6 +379,25 @@ def _change(action: str) -> Handler:
     return change
 
 
+async def _batch(request: web.Request, session: sessions.Session) -> web.StreamResponse:
+    """Retry or discard every handoff of a plugin / hook / state changed within the last hours."""
+    session.principal.require(OPS, "batch retry and discard")
+    hub, form = request.app[keys.HUB], request[FORM]
+    plugin, hook = str(form.get("plugin") or "") or None, str(form.get("hook") or "") or None
+    state, action = str(form.get("state") or "dead"), str(form.get("action") or "")
+    age = AGES.get(str(form.get("within") or ""))
+    now = hub.clock.now()
+    many = {"retry": admin.retry_many, "discard": admin.discard_many}.get(action)
+    if many is None:
+        return _back("/console/handoffs", "unknown action")
+    try:
+        count = await many(hub.engine, session.principal.name, now, plugin=plugin, hook=hook, state=state,
+                           since=now - age if age else None)
+    except HubError as exc:
+        return _back("/console/handoffs", str(exc))
+    return _back(f"/console/handoffs?state={'pending' if action == 'retry' else 'discarded'}", f"{action}: {count}")
+
+
 async def _retry_dead(request: web.Request, session: sessions.Session) -> web.StreamResponse:
     session.principal.require(OPS, "retrying dead letters")
     hub, plugin = request.app[keys.HUB], str(request[FORM].get("plugin") or "") or None
@@ -380,6 +424,7 @@ def routes() -> list[tuple[str, str, Any]]:
         ("GET", "/console/static/{name}", static_file),
         ("GET", "/console/handoffs", signed_in(_handoffs)),
         ("POST", "/console/handoffs/retry-dead", signed_in(_retry_dead, writes=True)),
+        ("POST", "/console/handoffs/batch", signed_in(_batch, writes=True)),
         ("GET", r"/console/handoffs/{id:\d{1,18}}", signed_in(_handoff)),
         ("POST", r"/console/handoffs/{id:\d{1,18}}/retry", signed_in(_change("retry"), writes=True)),
         ("POST", r"/console/handoffs/{id:\d{1,18}}/discard", signed_in(_change("discard"), writes=True)),
