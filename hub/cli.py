@@ -8,6 +8,7 @@ import json
 import signal
 import sys
 from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from hub.core.audit import ORIGIN, cli_origin
@@ -29,6 +30,21 @@ COMMON_HELP = {
     "factory": "only this factory's", "reason": "why, recorded with the change",
     "until": "until this time, with its offset, e.g. 2026-03-09T18:00+08:00",
 }
+def on_database(args: argparse.Namespace, work: Callable[[Any], Awaitable[Any]]) -> Any:
+    """``work(engine)`` on the configured database, migrated first, the engine disposed after: what
+    every command that only reads or changes stored rows does."""
+    from hub.core.store.db import make_engine, upgrade
+
+    async def run() -> Any:
+        engine = make_engine(_config(args).db_url)
+        try:
+            await upgrade(engine)
+            return await work(engine)
+        finally:
+            await engine.dispose()
+    return asyncio.run(run())
+
+
 # Commands that run the hub's own work (carriers, plugins, timers): not one person's doing.
 RUNS_THE_HUB = ("serve", "worker", "demo")
 

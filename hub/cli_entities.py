@@ -3,13 +3,12 @@ with its lists, timers and timeline; ``--json`` prints what the query returned."
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any
 
-from hub.cli import _config
+from hub.cli import on_database
 
 
 def _entity_command(args: argparse.Namespace, kind: str, filters: dict[str, Any],
@@ -17,20 +16,14 @@ def _entity_command(args: argparse.Namespace, kind: str, filters: dict[str, Any]
     """``list`` the ``kind`` entities matching ``filters`` (one ``line`` a row) or ``show`` ``args.ref`` (its
     ``detail``), on the configured database brought up to date first."""
     from hub.core import queries
-    from hub.core.store.db import make_engine, upgrade
 
-    async def run() -> Any:
-        engine = make_engine(_config(args).db_url)
-        try:
-            await upgrade(engine)
-            async with engine.connect() as conn:
-                if args.action == "list":
-                    return await queries.list_entities(conn, kind, state=args.state, limit=args.limit, **filters)
-                return await queries.entity_view(conn, kind, args.ref)
-        finally:
-            await engine.dispose()
+    async def work(engine: Any) -> Any:
+        async with engine.connect() as conn:
+            if args.action == "list":
+                return await queries.list_entities(conn, kind, state=args.state, limit=args.limit, **filters)
+            return await queries.entity_view(conn, kind, args.ref)
 
-    result = asyncio.run(run())
+    result = on_database(args, work)
     if args.json:
         print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
     elif args.action == "list":

@@ -7,12 +7,11 @@ each change is audited with the OS user and host it came from.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from datetime import datetime
 from typing import Any
 
-from hub.cli import _config
+from hub.cli import _config, on_database
 
 
 def _when(value: str) -> datetime:
@@ -46,19 +45,8 @@ async def _users_action(args: argparse.Namespace, config: Any, engine: Any) -> A
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from hub.core.store.db import make_engine, upgrade
-
     config = _config(args)
-
-    async def run() -> Any:
-        engine = make_engine(config.db_url)
-        try:
-            await upgrade(engine)
-            return await _users_action(args, config, engine)
-        finally:
-            await engine.dispose()
-
-    result = asyncio.run(run())
+    result = on_database(args, lambda engine: _users_action(args, config, engine))
     if args.json:
         print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
     elif args.action == "list":
@@ -80,18 +68,9 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from hub.core import audit
-    from hub.core.store.db import make_engine, upgrade
 
-    async def run() -> Any:
-        engine = make_engine(_config(args).db_url)
-        try:
-            await upgrade(engine)
-            return await audit.trail(engine, actor=args.actor, action=args.action, entity=args.entity, ref=args.ref,
-                                     limit=args.limit)
-        finally:
-            await engine.dispose()
-
-    rows = asyncio.run(run())
+    rows = on_database(args, lambda engine: audit.trail(engine, actor=args.actor, action=args.action,
+                                                        entity=args.entity, ref=args.ref, limit=args.limit))
     if args.json:
         print(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
         return 0

@@ -2,33 +2,26 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from datetime import timedelta
 from typing import Any
 
-from hub.cli import _config
+from hub.cli import on_database
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from hub.core import overview
     from hub.core.clock import SystemClock
-    from hub.core.store.db import make_engine, upgrade
 
-    async def run() -> Any:
-        engine = make_engine(_config(args).db_url)
-        try:
-            await upgrade(engine)
-            async with engine.connect() as conn:
-                if args.command == "timers":
-                    within = SystemClock().now() + timedelta(hours=args.due_within) if args.due_within else None
-                    return await overview.list_timers(conn, state=args.state, rule=args.rule, due_before=within,
-                                                      limit=args.limit)
-                return await overview.list_cases(conn, state=args.state, anomaly=args.anomaly, limit=args.limit)
-        finally:
-            await engine.dispose()
+    async def work(engine: Any) -> Any:
+        async with engine.connect() as conn:
+            if args.command == "timers":
+                within = SystemClock().now() + timedelta(hours=args.due_within) if args.due_within else None
+                return await overview.list_timers(conn, state=args.state, rule=args.rule, due_before=within,
+                                                  limit=args.limit)
+            return await overview.list_cases(conn, state=args.state, anomaly=args.anomaly, limit=args.limit)
 
-    rows = asyncio.run(run())
+    rows = on_database(args, work)
     if args.json:
         print(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
     elif not rows:

@@ -15,9 +15,8 @@ from hub.core.roles import DECISIONS
 from hub.core.store.access_tables import api_tokens
 from hub.web.api import KINDS
 
-from .test_web_claims_api import CLAIM_PLUGINS, ORDER, SHIPMENT, Api
-from .test_web_orders_api import released_order
-from .web_support import ADMIN_AUTH, AUTH, served, shanghai, user_auth
+from .test_web_claims_api import CLAIM_PLUGINS, Api, shipped  # noqa: F401 - the fixture
+from .web_support import ADMIN_AUTH, AUTH, served, user_auth
 
 PLURAL = {kind.entity: plural for plural, kind in KINDS.items()}
 
@@ -52,17 +51,6 @@ async def proposed_claim(api: Api, ref: str = "CL-1") -> None:
     await api.to_settlement(ref)
     await api.runtime.settle()  # the ERP sandbox answers the proposal with the debt check
     await api.event(ref, "report_issued", {"report_ref": f"CR-{ref}"})
-
-
-@pytest.fixture
-async def shipped(api: Api) -> Api:
-    api.hub.clock.set(shanghai(2026, 3, 2, 9))
-    await released_order(api.http, api.runtime, ORDER)
-    status, body = await api.post(f"/api/orders/{ORDER}/shipments",
-                                  {"ref": SHIPMENT, "carrier": "dhl", "tracking_number": "TN-ROLES-1"})
-    assert status == 201, body
-    await api.runtime.settle()
-    return api
 
 
 async def test_a_claim_is_approved_by_the_cs_manager_then_the_gm_and_paid_by_finance_only(shipped, people):
