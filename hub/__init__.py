@@ -11,7 +11,7 @@ from hub.core.errors import (Deferred, PermanentError, PluginConfigurationError,
                              WebhookRejected)
 from hub.core.hookspecs import hookimpl
 from hub.core.lifecycle import ClaimState, CustomerStanding, OrderState, ReturnState, ShipmentState, StoreState
-from hub.core.inbound_models import TrackingEvent, TrackingUpdate, WebhookReceipt
+from hub.core.inbound_models import OrderMessage, TrackingEvent, TrackingUpdate, WebhookReceipt
 from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderContact, OrderLine,
                              OrderSnapshot, ReturnSnapshot, ShipmentSnapshot, TimerSnapshot, Transition)
 from hub.core.models import StoreBackOrder, StoreLine, StoreSnapshot
@@ -30,7 +30,7 @@ from hub.core.reports import (BackOrder, ClaimFigures, LateConfirmation, NewStor
 __all__ = ["BackOrder", "CaseSnapshot", "ClaimFigures", "ClaimSnapshot", "ClaimState", "ComplaintResponsibility",
            "ComplaintSnapshot", "ComplaintState", "CustomerSnapshot",
            "CustomerStanding", "Deferred", "HookContext", "LateConfirmation", "LogOnce", "MemoryState", "NewStore", "OrderContact",
-           "OrderLine",
+           "OrderLine", "OrderMessage",
            "OrderSnapshot", "OrderState", "OrdersFinished", "OrdersReceived", "PermanentError",
            "PluginConfigurationError", "PluginError", "PluginSettings", "PluginSpec", "PluginState", "RepairBatchLine",
            "RepairBatchSnapshot", "RepairBatchState", "Report", "ReturnSnapshot",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from hub.core.inbound_models import TrackingUpdate, WebhookReceipt
+    from hub.core.inbound_models import OrderMessage, TrackingUpdate, WebhookReceipt
     from hub.core.models import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot,
                                  ReturnSnapshot, ShipmentSnapshot, StoreSnapshot, TimerSnapshot, Transition)
     from hub.core.models import ComplaintSnapshot
@@ -1558,9 +1558,12 @@ def hub_webhook_verify(source: str, headers: dict[str, str], body: bytes) -> Web
 
 
 @hookspec(firstresult=True)
-def hub_webhook_parse(source: str, headers: dict[str, str], body: bytes) -> list[TrackingUpdate] | None:
-    """Turn an inbound event into tracking updates: called when the request arrives (an exception
+def hub_webhook_parse(source: str, headers: dict[str, str], body: bytes
+                      ) -> list[TrackingUpdate | OrderMessage] | None:
+    """Turn an inbound event into tracking updates (carriers) or order messages (shop platforms: the
+    hub's own ``order.created`` / ``order.<event>``): called when the request arrives (an exception
     is the sender's 400: nothing is stored) and again by the inbox, after the 2xx, to apply it.
+    An empty list stores nothing more to apply (a platform's ping).
 
     :param source: The plugin name the event came in through.
     :param headers: The stored request headers, names lower-cased.

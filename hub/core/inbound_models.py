@@ -65,6 +65,14 @@ class TrackingUpdate(Inbound):
         return data
 
 
+class OrderMessage(Inbound):
+    """A shop platform's webhook turned into the hub's own order message, as ``POST /webhooks/orders``
+    takes it: ``order.created`` with a new order, or ``order.<event>`` with ``{"ref", "data"}``."""
+
+    type: str
+    data: dict[str, Any]
+
+
 class WebhookReceipt(Inbound):
     """A verified inbound request: what identifies it and what the sender wants as a reply."""
 

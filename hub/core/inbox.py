@@ -25,17 +25,21 @@ from pydantic import ValidationError
 
 from hub.core.domain import engine as domain
 from hub.core.domain import intake, orders
+from hub.core.domain.inputs import NewReturn
+from hub.core.domain.returns import request_return
 from hub.core.domain.tracking import record_tracking
 from hub.core.errors import HubError
 from hub.core.logging import get_logger
-from hub.core.inbound_models import TrackingUpdate
+from hub.core.inbound_models import OrderMessage, TrackingUpdate
 from hub.core.plugin_host import call_sync, impl_of
 from hub.core.outbox.claim import POSTGRES_PLAN
 from hub.core.store.db import begin
 from hub.core.store.tables import inbound_events
+from hub.core.store.tables import returns as returns_table
 
 log = get_logger()
 ORDERS_SOURCE = "orders"
+RETURN_REQUESTED = "return.requested"  # from shop platforms only: a refund asked for in the shop
 # The sender's data cannot be applied (unknown order, illegal event, bad shape): kept for ops.
 DATA_ERRORS = (HubError, ValidationError, ValueError, KeyError, TypeError)
 
@@ -68,8 +72,9 @@ class Outcomes:
 
 
 def parse_webhook(pm: pluggy.PluginManager, source: str, headers: dict[str, str],
-                  body: bytes) -> list[TrackingUpdate]:
-    """A plugin source's request as tracking updates (its ``hub_webhook_parse``); raises on bad data."""
+                  body: bytes) -> list[TrackingUpdate | OrderMessage]:
+    """A plugin source's request as tracking updates or shop order messages (its ``hub_webhook_parse``);
+    raises on bad data."""
     impl = impl_of(pm, "hub_webhook_parse", source)
     if impl is None:
         return []
@@ -257,6 +262,9 @@ async def apply_event(pm: pluggy.PluginManager, tx: Any, source: str, headers: d
     if not any(i.plugin_name == source for i in pm.hook.hub_webhook_parse.get_hookimpls()):
         raise HubError(f"no plugin parses webhooks of {source}")
     for update in parse_webhook(pm, source, headers, body):
+        if isinstance(update, OrderMessage):  # a shop platform's order, in the hub's own shape
+            await apply_order_message(tx, update.model_dump(mode="json"))
+            continue
         if await record_tracking(tx, update) is None:
             log.info("inbox.unknown_tracking_number", source=source, carrier=update.carrier)
 
@@ -271,6 +279,12 @@ async def apply_order_message(tx: Any, message: dict[str, Any]) -> None:
         new = intake.decode(data)
         if new.ref is None or (await tx.conn.execute(orders.ORDER_EXISTS, {"ref": new.ref})).first() is None:
             await orders.create_order(tx, new)
+        return
+    if kind == RETURN_REQUESTED:  # a shop's refund: an after-sales request, under the after-sales rules
+        request = NewReturn.model_validate(data)
+        if request.ref is None or (await tx.conn.execute(sa.select(returns_table.c.id).where(
+                returns_table.c.ref == request.ref))).first() is None:  # a redelivery is applied once
+            await request_return(tx, request)
         return
     if isinstance(kind, str) and kind.startswith("order.") and isinstance(data.get("ref"), str):
         await domain.apply(tx, "order", data["ref"], kind.removeprefix("order."), data.get("data") or {})

@@ -23,7 +23,7 @@ class PluginSpec:
     """What a plugin package exports as ``SPEC``: built-ins and third parties alike."""
 
     name: str
-    kind: Literal["erp", "carrier", "notify", "core"]
+    kind: Literal["erp", "carrier", "notify", "shop", "core"]
     settings: type[PluginSettings]
     factory: Callable[[Any], object]
     description: str = ""

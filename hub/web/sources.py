@@ -20,11 +20,11 @@ from pydantic import ValidationError
 
 from hub.core.config import HubConfig
 from hub.core import catalogue
-from hub.core.domain.inputs import NewOrder
+from hub.core.domain.inputs import NewOrder, NewReturn
 from hub.core.errors import InvalidInput, WebhookRejected
-from hub.core.inbox import ORDERS_SOURCE, parse_webhook
+from hub.core.inbox import ORDERS_SOURCE, RETURN_REQUESTED, parse_webhook
 from hub.core.logging import get_logger
-from hub.core.inbound_models import WebhookReceipt
+from hub.core.inbound_models import OrderMessage, WebhookReceipt
 from hub.core.plugin_host import call
 from hub.web.jsonio import NUL_ESCAPE, invalid, nul_field
 from hub.web.signatures import StandardWebhookVerifier
@@ -107,6 +107,17 @@ def check_order_message(body: bytes) -> str | None:
     return f"order:{data['ref']}"
 
 
+def check_shop_message(message: OrderMessage) -> str | None:
+    """A shop platform's message: an order message, or a refund as an after-sales request."""
+    if message.type == RETURN_REQUESTED:
+        try:
+            request = NewReturn.model_validate(message.data)
+        except ValidationError as exc:
+            raise WebhookRejected(400, str(invalid(exc, "data"))) from exc
+        return f"order:{request.order_ref}"
+    return check_order_message(orjson.dumps(message.model_dump(mode="json")))
+
+
 def refuse_nul(value: Any, prefix: str) -> None:
     """A NUL is refused here, at ingest: the inbox would fail on it for ever on PostgreSQL."""
     if (field := nul_field(value)) is not None:
@@ -128,6 +139,10 @@ def plugin_source(name: str, impl: pluggy.HookImpl, pm: pluggy.PluginManager,
         # any way. Its JSON (pydantic's, in Rust) escapes one as \u0000: the walk only when that is there.
         if any("\\u0000" in update.model_dump_json() for update in updates):
             refuse_nul(updates, "updates.")
+        orders = [u for u in updates if isinstance(u, OrderMessage)]
+        if orders:  # a shop's order is checked as /webhooks/orders checks one: refused now, not failed later
+            keys = {check_shop_message(o) for o in orders}
+            return receipt.model_copy(update={"ordering_key": keys.pop() if len(keys) == 1 else None})
         numbers = sorted({u.tracking_number for u in updates})
         key = f"tracking:{numbers[0]}" if len(numbers) == 1 else None
         return receipt.model_copy(update={"ordering_key": key})

@@ -85,7 +85,8 @@ def test_a_missing_secret_names_the_plugin_and_the_variable(monkeypatch):
 def test_the_shipped_configs_validate(monkeypatch):
     for var in ("HUB_SMTP_PASSWORD", "HUB_ALIYUN_SMS_SECRET", "HUB_WECOM_KEY", "HUB_DINGTALK_SECRET",
                 "HUB_DHL_API_KEY", "HUB_KUAIDI100_KEY", "HUB_KUAIDI100_SALT", "HUB_TRYTON_PASSWORD",
-                "HUB_KINGDEE_PASSWORD", "HUB_ODOO_API_KEY", "HUB_ORDERS_WEBHOOK_SECRET"):
+                "HUB_KINGDEE_PASSWORD", "HUB_ODOO_API_KEY", "HUB_ORDERS_WEBHOOK_SECRET", "HUB_SHOPIFY_SECRET",
+                "HUB_WOOCOMMERCE_SECRET"):
         monkeypatch.setenv(var, "x" if "SECRET" not in var else "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
     for name in ("hub.toml", "hub.example.toml"):
         path = ROOT / "config" / name

@@ -60,6 +60,9 @@ class NewOrder(Input):
     promised_date: date | None = None
     special: SpecialOrder | None = None
     source: str = Field("api", max_length=32)
+    # What the channel could not map (a shop's SKU no product code knows, a currency the hub does not
+    # sell in): recorded with the order's missing fields, clarified with the customer within 4 hours.
+    clarify: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field([], max_length=20)
 
 
 class NewShipment(Input):
