@@ -196,94 +196,6 @@ def cmd_db_prune(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_handoffs(args: argparse.Namespace) -> int:
-    from hub.core.clock import SystemClock
-    from hub.core.outbox import admin
-    from hub.core.store.db import make_engine, upgrade
-
-    async def run() -> Any:
-        engine = make_engine(_config(args).db_url)
-        try:
-            await upgrade(engine)
-            if args.action == "list":
-                return await admin.list_handoffs(engine, state=args.state, plugin=args.plugin, limit=args.limit)
-            if args.all:
-                many = admin.retry_many if args.action == "retry" else admin.discard_many
-                return await many(engine, f"cli:{args.actor}", SystemClock().now(), plugin=args.plugin,
-                                  hook=args.hook, state=args.state or "dead")
-            change = admin.retry if args.action == "retry" else admin.discard
-            return [await change(engine, args.id, f"cli:{args.actor}", SystemClock().now())]
-        finally:
-            await engine.dispose()
-
-    rows = asyncio.run(run())
-    if isinstance(rows, int):
-        done = "retried" if args.action == "retry" else "discarded"
-        print(json.dumps({done: rows}) if args.json else f"{done} {rows} handoffs")
-        return 0
-    if args.json:
-        print(json.dumps(rows, indent=2, default=str))
-    if not rows and not args.json:
-        print("no handoffs")
-    for h in [] if args.json else rows:
-        error = f"  {h['error_class']}: {(h['last_error'] or '')[:80]}" if h["last_error"] else ""
-        print(f"#{h['id']:<6} {h['state']:<9} {h['plugin']:<18} {h['hook']:<34} {h['entity']} {h['ref']}"
-              f" attempts={h['attempts']}{error}")
-    return 0
-
-
-async def _inbound_action(engine: Any, args: argparse.Namespace) -> Any:
-    """The rows to print, or the number of events a bulk retry put back."""
-    from hub.core import inbound_admin
-    from hub.core.clock import SystemClock
-
-    actor, now = f"cli:{args.actor}", SystemClock().now()
-    if args.action == "list":
-        return await inbound_admin.list_events(engine, state=args.state, source=args.source, limit=args.limit)
-    if args.failed:
-        return await inbound_admin.retry_failed(engine, actor, now, source=args.source)
-    change = inbound_admin.retry if args.action == "retry" else inbound_admin.discard
-    return [await change(engine, args.id, actor, now)]
-
-
-def cmd_inbound(args: argparse.Namespace) -> int:
-    from hub.core.store.db import make_engine, upgrade
-
-    async def run() -> Any:
-        engine = make_engine(_config(args).db_url)
-        try:
-            await upgrade(engine)
-            return await _inbound_action(engine, args)
-        finally:
-            await engine.dispose()
-
-    result = asyncio.run(run())
-    if isinstance(result, int):
-        print(json.dumps({"retried": result}) if args.json else f"retried {result} failed inbound events")
-        return 0
-    if args.json:
-        print(json.dumps(result, indent=2, default=str))
-        return 0
-    if not result:
-        print("no stored webhooks")
-    for e in result:
-        error = f"  {(e['error'] or '')[:100]}" if e["error"] else ""
-        print(f"#{e['id']:<6} {e['state']:<9} {e['source']:<20} attempts={e['attempts']:<3} "
-              f"{e['received_at']:%Y-%m-%d %H:%M:%S}{error}")
-    return 0
-
-
-def _inbound_usage(args: argparse.Namespace) -> str | None:
-    """What is wrong with an ``inbound`` command line, if anything."""
-    if args.failed and args.action != "retry":
-        return "--failed goes with inbound retry"
-    if args.action == "retry" and (args.id is None) == (not args.failed):
-        return "inbound retry takes either an event id or --failed"
-    if args.action == "discard" and args.id is None:
-        return "inbound discard needs the event id"
-    return None
-
-
 def _actor(value: str) -> str:
     import re
     if not re.match(r"^[A-Za-z0-9._:-]{1,48}$", value):  # it lands in inbound_actions.actor, 64 characters
@@ -345,24 +257,12 @@ def _report_parser(sub: Any) -> None:
     report.set_defaults(func=cmd_report)
 
 
-def _inbound_parser(sub: Any) -> None:
-    inbound = sub.add_parser("inbound", help="list, retry or discard stored webhooks")
-    inbound.add_argument("action", choices=["list", "retry", "discard"])
-    inbound.add_argument("id", nargs="?", type=int)
-    inbound.add_argument("--failed", action="store_true", help="retry every failed event (of --source)")
-    inbound.add_argument("--state", choices=["pending", "processed", "failed", "discarded"])
-    inbound.add_argument("--source", help="webhook source, e.g. orders")
-    inbound.add_argument("--limit", type=int, default=100)
-    inbound.add_argument("--actor", type=_actor, default="ops")
-    inbound.add_argument("--json", action="store_true")
-    inbound.set_defaults(func=cmd_inbound)
-
-
 def parser() -> argparse.ArgumentParser:
     from hub.cli_agents import agents_parser
     from hub.cli_entities import complaints_parser, stores_parser
     from hub.cli_repair_batches import repair_batches_parser
     from hub.cli_users import audit_parser, users_parser
+    from hub.cli_queues import queues_parsers
     from hub.cli_watch import watch_parsers
 
     top = argparse.ArgumentParser(prog="hub", description=__doc__)
@@ -395,19 +295,7 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "prune"])
     db.add_argument("--dry-run", action="store_true", help="prune: count what is due, delete nothing")
     db.set_defaults(func=cmd_db_upgrade)
-    handoffs = sub.add_parser("handoffs", help="list, retry or discard handoffs")
-    handoffs.add_argument("action", choices=["list", "retry", "discard"])
-    handoffs.add_argument("id", nargs="?", type=int)
-    handoffs.add_argument("--state", choices=["pending", "running", "failed", "dead", "done", "discarded"])
-    handoffs.add_argument("--plugin")
-    handoffs.add_argument("--hook", help="with --all: only this hook")
-    handoffs.add_argument("--all", action="store_true",
-                          help="retry or discard every handoff in --state (default dead) of --plugin / --hook")
-    handoffs.add_argument("--limit", type=int, default=100)
-    handoffs.add_argument("--actor", type=_actor, default="ops")
-    handoffs.add_argument("--json", action="store_true")
-    handoffs.set_defaults(func=cmd_handoffs)
-    _inbound_parser(sub)
+    queues_parsers(sub)
     _report_parser(sub)
     stores_parser(sub)
     complaints_parser(sub)
@@ -426,12 +314,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from hub.cli_agents import agents_usage
+    from hub.cli_queues import inbound_usage
     from hub.cli_users import users_usage
 
     args = parser().parse_args(argv)
     if args.command == "handoffs" and args.action != "list" and args.id is None and not args.all:
         parser().error("handoffs retry/discard need the handoff id (or --all with --plugin/--hook/--state)")
-    if args.command == "inbound" and (problem := _inbound_usage(args)):
+    if args.command == "inbound" and (problem := inbound_usage(args)):
         parser().error(problem)
     if args.command == "stores" and args.action == "show" and not args.ref:
         parser().error("stores show needs the store's reference")

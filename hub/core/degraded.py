@@ -12,15 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hub.core.store.tables import circuits, deliveries, inbound_events
 
 
-async def degraded(conn: AsyncConnection) -> list[str]:
-    """Each reason, as a short sentence; empty when all is well."""
-    reasons = [f"plugin {plugin}: circuit {state}" for plugin, state in (await conn.execute(
-        sa.select(circuits.c.plugin, circuits.c.state).where(circuits.c.state != "closed")
-        .order_by(circuits.c.plugin))).all()]
-    dead = (await conn.execute(sa.select(sa.func.count()).where(deliveries.c.state == "dead"))).scalar_one()
+def reasons(open_circuits: dict[str, str], dead: int, failed_inbound: int) -> list[str]:
+    """The one rule, from figures any reader already has: plugin → circuit state (open ones), dead
+    letters, webhooks that could not be applied. Each reason as a short sentence; empty: all is well."""
+    out = [f"plugin {plugin}: circuit {state}" for plugin, state in sorted(open_circuits.items())]
     if dead:
-        reasons.append(f"{dead} dead letter{'s' if dead != 1 else ''} waiting for ops")
+        out.append(f"{dead} dead letter{'s' if dead != 1 else ''} waiting for ops")
+    if failed_inbound:
+        out.append(f"{failed_inbound} inbound event{'s' if failed_inbound != 1 else ''} could not be applied")
+    return out
+
+
+async def degraded(conn: AsyncConnection) -> list[str]:
+    """The reasons, read from the database (``/readyz``)."""
+    circuits_open = dict((await conn.execute(sa.select(circuits.c.plugin, circuits.c.state)
+                                             .where(circuits.c.state != "closed"))).all())
+    dead = (await conn.execute(sa.select(sa.func.count()).where(deliveries.c.state == "dead"))).scalar_one()
     failed = (await conn.execute(sa.select(sa.func.count()).where(inbound_events.c.state == "failed"))).scalar_one()
-    if failed:
-        reasons.append(f"{failed} inbound event{'s' if failed != 1 else ''} could not be applied")
-    return reasons
+    return reasons(circuits_open, dead, failed)

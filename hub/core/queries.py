@@ -127,3 +127,17 @@ async def handoff_actions(conn: AsyncConnection, delivery_id: int) -> list[dict[
     query = (sa.select(delivery_actions.c.action, delivery_actions.c.actor, delivery_actions.c.at)
              .where(delivery_actions.c.delivery_id == delivery_id).order_by(delivery_actions.c.id))
     return _rows(await conn.execute(query))
+
+
+async def page_of(conn: AsyncConnection, entity: str, ref: str) -> dict[str, Any]:
+    """An entity as the API and the console show it: its view (an order's with its shipments, claims,
+    returns, cases and complaints) and its handoffs. A store's handoffs are its own: its first
+    order's are not the store's (engine.order_ref_of)."""
+    if entity == "order":
+        view = await order_view(conn, ref)
+        view["handoffs"] = await handoffs_of(conn, order_ref=ref)
+        return view
+    view = await entity_view(conn, entity, ref)
+    order_ref = None if entity == "store" else view.get("order_ref")
+    view["handoffs"] = await handoffs_of(conn, order_ref=order_ref, entity=entity, ref=ref)
+    return view

@@ -188,24 +188,29 @@ async def authenticate(engine: AsyncEngine, presented: str, now: datetime) -> Pr
             raise Unauthenticated("the bearer token was revoked")
         if found["expires_at"] is not None and as_utc(found["expires_at"]) <= now:
             raise Unauthenticated("the bearer token has expired")
-        if found["disabled"]:
-            raise Unauthenticated(f"user {found['name']} is disabled")
-        lent = await lent_roles(conn, found["name"], now)
+        principal = await _standing(conn, found, now, token_id=found["id"])
     last = found["last_used_at"]
     if last is None or as_utc(last) <= now - LAST_USED_STEP:
         async with begin(engine) as conn:
             await conn.execute(api_tokens.update().where(api_tokens.c.id == found["id"]).values(last_used_at=now))
-    return Principal(found["name"], frozenset(found["roles"]) | frozenset(lent), found["id"], lent)
+    return principal
+
+
+async def _standing(conn: Any, user: Any, now: datetime, token_id: int | None = None) -> Principal:
+    """A user row as a caller: refused when disabled, with the roles lent to them now."""
+    if user["disabled"]:
+        raise Unauthenticated(f"user {user['name']} is disabled")
+    lent = await lent_roles(conn, user["name"], now)
+    return Principal(user["name"], frozenset(user["roles"]) | frozenset(lent), token_id, lent)
 
 
 async def principal_of(engine: AsyncEngine, name: str, now: datetime) -> Principal:
     """The user ``name`` as they stand now (a console session names its user, not a token)."""
     async with engine.connect() as conn:
         found = (await conn.execute(sa.select(users).where(users.c.name == name))).mappings().first()
-        if found is None or found["disabled"]:
-            raise Unauthenticated(f"user {name} is disabled" if found else "the session's user is gone")
-        lent = await lent_roles(conn, name, now)
-    return Principal(name, frozenset(found["roles"]) | frozenset(lent), None, lent)
+        if found is None:
+            raise Unauthenticated("the session's user is gone")
+        return await _standing(conn, found, now)
 
 
 async def delegate(engine: AsyncEngine, settings: AccessSettings, by: Principal, from_user: str, to_user: str,

@@ -21,7 +21,7 @@ from hub.core.logging import get_logger
 from hub.core.roles import roles_for
 from hub.web import api_models as m
 from hub.web import keys
-from hub.web.auth import domain_actor, principal
+from hub.web.auth import actor as actor_of, principal
 from hub.web.idempotency import run_once
 from hub.web.jsonio import json_response, read_json, validate
 
@@ -69,7 +69,7 @@ def query_of(request: web.Request, model: type[m.Query]) -> Any:
 
 def creator(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def create(request: web.Request) -> web.Response:
-        hub, actor = request.app[keys.HUB], domain_actor(request)
+        hub, actor = request.app[keys.HUB], actor_of(request)
         body = await read_json(request)
         new = validate(kind.new, body)
 
@@ -86,7 +86,7 @@ def creator_under(model: type[Any], action: Callable[[Any, str, Any], Awaitable[
     """POST a new record under the entity in the path (an order's shipment, a complaint's remedy):
     the body validated as ``model``, ``action(tx, ref, new)`` run once per idempotency key."""
     async def create(request: web.Request) -> web.Response:
-        hub, actor = request.app[keys.HUB], domain_actor(request)
+        hub, actor = request.app[keys.HUB], actor_of(request)
         ref = request.match_info["ref"]
         body = await read_json(request)
         new = validate(model, body)
@@ -126,14 +126,7 @@ def shower(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def show(request: web.Request) -> web.Response:
         hub, ref = request.app[keys.HUB], request.match_info[kind.key]
         async with hub.engine.connect() as conn:
-            if kind.entity == "order":
-                view = await queries.order_view(conn, ref)
-                view["handoffs"] = await queries.handoffs_of(conn, order_ref=ref)
-            else:
-                view = await queries.entity_view(conn, kind.entity, ref)
-                # A store's handoffs are its own: its first order's are not the store's (engine.order_ref_of).
-                order_ref = None if kind.entity == "store" else view.get("order_ref")
-                view["handoffs"] = await queries.handoffs_of(conn, order_ref=order_ref, entity=kind.entity, ref=ref)
+            view = await queries.page_of(conn, kind.entity, ref)
         # What the caller may send next, from the catalogue (guards aside: a guard may still say no).
         view["allowed_events"] = list(catalogue.lifecycle(kind.entity).accepted(view[kind.state_key]))
         return json_response(view)
@@ -142,7 +135,7 @@ def shower(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
 
 def mover(kind: Kind) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def move(request: web.Request) -> web.Response:
-        hub, ref, actor = request.app[keys.HUB], request.match_info[kind.key], domain_actor(request)
+        hub, ref, actor = request.app[keys.HUB], request.match_info[kind.key], actor_of(request)
         body = validate(m.EventInput, await read_json(request))
         principal(request).require(roles_for(kind.entity, body.event), f"{kind.entity} {body.event}")
         try:  # the engine checks the event and its data against the catalogue (422 / 409)

@@ -6,7 +6,7 @@ lend their own roles. A new token is in the answer that made it and nowhere else
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -14,14 +14,15 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from hub.core import audit, users
 from hub.core.config import ROLE_NAME
 from hub.core.roles import ADMIN
+from hub.core.store.db import MAX_ID
 from hub.web import keys
 from hub.web.api import query_of
 from hub.web.api_models import MAX_LIMIT
 from hub.web.auth import principal
 from hub.web.jsonio import json_response, read_json, validate
 
-NAME = r"^[A-Za-z0-9._-]{1,48}$"
-ROLE = ROLE_NAME.pattern
+NAME = users.NAME.pattern
+Role = Annotated[str, Field(pattern=ROLE_NAME.pattern, description="A role from [access] roles.")]
 
 
 class _Body(BaseModel):
@@ -32,22 +33,12 @@ class NewUser(_Body):
     """``{"name": "li.gm", "roles": ["general_manager"]}``: the answer carries the user's first token."""
 
     name: str = Field(pattern=NAME, description="Login name: letters, digits, . _ -")
-    roles: list[str] = Field(min_length=1, max_length=20, description="Roles from [access] roles.")
+    roles: list[Role] = Field(min_length=1, max_length=20, description="Roles from [access] roles.")
     token_label: str | None = Field(None, max_length=64, description="What the first token is for.")
-
-    @field_validator("roles")
-    @classmethod
-    def _role_names(cls, value: list[str]) -> list[str]:
-        return [_role(v) for v in value]
 
 
 class UserRoles(_Body):
-    roles: list[str] = Field(min_length=1, max_length=20, description="The user's roles from now on.")
-
-    @field_validator("roles")
-    @classmethod
-    def _role_names(cls, value: list[str]) -> list[str]:
-        return [_role(v) for v in value]
+    roles: list[Role] = Field(min_length=1, max_length=20, description="The user's roles from now on.")
 
 
 class NewToken(_Body):
@@ -60,7 +51,7 @@ class NewDelegation(_Body):
 
     from_user: str = Field(pattern=NAME, description="Who lends the role (must hold it).")
     to_user: str = Field(pattern=NAME, description="Who may act with it until ends_at.")
-    role: str = Field(pattern=ROLE)
+    role: Role
     ends_at: AwareDatetime = Field(description="When the loan ends, with its offset; at most a year ahead.")
     reason: str | None = Field(None, max_length=200)
 
@@ -82,14 +73,8 @@ class AuditFilter(BaseModel):
     entity: str | None = Field(None, min_length=1, max_length=32)
     ref: str | None = Field(None, min_length=1, max_length=64)
     since: AwareDatetime | None = None
-    before_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Page back from this entry's id.")
+    before_id: int | None = Field(None, ge=1, le=MAX_ID, description="Page back from this entry's id.")
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
-
-
-def _role(value: str) -> str:
-    if not ROLE_NAME.match(value):
-        raise ValueError("a role is 1-32 lower-case letters, digits or _")
-    return value
 
 
 def _hub(request: web.Request) -> Any:
@@ -155,7 +140,7 @@ async def issue_token(request: web.Request) -> web.Response:
 async def revoke_token(request: web.Request) -> web.Response:
     hub, name = _hub(request), _self_or_admin(request)
     token_id = int(request.match_info["id"])
-    if token_id > 2**31 - 1:  # past the column: no such token
+    if token_id > MAX_ID:  # past the column: no such token (a 404, as for handoffs)
         token_id = 0
     return json_response(await users.revoke_token(hub.engine, name, token_id, hub.clock.now()))
 
@@ -176,7 +161,7 @@ async def add_delegation(request: web.Request) -> web.Response:
 async def revoke_delegation(request: web.Request) -> web.Response:
     hub = _hub(request)
     delegation_id = int(request.match_info["id"])
-    if delegation_id > 2**31 - 1:
+    if delegation_id > MAX_ID:
         delegation_id = 0
     return json_response(await users.revoke_delegation(hub.engine, principal(request), delegation_id,
                                                        hub.clock.now()))

@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from hub.core.domain import agents
 from hub.web import keys
-from hub.web.auth import domain_actor
+from hub.web.auth import actor
 from hub.web.jsonio import json_response, read_json, validate
 
 
@@ -46,11 +46,11 @@ async def list_agents(request: web.Request) -> web.Response:
 async def mark_absent(request: web.Request) -> web.Response:
     hub, name = request.app[keys.HUB], request.match_info["name"]
     body = validate(AgentAbsence, await read_json(request))
-    async with hub.unit(domain_actor(request)) as tx:
+    async with hub.unit(actor(request)) as tx:
         return json_response(await agents.mark_absent(tx, name, body.reason, body.until))
 
 
 async def mark_present(request: web.Request) -> web.Response:
     hub, name = request.app[keys.HUB], request.match_info["name"]
-    async with hub.unit(domain_actor(request)) as tx:
+    async with hub.unit(actor(request)) as tx:
         return json_response(await agents.mark_present(tx, name))

@@ -8,7 +8,7 @@ from hub.core.outbox import admin
 from hub.web import api_models as m
 from hub.web import keys
 from hub.web.api import query_of
-from hub.web.auth import admin_actor
+from hub.web.auth import actor
 from hub.web.jsonio import json_response
 
 
@@ -32,11 +32,11 @@ async def show_handoff(request: web.Request) -> web.Response:
 
 async def retry_handoff(request: web.Request) -> web.Response:
     hub = request.app[keys.HUB]
-    view = await admin.retry(hub.engine, int(request.match_info["id"]), admin_actor(request), hub.clock.now())
+    view = await admin.retry(hub.engine, int(request.match_info["id"]), actor(request), hub.clock.now())
     return await _with_actions(request, view)
 
 
 async def discard_handoff(request: web.Request) -> web.Response:
     hub = request.app[keys.HUB]
-    view = await admin.discard(hub.engine, int(request.match_info["id"]), admin_actor(request), hub.clock.now())
+    view = await admin.discard(hub.engine, int(request.match_info["id"]), actor(request), hub.clock.now())
     return await _with_actions(request, view)

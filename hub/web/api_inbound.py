@@ -11,7 +11,7 @@ from hub.core import inbound_admin
 from hub.web import api_models as m
 from hub.web import keys
 from hub.web.api import query_of
-from hub.web.auth import admin_actor
+from hub.web.auth import actor
 from hub.web.jsonio import json_response
 
 
@@ -32,18 +32,18 @@ async def show_inbound(request: web.Request) -> web.Response:
 
 async def retry_inbound(request: web.Request) -> web.Response:
     hub = request.app[keys.HUB]
-    view = await inbound_admin.retry(hub.engine, _id(request), admin_actor(request), hub.clock.now())
+    view = await inbound_admin.retry(hub.engine, _id(request), actor(request), hub.clock.now())
     return json_response(view)
 
 
 async def discard_inbound(request: web.Request) -> web.Response:
     hub = request.app[keys.HUB]
-    view = await inbound_admin.discard(hub.engine, _id(request), admin_actor(request), hub.clock.now())
+    view = await inbound_admin.discard(hub.engine, _id(request), actor(request), hub.clock.now())
     return json_response(view)
 
 
 async def retry_failed_inbound(request: web.Request) -> web.Response:
     hub = request.app[keys.HUB]
     f = query_of(request, m.InboundRetryFilter)
-    retried = await inbound_admin.retry_failed(hub.engine, admin_actor(request), hub.clock.now(), source=f.source)
+    retried = await inbound_admin.retry_failed(hub.engine, actor(request), hub.clock.now(), source=f.source)
     return json_response({"retried": retried})

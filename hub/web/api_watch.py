@@ -12,7 +12,7 @@ from hub.core.outbox import admin
 from hub.web import api_models as m
 from hub.web import keys
 from hub.web.api import query_of
-from hub.web.auth import admin_actor
+from hub.web.auth import actor
 from hub.web.jsonio import json_response
 
 
@@ -42,6 +42,6 @@ async def discard_handoffs(request: web.Request) -> web.Response:
 
 async def _batch(request: web.Request, model: type[m.HandoffBatch], change: Any) -> int:
     hub, f = request.app[keys.HUB], query_of(request, model)
-    return await change(hub.engine, admin_actor(request), hub.clock.now(), plugin=f.plugin, hook=f.hook,
+    return await change(hub.engine, actor(request), hub.clock.now(), plugin=f.plugin, hook=f.hook,
                         state=f.state, since=f.since.astimezone(UTC) if f.since else None,
                         until=f.until.astimezone(UTC) if f.until else None)

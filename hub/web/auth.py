@@ -12,9 +12,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiohttp import web
-
 from typing import Any
+
+from aiohttp import web
 
 from hub.core import users
 from hub.core.errors import ConfigError, Unauthenticated
@@ -23,7 +23,6 @@ from hub.web.jsonio import json_error
 TOKEN_ENV = "HUB_ADMIN_TOKEN"
 TOKEN_FILE = "admin-token"
 PRINCIPAL = web.RequestKey("principal", users.Principal)  # the authenticated caller
-PUBLIC_PATHS = ("/healthz", "/readyz", "/metrics")
 API_PREFIX = "/api/"  # everything under it needs a bearer token
 
 
@@ -75,14 +74,18 @@ async def authorise(request: web.Request, token: AdminToken, hub: Any) -> web.Re
     presented = presented.strip()
     if scheme.lower() != "bearer" or not presented:
         return unauthorised("a bearer token is required")
-    if token.matches(presented):
-        request[PRINCIPAL] = users.BOOTSTRAP
-        return None
     try:
-        request[PRINCIPAL] = await users.authenticate(hub.engine, presented, hub.clock.now())
+        request[PRINCIPAL] = await caller_of(token, hub, presented)
     except Unauthenticated as exc:
         return unauthorised(str(exc))
     return None
+
+
+async def caller_of(token: AdminToken, hub: Any, presented: str) -> users.Principal:
+    """Whose token this is (the API's bearer, the console's sign-in): the bootstrap admin, or a user."""
+    if token.matches(presented):
+        return users.BOOTSTRAP
+    return await users.authenticate(hub.engine, presented, hub.clock.now())
 
 
 def principal(request: web.Request) -> users.Principal:
@@ -93,13 +96,9 @@ def principal(request: web.Request) -> users.Principal:
     return who
 
 
-def domain_actor(request: web.Request) -> str:
-    """Who moved an entity: the authenticated user, never a header the caller makes up."""
-    return principal(request).name
-
-
-def admin_actor(request: web.Request) -> str:
-    """Who changed a handoff or a stored webhook: the authenticated user."""
+def actor(request: web.Request) -> str:
+    """Who moved an entity, or retried or discarded a handoff: the authenticated user, never a header
+    the caller makes up."""
     return principal(request).name
 
 

@@ -11,6 +11,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.core.clock import as_utc
+from hub.core.degraded import reasons
 from hub.core.store.tables import circuits, deliveries, inbound_events, timers
 
 LIVE_STATES = ("pending", "failed", "running", "dead")
@@ -95,8 +96,8 @@ class Metrics:
         self.circuit_open.clear()
         for plugin, state in open_circuits:
             self.circuit_open.labels(plugin).set(0 if state == "closed" else 1)
-        # the same three reasons as hub.core.degraded, from the figures just read
-        self.degraded.set(int(bool(dead or inbound["failed"] or any(s != "closed" for _, s in open_circuits))))
+        circuits_open = {plugin: state for plugin, state in open_circuits if state != "closed"}
+        self.degraded.set(int(bool(reasons(circuits_open, dead, inbound["failed"]))))  # /readyz's rule
         self.inbound_pending.set(inbound["pending"])
         for state, n in inbound.items():
             self.inbound.labels(state).set(n)

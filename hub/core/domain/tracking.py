@@ -108,10 +108,11 @@ async def record_tracking(tx: Tx, update: TrackingUpdate) -> dict[str, Any] | No
 async def _follow_forwarding(tx: Tx, shipment: dict[str, Any], events: list[TrackingEvent]) -> None:
     """A parcel handed to another carrier under a new number: the number is recorded on the
     shipment (its answers then match it) and ``hub_shipment_forwarded`` tells the carrier plugins."""
+    handovers = [e for e in events if e.forwarded_to and e.forwarded_number]
+    if not handovers:  # nearly every update: no query on the ingest path for what is not there
+        return
     known = set(await numbers_of(tx, shipment["id"]))
-    for event in events:
-        if not (event.forwarded_to and event.forwarded_number):
-            continue
+    for event in handovers:
         if (event.forwarded_to, event.forwarded_number) in known:
             continue
         known.add((event.forwarded_to, event.forwarded_number))

@@ -1,140 +1,30 @@
 """The ops console's pages: overview, lists, an entity with the events it accepts now, a handoff with
-the vendor's message. Server-rendered (Jinja2, autoescaped); every form posts back here with the
-session's CSRF token, and every action runs as the signed-in user, audited as from the console."""
+the vendor's message. Server-rendered (Jinja2, autoescaped); the forms they show post to
+``actions``, sign-in is ``signin``, and what every page shares is ``frame``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from hub.core import catalogue, overview, queries
-from hub.core.audit import ORIGIN, Origin
 from hub.core.clock import as_utc
-from hub.core.degraded import degraded
+from hub.core.degraded import reasons
 from hub.core.domain.timers import RULES
 from hub.core.domain.tracking import ANOMALIES
-from hub.core.errors import Forbidden, HubError, Unauthenticated
+from hub.core.errors import HubError
 from hub.core.logging import scrub
 from hub.core.outbox import admin
 from hub.core.roles import roles_for
 from hub.web import keys
-from hub.web.console import i18n, sessions
-
-ENTITY_LISTS = ("orders", "shipments", "claims", "returns", "customers")
-ENTITY_OF = {"orders": "order", "shipments": "shipment", "claims": "claim", "returns": "return",
-             "customers": "customer"}
-OPS = ("ops", "admin")
-PAGE = 50
-HANDOFF_STATES = ("pending", "running", "failed", "dead", "done", "discarded")
-# The flags carrier data leaves on a shipment (hub.core.tracking and the carrier tables).
-FLAGS = ("needs_action", "carrier_visibility_ended", "weight_discrepancy", "weight_unit_unknown")
-SECURITY_HEADERS = {"Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
-                    "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin", "Cache-Control": "no-store",
-                    "X-Content-Type-Options": "nosniff"}
-Handler = Callable[[web.Request, sessions.Session], Awaitable[web.StreamResponse]]
-FORM = web.RequestKey("console_form", object)  # the posted form, read once by the CSRF check
-
-
-def _render(request: web.Request, template: str, title: str, session: sessions.Session | None = None,
-            status: int = 200, **context: Any) -> web.Response:
-    lang = i18n.language(request)
-    t = i18n.translator(lang)
-    response = aiohttp_jinja2.render_template(template, request, {
-        "t": t, "lang": lang, "page_title": t(title), "who": session.principal if session else None,
-        "csrf": session.csrf if session else "", "here": request.path_qs, "entity_lists": ENTITY_LISTS,
-        "notice": request.query.get("notice"), "query": request.query, "next_page": None, "filters": [], "batch": False,
-        **context}, status=status)
-    response.headers.update(SECURITY_HEADERS)
-    return response
-
-
-def _back(location: str, notice: str | None = None) -> web.Response:
-    """A 303 to a page of this console, with a notice to show there."""
-    if notice:
-        location += ("&" if "?" in location else "?") + urlencode({"notice": notice[:300]})
-    return web.Response(status=303, headers={"Location": location, **SECURITY_HEADERS})
-
-
-def _local(target: str | None) -> str:
-    """A redirect target on this site only: a path, never //elsewhere or a full URL."""
-    return target if target and target.startswith("/") and not target.startswith("//") else "/"
-
-
-def signed_in(handler: Handler, *, writes: bool = False) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """A page that needs a session (else the sign-in page); a form that also needs its CSRF token,
-    and runs as the user, audited with the console as its origin."""
-    async def page(request: web.Request) -> web.StreamResponse:
-        hub = request.app[keys.HUB]
-        session = await sessions.session_of(hub.engine, request.cookies.get(sessions.COOKIE), hub.clock.now())
-        if session is None:
-            if writes:
-                raise web.HTTPForbidden(text="sign in first")
-            if request.path == "/":  # the front door answers the sign-in page itself
-                return _render(request, "signin.html", "sign_in")
-            return _back("/signin?" + urlencode({"next": request.path_qs}))
-        if not writes:
-            return await handler(request, session)
-        form = await request.post()
-        if not sessions.csrf_ok(session, form.get("csrf")):
-            t = i18n.translator(i18n.language(request))
-            return _render(request, "message.html", "overview", session, status=403, notice=t("no_csrf"))
-        request[FORM] = form
-        reset = ORIGIN.set(Origin(session.principal.name, f"console {request.remote or 'unknown'}"))
-        try:
-            return await handler(request, session)
-        except Forbidden:
-            return _back(_referer(request), i18n.translator(i18n.language(request))("not_allowed"))
-        finally:
-            ORIGIN.reset(reset)
-    return page
-
-
-def _referer(request: web.Request) -> str:
-    """Where a form came from, when it is this console's own page (never another site)."""
-    referer = request.headers.get("Referer", "")
-    path = "/" + referer.split("://", 1)[-1].split("/", 1)[-1] if "://" in referer else "/"
-    return _local(path.split("notice=")[0].rstrip("?&"))
-
-
-# --- sign-in -----------------------------------------------------------------------------
-
-async def signin_page(request: web.Request) -> web.Response:
-    return _render(request, "signin.html", "sign_in")
-
-
-async def signin(request: web.Request) -> web.StreamResponse:
-    hub = request.app[keys.HUB]
-    form = await request.post()
-    try:
-        cookie, _ = await sessions.sign_in(hub.engine, request.app[keys.TOKEN], str(form.get("token") or ""),
-                                           hub.clock.now(), f"console {request.remote or 'unknown'}")
-    except Unauthenticated:
-        t = i18n.translator(i18n.language(request))
-        return _render(request, "signin.html", "sign_in", status=401, notice=t("bad_token"))
-    response = _back(_local(request.query.get("next")))
-    response.set_cookie(sessions.COOKIE, cookie, max_age=int(sessions.LIFETIME.total_seconds()), httponly=True,
-                        samesite="Strict", path="/", secure=request.secure)
-    return response
-
-
-async def _signout(request: web.Request, session: sessions.Session) -> web.StreamResponse:
-    await sessions.sign_out(request.app[keys.HUB].engine, session)
-    response = _back("/signin")
-    response.del_cookie(sessions.COOKIE, path="/")
-    return response
-
-
-async def choose_language(request: web.Request) -> web.StreamResponse:
-    lang = request.query.get("to")
-    response = _back(_local(request.query.get("next")))
-    if lang in i18n.LANGUAGES:
-        response.set_cookie(i18n.COOKIE, lang, max_age=365 * 86400, samesite="Strict", path="/")
-    return response
+from hub.web.console import sessions
+from hub.web.console.actions import _batch, _change, _retry_dead, _send_event
+from hub.web.console.frame import (AGES, ENTITY_OF, FLAGS, HANDOFF_STATES, OPS, PAGE, PLURAL_OF, _render,
+                                   signed_in)
+from hub.web.console.signin import _signout, choose_language, signin, signin_page, static_file
 
 
 # --- overview and lists ------------------------------------------------------------------
@@ -151,8 +41,10 @@ async def _overview(request: web.Request, session: sessions.Session) -> web.Resp
     now = hub.clock.now()
     async with hub.engine.connect() as conn:
         facts = await overview.overview(conn, now, [name for name, _ in hub.pm.list_name_plugin()])
-        reasons = await degraded(conn)
-    return _render(request, "overview.html", "overview", session, facts=facts, degraded=reasons,
+    # from the figures the overview just read: no second count of the same rows
+    why = reasons({p["plugin"]: p["circuit"] for p in facts["plugins"] if p["circuit"] != "closed"},
+                  facts["dead_letters"], facts["failed_inbound"])
+    return _render(request, "overview.html", "overview", session, facts=facts, degraded=why,
                    oldest_pending=_ago(now, facts["oldest_pending_at"]), may_retry=session.principal.may(OPS))
 
 
@@ -172,9 +64,6 @@ def _next_page(request: web.Request, rows: list[Any], offset: int) -> str | None
 def _choice(request: web.Request, name: str, allowed: tuple[str, ...]) -> str | None:
     value = request.query.get(name) or None
     return value if value is None or value in allowed else None
-
-
-AGES = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
 
 
 async def _handoffs(request: web.Request, session: sessions.Session) -> web.Response:
@@ -217,10 +106,9 @@ async def _timers(request: web.Request, session: sessions.Session) -> web.Respon
         rows = await overview.list_timers(conn, state=_choice(request, "state", states) or "open",
                                           rule=_choice(request, "rule", rules),
                                           due_before=now + within if within else None, limit=PAGE, offset=offset)
-    plural = {v: k for k, v in ENTITY_OF.items()}
     rows = [{**r, "left": _left(now, r["due_at"]), "entity_ref": f"{r['entity']} {r['ref']}",
-             "links": {"entity_ref": f"/console/{plural[r['entity']]}/{quote(r['ref'])}"}
-             if r["entity"] in plural else {}} for r in rows]
+             "links": {"entity_ref": f"/console/{PLURAL_OF[r['entity']]}/{quote(r['ref'])}"}
+             if r["entity"] in PLURAL_OF else {}} for r in rows]
     return _render(request, "list.html", "timers", session, rows=rows, query=request.query,
                    filters=[("state", states), ("due", ("4h", "24h")), ("rule", rules)],
                    columns=[("rule", "rule"), ("entity_ref", "entity"), ("due_at", "due"), ("left", "time_left"),
@@ -300,12 +188,10 @@ async def _entity(request: web.Request, session: sessions.Session) -> web.Respon
     now = hub.clock.now()
     async with hub.engine.connect() as conn:
         try:
-            view = await (queries.order_view(conn, ref) if entity == "order" else queries.entity_view(conn, entity, ref))
+            view = await queries.page_of(conn, entity, ref)  # what GET /api/{plural}/{ref} shows
         except HubError:
             raise web.HTTPNotFound() from None
-        order_ref = view.get("order_ref") if entity != "order" else ref
-        handoffs = await queries.handoffs_of(conn, order_ref=order_ref, entity=None if entity == "order" else entity,
-                                             ref=None if entity == "order" else ref)
+    handoffs = view["handoffs"]
     state = view["standing"] if entity == "customer" else view["state"]
     skip = {"timeline", "open_timers", "handoffs", "shipments", "claims", "returns", "cases", "complaints", "lines",
             "id"}
@@ -319,34 +205,6 @@ async def _entity(request: web.Request, session: sessions.Session) -> web.Respon
                    timeline=list(reversed(view.get("timeline", []))), page_ref=ref)
 
 
-def _value(text: str) -> Any:
-    """A form field as the event's data: JSON where it is JSON (lists, objects, numbers, true/false)."""
-    text = text.strip()
-    if text[:1] in "[{" or text in ("true", "false"):
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
-    return text
-
-
-async def _send_event(request: web.Request, session: sessions.Session) -> web.StreamResponse:
-    plural, ref = request.match_info["plural"], request.match_info["ref"]
-    if plural not in ENTITY_OF:
-        raise web.HTTPNotFound()
-    entity, hub, form = ENTITY_OF[plural], request.app[keys.HUB], request[FORM]
-    event = str(form.get("event") or "")
-    page = f"/console/{plural}/{quote(ref)}"
-    session.principal.require(roles_for(entity, event), f"{entity} {event}")
-    data = {key[len("field."):]: _value(str(value)) for key, value in form.items()
-            if key.startswith("field.") and str(value).strip()}
-    try:
-        moved = await hub.apply(entity, ref, event, data, session.principal.name)
-    except HubError as exc:
-        return _back(page, f"{event}: {exc}")
-    return _back(page, f"{event} → {moved.state}")
-
-
 async def _handoff(request: web.Request, session: sessions.Session) -> web.Response:
     hub = request.app[keys.HUB]
     try:
@@ -355,7 +213,7 @@ async def _handoff(request: web.Request, session: sessions.Session) -> web.Respo
         raise web.HTTPNotFound() from None
     handoff["actions"] = await _actions(hub, handoff["id"])
     payload = scrub(await admin.payload_of(hub.engine, handoff["event_id"]))
-    plural = {v: k for k, v in ENTITY_OF.items()}.get(handoff["entity"])
+    plural = PLURAL_OF.get(handoff["entity"])
     return _render(request, "handoff.html", "handoffs", session, h=handoff, may_retry=session.principal.may(OPS),
                    payload=json.dumps(payload, indent=2, ensure_ascii=False, default=str),
                    entity_link=f"/console/{plural}/{quote(handoff['ref'])}" if plural else "#")
@@ -364,55 +222,6 @@ async def _handoff(request: web.Request, session: sessions.Session) -> web.Respo
 async def _actions(hub: Any, delivery_id: int) -> list[dict[str, Any]]:
     async with hub.engine.connect() as conn:
         return await queries.handoff_actions(conn, delivery_id)
-
-
-def _change(action: str) -> Handler:
-    async def change(request: web.Request, session: sessions.Session) -> web.StreamResponse:
-        session.principal.require(OPS, f"handoff {action}")
-        hub, handoff_id = request.app[keys.HUB], int(request.match_info["id"])
-        step = admin.retry if action == "retry" else admin.discard
-        try:
-            await step(hub.engine, handoff_id, session.principal.name, hub.clock.now())
-        except HubError as exc:
-            return _back(f"/console/handoffs/{handoff_id}", str(exc))
-        return _back(f"/console/handoffs/{handoff_id}", action)
-    return change
-
-
-async def _batch(request: web.Request, session: sessions.Session) -> web.StreamResponse:
-    """Retry or discard every handoff of a plugin / hook / state changed within the last hours."""
-    session.principal.require(OPS, "batch retry and discard")
-    hub, form = request.app[keys.HUB], request[FORM]
-    plugin, hook = str(form.get("plugin") or "") or None, str(form.get("hook") or "") or None
-    state, action = str(form.get("state") or "dead"), str(form.get("action") or "")
-    age = AGES.get(str(form.get("within") or ""))
-    now = hub.clock.now()
-    many = {"retry": admin.retry_many, "discard": admin.discard_many}.get(action)
-    if many is None:
-        return _back("/console/handoffs", "unknown action")
-    try:
-        count = await many(hub.engine, session.principal.name, now, plugin=plugin, hook=hook, state=state,
-                           since=now - age if age else None)
-    except HubError as exc:
-        return _back("/console/handoffs", str(exc))
-    return _back(f"/console/handoffs?state={'pending' if action == 'retry' else 'discarded'}", f"{action}: {count}")
-
-
-async def _retry_dead(request: web.Request, session: sessions.Session) -> web.StreamResponse:
-    session.principal.require(OPS, "retrying dead letters")
-    hub, plugin = request.app[keys.HUB], str(request[FORM].get("plugin") or "") or None
-    count = await admin.retry_many(hub.engine, session.principal.name, hub.clock.now(), plugin=plugin)
-    return _back("/", f"{plugin or '*'}: {count}")
-
-
-async def static_file(request: web.Request) -> web.StreamResponse:
-    from pathlib import Path
-    name = request.match_info["name"]
-    if name not in ("console.css", "console.js"):
-        raise web.HTTPNotFound()
-    response = web.FileResponse(Path(__file__).parent / "static" / name)
-    response.headers["Cache-Control"] = "max-age=3600"
-    return response
 
 
 def routes() -> list[tuple[str, str, Any]]:

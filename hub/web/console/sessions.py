@@ -21,6 +21,7 @@ from hub.core.clock import as_utc
 from hub.core.errors import Unauthenticated
 from hub.core.store.access_tables import console_sessions
 from hub.core.store.db import begin
+from hub.web.auth import caller_of
 
 COOKIE = "hub_session"
 LIFETIME = timedelta(hours=8)  # a working day; signing in again costs one paste of a token
@@ -37,14 +38,11 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()
 
 
-async def sign_in(engine: AsyncEngine, admin_token: Any, presented: str, now: datetime,
-                  where: str) -> tuple[str, users.Principal]:
+async def sign_in(hub: Any, admin_token: Any, presented: str, where: str) -> tuple[str, users.Principal]:
     """The new session's cookie value for a valid token; Unauthenticated says why not."""
-    presented = presented.strip()
-    if presented and admin_token.matches(presented):
-        principal, bootstrap = users.BOOTSTRAP, True
-    else:
-        principal, bootstrap = await users.authenticate(engine, presented, now), False
+    engine, now = hub.engine, hub.clock.now()
+    principal = await caller_of(admin_token, hub, presented.strip())
+    bootstrap = principal is users.BOOTSTRAP
     cookie = secrets.token_urlsafe(32)
     async with begin(engine) as conn:
         await conn.execute(console_sessions.delete().where(console_sessions.c.expires_at < now))  # the old ones

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field, SecretStr
 
-from hub import OrderMessage, PluginSettings, WebhookRejected
+from hub import OrderMessage, PluginSettings
 
 
 
@@ -94,7 +94,3 @@ def refund(settings: ShopSettings, order_id: str, refund_id: str, amount: str | 
     if amount:
         data["amount"] = amount
     return OrderMessage(type="return.requested", data=data)
-
-
-def refuse(reason: str, status: int = 401) -> WebhookRejected:
-    return WebhookRejected(status, reason)

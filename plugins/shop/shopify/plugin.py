@@ -7,8 +7,8 @@ from typing import Any
 import orjson
 from pydantic import Field
 
-from hub import OrderMessage, WebhookReceipt, hookimpl
-from plugins.shop.common import ShopSettings, hmac_base64_valid, refuse
+from hub import OrderMessage, WebhookReceipt, WebhookRejected, hookimpl
+from plugins.shop.common import ShopSettings, hmac_base64_valid
 from plugins.shop.shopify.mapping import SOURCE, parse
 
 
@@ -27,15 +27,15 @@ class ShopifyPlugin:
         if source != SOURCE:
             return None
         if not hmac_base64_valid(self.settings.secret.get_secret_value(), body, headers.get("x-shopify-hmac-sha256")):
-            raise refuse("the X-Shopify-Hmac-Sha256 signature does not match the body")
+            raise WebhookRejected(401, "the X-Shopify-Hmac-Sha256 signature does not match the body")
         triggered = headers.get("x-shopify-triggered-at")
         if triggered:
             try:
                 at = datetime.fromisoformat(triggered.replace("Z", "+00:00"))
             except ValueError:
-                raise refuse("X-Shopify-Triggered-At is not a time", 400) from None
+                raise WebhookRejected(400, "X-Shopify-Triggered-At is not a time") from None
             if at.tzinfo is None or datetime.now(UTC) - at > timedelta(hours=self.settings.max_age_hours):
-                raise refuse("the delivery is stale (X-Shopify-Triggered-At)")
+                raise WebhookRejected(401, "the delivery is stale (X-Shopify-Triggered-At)")
         webhook_id = headers.get("x-shopify-webhook-id") or headers.get("x-shopify-event-id")
         return WebhookReceipt(event_id=f"shopify:{webhook_id}" if webhook_id else None)
 

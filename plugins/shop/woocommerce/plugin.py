@@ -6,8 +6,8 @@ from typing import Any
 
 import orjson
 
-from hub import OrderMessage, WebhookReceipt, hookimpl
-from plugins.shop.common import ShopSettings, hmac_base64_valid, refuse
+from hub import OrderMessage, WebhookReceipt, WebhookRejected, hookimpl
+from plugins.shop.common import ShopSettings, hmac_base64_valid
 from plugins.shop.woocommerce.mapping import SOURCE, parse
 
 # Saving a webhook in WooCommerce sends this form, unsigned, to check the URL answers: a 200, nothing more.
@@ -30,7 +30,7 @@ class WooCommercePlugin:
         if PING.match(body.strip()) and "x-wc-webhook-signature" not in headers:
             return WebhookReceipt(event_id=f"woocommerce:ping:{body.strip().decode()}", reply_body=OK)
         if not hmac_base64_valid(self.settings.secret.get_secret_value(), body, headers.get("x-wc-webhook-signature")):
-            raise refuse("the X-WC-Webhook-Signature signature does not match the body")
+            raise WebhookRejected(401, "the X-WC-Webhook-Signature signature does not match the body")
         delivery = headers.get("x-wc-webhook-delivery-id")
         return WebhookReceipt(event_id=f"woocommerce:{delivery}" if delivery else None, reply_body=OK)
 
