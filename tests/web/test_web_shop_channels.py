@@ -147,7 +147,8 @@ async def test_a_shopify_cancellation_and_a_refund_reach_the_order_as_the_after_
     [request] = (await (await client.get(f"/api/returns?order_ref={SHOPIFY_ORDER['id']}", headers=AUTH)).json())["items"]
     assert (request["type"], request["reason"]) == ("refund", "wrong colour")
     # a cancellation cancels the unshipped order
-    body, headers = shopify("orders/cancelled", {**SHOPIFY_ORDER, "cancel_reason": "customer"}, webhook_id="w-cx")
+    body, headers = shopify("orders/cancelled", {**SHOPIFY_ORDER, "cancel_reason": "customer",
+                                                 "cancelled_at": "2026-03-03T10:00:00+08:00"}, webhook_id="w-cx")
     assert (await client.post("/webhooks/shop.shopify", data=body, headers=headers)).status == 202
     await runtime.settle()
     order = await (await client.get(f"/api/orders/{SHOPIFY_ORDER['id']}", headers=AUTH)).json()

@@ -1,5 +1,6 @@
-"""What every shop plugin shares: its settings, the hub order built from a platform's fields, and
-the signature check of platforms that sign the body with a base64 HMAC-SHA256."""
+"""What every shop plugin shares: its settings, the hub order built from a platform's fields, the
+reading of a JSON body, and the signature check of platforms that sign the body with a base64
+HMAC-SHA256."""
 from __future__ import annotations
 
 import base64
@@ -8,6 +9,7 @@ import hmac
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
 from pydantic import Field, SecretStr
 
 from hub import OrderMessage, PluginSettings
@@ -32,6 +34,14 @@ def hmac_base64_valid(secret: str, body: bytes, presented: str | None) -> bool:
         return False
     expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
     return hmac.compare_digest(expected, presented.strip().encode("ascii", "replace"))
+
+
+def json_object(body: bytes, what: str) -> dict[str, Any]:
+    """A webhook body that must be one JSON object, else ValueError (the sender's 400)."""
+    payload = orjson.loads(body)
+    if not isinstance(payload, dict):
+        raise ValueError(f"{what} is a JSON object")
+    return payload
 
 
 def money(value: Any) -> str | None:

@@ -33,6 +33,10 @@ def order_created(order: Mapping[str, Any], settings: ShopSettings) -> OrderMess
 
 
 def order_cancelled(order: Mapping[str, Any], settings: ShopSettings) -> OrderMessage:
+    # X-Shopify-Topic is not under the signature: a captured orders/create body sent again as
+    # orders/cancelled must not cancel the order. Only a body Shopify cancelled says when.
+    if not order.get("cancelled_at"):
+        raise ValueError("an orders/cancelled body without cancelled_at: the topic does not match the signed body")
     return cancellation(settings, str(order["id"]), text(order.get("cancel_reason"), 200))
 
 

@@ -1,6 +1,8 @@
 """The shop platforms' payloads → the hub's order messages, pure (payloads from the platforms' docs)."""
 from __future__ import annotations
 
+import pytest
+
 from plugins.shop.common import ShopSettings, hmac_base64_valid
 from plugins.shop.shopify.mapping import parse as shopify
 from plugins.shop.woocommerce.mapping import parse as woocommerce
@@ -11,6 +13,15 @@ SETTINGS = ShopSettings(secret="s", skus={"A-1": "SOFA-3"})
 def test_shopify_topics_the_hub_does_not_apply_are_acknowledged_and_mapped_to_nothing():
     assert shopify("orders/updated", {"id": 1}, SETTINGS) == []
     assert shopify("products/create", {"id": 1}, SETTINGS) == []
+
+
+def test_a_shopify_cancellation_must_be_a_cancelled_order_body():
+    # the topic header is not signed: an order body that Shopify did not cancel never cancels the order
+    with pytest.raises(ValueError, match="cancelled_at"):
+        shopify("orders/cancelled", {"id": 5, "cancel_reason": None, "cancelled_at": None}, SETTINGS)
+    [message] = shopify("orders/cancelled", {"id": 5, "cancel_reason": "customer",
+                                             "cancelled_at": "2026-03-03T10:00:00+08:00"}, SETTINGS)
+    assert (message.type, message.data["data"]["reason"]) == ("order.cancelled", "customer")
 
 
 def test_an_unknown_sku_keeps_the_shops_code_and_is_to_clarify_and_a_known_one_is_translated():
