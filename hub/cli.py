@@ -259,6 +259,7 @@ def _report_parser(sub: Any) -> None:
 
 def parser() -> argparse.ArgumentParser:
     from hub.cli_agents import agents_parser
+    from hub.cli_documents import documents_parser
     from hub.cli_entities import complaints_parser, stores_parser
     from hub.cli_repair_batches import repair_batches_parser
     from hub.cli_users import audit_parser, users_parser
@@ -304,6 +305,7 @@ def parser() -> argparse.ArgumentParser:
     users_parser(sub)
     audit_parser(sub)
     watch_parsers(sub)
+    documents_parser(sub)
     for command in sub.choices.values():  # `hub config check --config FILE` as well as `hub --config FILE …`
         command.add_argument("--config", default=argparse.SUPPRESS, help="path to hub.toml")
         for action in command._actions:  # the options many commands share say the same everywhere
@@ -322,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("handoffs retry/discard need the handoff id (or --all with --plugin/--hook/--state)")
     if args.command == "inbound" and (problem := inbound_usage(args)):
         parser().error(problem)
+    if args.command == "documents" and args.action == "render" and not args.kind:
+        parser().error("documents render needs the document, e.g. order_confirmation")
     if args.command == "stores" and args.action == "show" and not args.ref:
         parser().error("stores show needs the store's reference")
     if args.command == "complaints" and args.action == "show" and not args.ref:

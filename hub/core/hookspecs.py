@@ -120,7 +120,7 @@ def hub_order_awaiting_payment(order: OrderSnapshot, transition: Transition, ctx
         deposit_paid, amount_paid, delivery_mode, contact, promised_date, confirmation_received,
         missing_fields, erp_ref, open_claims, open_complaints, delivered_at, created_at.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, receipt_ref, reason, erp_ref, payment_not_received.
+        note, attachments, receipt_ref, reason, erp_ref, payment_not_received.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: ``order.deposit_received``, ``order.payment_received``.
@@ -557,7 +557,7 @@ def hub_claim_documents_received(claim: ClaimSnapshot, order: OrderSnapshot, shi
     :param order: The claim's order.
     :param shipment: The claimed shipment, or none when the claim names none.
     :param transition: entity, ref, event, previous, state, at, actor; ``data`` holds the event's fields:
-        note, amount_claimed, documents.
+        note, amount_claimed, documents, attachments.
     :param ctx: Per-delivery context: idempotency_key, attempt, log, http, now, seen(), remember(), emit().
 
     May emit: nothing (``ctx.emit`` raises PermanentError).

@@ -332,6 +332,9 @@ class HookContext:
     # The plugin's own state in the database, shared by every hub process (hub.core.plugin_state):
     # get/put (compare-and-set) and take (a counter that never passes its limit). None: no database.
     state: Any = None
+    # The hub's documents (hub.core.documents.DocumentRenderer): ``await ctx.documents.pdf(name, snapshot,
+    # related, language)`` gives the PDF a letter attaches, from the templates ops configured.
+    documents: Any = None
 
     async def seen(self, key: str) -> bool:
         """Whether an earlier, completed delivery remembered ``key`` (e.g. a message already sent)."""

@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from hub.core import attachments
 from hub.core.errors import NotFound
 from hub.core.store.tables import (ENTITY_TABLES, cases, claims, complaints, customers, deliveries,
                                    delivery_actions, orders, outbox_events, returns, shipments, timeline, timers)
@@ -131,13 +132,15 @@ async def handoff_actions(conn: AsyncConnection, delivery_id: int) -> list[dict[
 
 async def page_of(conn: AsyncConnection, entity: str, ref: str) -> dict[str, Any]:
     """An entity as the API and the console show it: its view (an order's with its shipments, claims,
-    returns, cases and complaints) and its handoffs. A store's handoffs are its own: its first
-    order's are not the store's (engine.order_ref_of)."""
+    returns, cases and complaints), its handoffs and its attachments. A store's handoffs are its own:
+    its first order's are not the store's (engine.order_ref_of)."""
     if entity == "order":
         view = await order_view(conn, ref)
         view["handoffs"] = await handoffs_of(conn, order_ref=ref)
-        return view
-    view = await entity_view(conn, entity, ref)
-    order_ref = None if entity == "store" else view.get("order_ref")
-    view["handoffs"] = await handoffs_of(conn, order_ref=order_ref, entity=entity, ref=ref)
+    else:
+        view = await entity_view(conn, entity, ref)
+        order_ref = None if entity == "store" else view.get("order_ref")
+        view["handoffs"] = await handoffs_of(conn, order_ref=order_ref, entity=entity, ref=ref)
+    if entity in attachments.PLURALS:  # its files, each with the document it is (or none: evidence)
+        view["attachments"] = await attachments.listed(conn, entity, ref)
     return view

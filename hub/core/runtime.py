@@ -42,7 +42,7 @@ class Runtime:
         self.hub = hub
         self.http = host.http if host is not None else http
         self.dispatcher = Dispatcher(hub.engine, hub.pm, hub.config, hub.clock.now, hub.apply_followups,
-                                     http=self.http, inline_tries=inline_tries)
+                                     http=self.http, inline_tries=inline_tries, documents=hub.documents)
         self.carriers = registered_carriers(hub)
         self.inbox = Inbox(hub, on_applied=self.dispatcher.nudge)
         self.inbox_nudge = asyncio.Event()

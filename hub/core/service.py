@@ -15,6 +15,7 @@ import pluggy
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.core.clock import Clock, SystemClock
+from hub.core.documents import DocumentRenderer
 from hub.core.config import HubConfig
 from hub.core.domain import claims as _claims
 from hub.core.domain import complaints as _complaints
@@ -45,11 +46,13 @@ class Hub:
         self.clock = clock or SystemClock()
         self.engine = engine or make_engine(config.db_url)
         self.router = HookRouter(pm)
+        self.documents = DocumentRenderer(config.documents, config.calendar.zone)  # the PDFs of the manuals
 
     async def start(self) -> None:
         await upgrade(self.engine)
 
     async def close(self) -> None:
+        self.documents.close()
         await self.engine.dispose()
 
     @asynccontextmanager

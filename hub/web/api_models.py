@@ -1,10 +1,11 @@
 """Request shapes of the API that are not domain inputs: events, filters. The OpenAPI document reads them."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from hub.core.attachments import DOCUMENTS
 from hub.core.lifecycle.claim import ClaimState
 from hub.core.lifecycle.complaint import ComplaintState
 from hub.core.lifecycle.customer import CustomerStanding
@@ -134,3 +135,20 @@ class HandoffBatchRetry(HandoffBatch):
 
 class HandoffBatchDiscard(HandoffBatch):
     state: Literal["dead", "failed", "pending"] = "dead"
+
+
+class AttachmentForm(BaseModel):
+    """An upload (``multipart/form-data``): one or more ``file`` parts and, when they are one of the
+    entity's documents, ``document``. Read as it streams by hub/web/api_attachments.py; the model
+    describes it in the OpenAPI document."""
+
+    model_config = ConfigDict(extra="forbid")
+    media_type: ClassVar[str] = "multipart/form-data"
+
+    file: list[bytes] = Field(min_length=1, description=(
+        "PDF, JPEG or PNG, told by its content (never its name); each at most [attachments] max_bytes, "
+        "at most max_files_per_request of them."))
+    document: Literal[DOCUMENTS] | None = Field(None, description=(
+        "Which document the files are: a claim's (signed_delivery_receipt, waybill, commercial_invoice, "
+        "loss_evidence_photos, amount_claimed: applies documents_received) or an order's signed_confirmation "
+        "(applies confirmation_received). Without it the files are kept as evidence."))

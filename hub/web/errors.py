@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from hub.core.errors import (Conflict, Forbidden, HubError, IllegalTransition, InvalidInput, NotFound, Unauthenticated,
                              WebhookRejected)
+from hub.core.documents import DocumentsUnavailable
 from hub.core.logging import get_logger
 from hub.web.jsonio import Answered, BadJson, ClientGone, invalid, json_error
 
@@ -35,6 +36,8 @@ def from_hub_error(exc: HubError) -> web.Response:
         return json_error(exc.status, exc.reason)
     if isinstance(exc, InvalidInput):
         return json_error(422, str(exc), field=exc.field, errors=exc.errors)
+    if isinstance(exc, DocumentsUnavailable):  # the machine lacks the PDF engine: not the caller's fault
+        return json_error(503, str(exc))
     return json_error(422, str(exc))
 
 

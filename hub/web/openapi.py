@@ -12,6 +12,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from hub.core.models import Transition
+from hub.core.documents.kinds import KINDS as DOCUMENT_KINDS
 from hub.web import response_schemas
 from hub.web.routes import Route
 
@@ -19,7 +20,8 @@ PATH_PARAM = re.compile(r"\{(\w+)(?::(?:[^{}]|\{[^{}]*\})*)?\}")  # aiohttp's {n
 REF = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"^(?!\.\.?$)[A-Za-z0-9._-]+$"}
 PATH_SCHEMAS = {"ref": REF, "code": REF, "name": REF, "id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
                 "source": {"type": "string", "minLength": 1, "maxLength": 100,
-                           "pattern": r"^(?!\.\.?$)[A-Za-z0-9._-]+$"}}
+                           "pattern": r"^(?!\.\.?$)[A-Za-z0-9._-]+$"},
+                "kind": {"enum": list(DOCUMENT_KINDS)}}  # a document; each entity's route says which are its
 HEADERS = {
     "Idempotency-Key": ("Replays the stored response for a repeated key and body; 422 for the key with "
                         "another body.", {"type": "string", "pattern": "^[!-~]{1,128}$"}),
@@ -27,7 +29,8 @@ HEADERS = {
 DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted and stored", 400: "Malformed request",
                 401: "Missing, unknown, expired or revoked credentials, or a bad signature",
                 403: "None of the caller's roles may do this (the answer names the roles that may)", 404: "Not found",
-                409: "Not allowed in the current state", 413: "Body too large", 422: "Invalid input",
+                409: "Not allowed in the current state", 413: "Body too large",
+                415: "Unsupported media type (the answer names those accepted)", 422: "Invalid input",
                 429: "Too many unprocessed events", 503: "Not ready or storage unavailable"}
 
 
@@ -87,7 +90,8 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
     if route.public:
         op["security"] = []
     if route.body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {
+        media_type = getattr(route.body, "media_type", "application/json")  # an upload's: multipart/form-data
+        op["requestBody"] = {"required": True, "content": {media_type: {
             "schema": {"$ref": f"#/components/schemas/{route.body.__name__}"}}}}
     elif route.path.startswith("/webhooks/"):
         op["requestBody"] = {"required": False, "content": {"*/*": {"schema": {}}}}

@@ -180,8 +180,20 @@ ACCESS_SCHEMAS: dict[str, dict[str, Any]] = {
                                                          "limit": {"type": "integer"}}},
 }
 
+ATTACHMENTS = _rows_of("Attachment")
+ATTACHMENT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Attachment": row(t.attachments, url={"type": "string", "description": "Where its bytes are: GET it."}),
+    "AttachmentPage": {**_items("Attachment"), "additionalProperties": False},
+    "AttachmentsAdded": {"type": "object", "required": ["attachments", "transition"], "additionalProperties": False,
+                         "properties": {"attachments": ATTACHMENTS, "transition": {
+                             "anyOf": [{"$ref": "#/components/schemas/Transition"}, {"type": "null"}],
+                             "description": "The event the upload of a document applied (documents_received, "
+                                            "confirmation_received); null for evidence."}}},
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     **ACCESS_SCHEMAS,
+    **ATTACHMENT_SCHEMAS,
     "Error": {"type": "object", "required": ["error"],
               "properties": {"error": {"type": "string"}, "field": STRING_OR_NULL,
                              "state": {"type": "string", "description": "The entity's state, on 409."},
@@ -243,13 +255,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                            "required": list(RepairBatchLine.model_fields)},
     "OrderView": _view(t.orders, "order", customer={"$ref": "#/components/schemas/Customer"},
                        shipments=_rows_of("Shipment"), claims=_rows_of("Claim"), returns=_rows_of("Return"),
-                       cases=_rows_of("Case"), complaints=_rows_of("Complaint")),
-    "ShipmentView": _view(t.shipments, "shipment"),
-    "ClaimView": _view(t.claims, "claim"),
-    "ReturnView": _view(t.returns, "return"),
+                       cases=_rows_of("Case"), complaints=_rows_of("Complaint"), attachments=ATTACHMENTS),
+    "ShipmentView": _view(t.shipments, "shipment", attachments=ATTACHMENTS),
+    "ClaimView": _view(t.claims, "claim", attachments=ATTACHMENTS),
+    "ReturnView": _view(t.returns, "return", attachments=ATTACHMENTS),
     "CustomerView": _view(t.customers, "customer"),
     "StoreView": _view(t.store_openings, "store"),
-    "ComplaintView": _view(t.complaints, "complaint"),
+    "ComplaintView": _view(t.complaints, "complaint", attachments=ATTACHMENTS),
     "RepairBatchView": _view(t.repair_batches, "repair_batch"),
     "TimerPage": _page("Timer"), "CasePage": _page("Case"),
     "OrderPage": _page("Order"), "ShipmentPage": _page("Shipment"), "ClaimPage": _page("Claim"),
@@ -270,14 +282,30 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                               "letters, webhooks that could not be applied. Still ready."}}},
     "Accepted": {"type": "object", "required": ["status"], "properties": {"status": {"const": "accepted"}}},
     "Document": {"type": "object", "required": ["openapi", "paths"]},
+    "DocumentList": {"type": "object", "required": ["entity", "ref", "items"], "properties": {
+        "entity": {"type": "string"}, "ref": {"type": "string"},
+        "items": {"type": "array", "items": {"type": "object", "required": ["kind", "title", "available", "url"],
+                  "properties": {"kind": {"type": "string"}, "title": {"type": "object"},
+                                 "audiences": STRINGS, "filename": {"type": "string"},
+                                 "available": {"type": "boolean"},
+                                 "unavailable_reason": {"type": ["string", "null"]}, "url": {"type": "string"}}}}}},
 }
 TEXT = {"Metrics": "text/plain"}
+BINARY = {"Pdf": "application/pdf"}
 ANY = {"Receipt"}
+
+
+# An attachment's own bytes, in the type its content showed (hub/core/attachments.py).
+FILES = {"AttachmentFile": ("application/pdf", "image/jpeg", "image/png")}
 
 
 def content(name: str) -> dict[str, Any]:
     if name in TEXT:
         return {TEXT[name]: {"schema": {"type": "string"}}}
+    if name in FILES:
+        return {kind: {"schema": {"type": "string", "format": "binary"}} for kind in FILES[name]}
+    if name in BINARY:
+        return {BINARY[name]: {"schema": {"type": "string", "format": "binary"}}}
     if name in ANY:
         return {"*/*": {"schema": {}}}
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}

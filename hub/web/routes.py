@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from hub.core.domain.inputs import NewComplaint, NewShipment
 from hub.core.roles import EVERYDAY
 from hub.web import api, api_complaints, api_events, api_handoffs, api_inbound, api_plugins, health, webhooks
-from hub.web import api_agents, api_watch
+from hub.core.documents import kinds_of
+from hub.web import api_agents, api_documents, api_watch
 from hub.web import api_models as m
 from hub.web import api_access as access
 from hub.web.auth import requiring
@@ -113,8 +114,47 @@ def route_table() -> list[Route]:
     ]
     rows.append(Route("GET", "/api/plugins", api_plugins.list_plugins, "Enabled plugins with their circuit "
                       "(why their handoffs wait), call timeout and handoff counts", {200: "PluginPage"}, "handoffs"))
-    return rows + _agent_routes() + _inbound_routes() + _access_routes()
+    return rows + _agent_routes() + _inbound_routes() + _access_routes() + _document_routes() + _attachment_routes()
 
+
+def _document_routes() -> list[Route]:
+    rows = []
+    for plural, entity in api_documents.DOCUMENTED.items():
+        kinds = ", ".join(f"{k.name} ({k.titles['zh-CN']})" for k in kinds_of(entity))
+        rows += [
+            Route("GET", f"/api/{plural}/{{ref}}/documents", api_documents.lister(plural), f"The {entity}'s "
+                  f"documents: {kinds}; whether each has anything to say yet, and its URL",
+                  {200: "DocumentList", 404: "Error"}, plural),
+            Route("GET", f"/api/{plural}/{{ref}}/documents/{{kind:[a-z_]{{1,40}}}}.pdf", api_documents.renderer(plural),
+                  f"One of the {entity}'s documents as PDF, from the entity as stored now (lang: zh-CN or en)",
+                  {200: "Pdf", 404: "Error", 409: "Error", 503: "Error"}, plural, query=api_documents.DocumentQuery),
+        ]
+    return rows
+
+
+def _attachment_routes() -> list[Route]:
+    """Files attached to orders, shipments, claims, returns and complaints (hub/web/api_attachments.py)."""
+    from hub.web import api_attachments as files
+
+    rows = []
+    for kind in api.KINDS.values():
+        if kind.entity not in files.ATTACHABLE:
+            continue
+        base, name = f"/api/{kind.plural}/{{ref}}/attachments", kind.entity.replace("_", " ")
+        rows += [
+            Route("POST", base, files.uploader(kind.entity), f"Upload files to a {name} (multipart/form-data: PDF, "
+                  "JPEG or PNG by content, parts named file); with document (a claim's documents, an order's "
+                  "signed_confirmation) its event is applied with them, or nothing is kept",
+                  {201: "AttachmentsAdded", 404: "Error", 409: "Error", 413: "Error", 415: "Error", 503: "Error"},
+                  "attachments",
+                  body=m.AttachmentForm, roles=files.upload_roles(kind.entity)),
+            Route("GET", base, files.lister(kind.entity), f"List a {name}'s attachments, each with the document it "
+                  "is", {200: "AttachmentPage", 404: "Error"}, "attachments"),
+            Route("GET", f"{base}/{{id:\\d{{1,18}}}}", files.downloader(kind.entity), f"Download one of a {name}'s "
+                  "attachments (its bytes, in the type its content showed)",
+                  {200: "AttachmentFile", 404: "Error", 503: "Error"}, "attachments"),
+        ]
+    return rows
 
 def _agent_routes() -> list[Route]:
     return [

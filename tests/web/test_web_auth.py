@@ -21,7 +21,7 @@ PUBLIC = {"/healthz", "/readyz", "/metrics", "/webhooks/{source}"}
 
 def concrete(path: str) -> str:
     # PATH_PARAM knows one brace level: {id:\d{1,18}} is one parameter, not "{id:\d{1,18}" and a "}".
-    return PATH_PARAM.sub(lambda m: "1" if m.group(1) == "id" else "X-1", path)
+    return PATH_PARAM.sub(lambda m: {"id": "1", "kind": "order_confirmation"}.get(m.group(1), "X-1"), path)
 
 
 API_ROUTES = [(r.method, concrete(r.path)) for r in route_table() if r.path not in PUBLIC]

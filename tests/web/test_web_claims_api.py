@@ -5,6 +5,7 @@ vice-president's signature when the company is at fault (我司原因), the clai
 On SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from hub.core.config import HubConfig
+
+from pdf_reading import pdf_text
 
 from .test_web_catalogue import response_schema
 from .test_web_orders_api import released_order
@@ -107,10 +110,15 @@ async def test_the_report_goes_to_the_approvers_with_the_debt_check_and_the_clai
     await api.runtime.settle()
     [letter] = [m for m in api.letters() if m["milestone"] == "claim_report_issued"]
     assert letter["to"] == "role:cs_manager,role:general_manager"
-    [(name, report)] = letter["attachments"].items()
-    assert name == "claim-report-CL-1.html"
-    for shown in ("理赔申请报告书", "CL-1", ORDER, "800.00", "600.00", "1,250.00", "CR-0012", "photos match the loss"):
-        assert shown in report, shown
+    assert list(letter["attachments"]) == ["claim-report-CL-1.pdf"]
+    report = pdf_text(api.attachment(letter, "claim-report-CL-1.pdf"))
+    assert "Claim report" in report and "Report CR-0012" in report and "Claim CL-1" in report
+    assert re.search(rf"Order\s+{ORDER} \(total [\d,]+\.\d\d CNY\)", report), report
+    assert re.search(r"Claimed by the customer\s+800\.00 CNY", report), report
+    assert re.search(r"Proposed settlement\s+600\.00 CNY", report), report
+    assert re.search(r"Customer's open balance \(finance; negative: in credit\)\s+1,250\.00 CNY", report), report
+    assert re.search(r"Balance from: sandbox\s+checked at: \d{4}-\d\d-\d\d \d\d:\d\d", report), report
+    assert "Note: photos match the loss" in report and "General manager (or delegate)" in report
     # and both approvals then the payment go through, the debt check being on record
     await api.event("CL-1", "manager_approved", {"approver": "cs-manager-zhao"})
     assert (await api.event("CL-1", "gm_approved", {"approver": "gm-li"}))["state"] == "approved"

@@ -4,12 +4,21 @@ and the API's watch lists (/api/timers, /api/cases, batch retry)."""
 from __future__ import annotations
 
 import re
+
+import aiohttp
 from typing import Any
 
 import pytest
 
+from pdf_reading import pdf_text
+
 from .console_support import MoodyErp, Site, site  # noqa: F401 - the fixture
 from .web_support import ADMIN_AUTH, ADMIN_TOKEN, AUTH, new_order, user_auth
+
+
+# A 1x1 PNG: a photo of the damage as the customer sends it.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082")
 
 
 async def signed_in(client: Any, token: str) -> str:
@@ -203,3 +212,39 @@ async def test_signing_in_from_a_deep_link_goes_back_to_it_and_never_elsewhere(s
     for elsewhere in ("//evil.example/x", "https://evil.example/"):
         reply = await site.client.post(f"/signin?next={elsewhere}", data={"token": ADMIN_TOKEN}, allow_redirects=False)
         assert reply.headers["Location"] == "/"
+
+
+async def test_an_orders_page_links_its_documents_and_serves_them_to_the_session(site: Site):
+    await site.client.post("/api/orders", json=new_order("SO-PAPER"), headers=AUTH)
+    await site.runtime.settle()
+    cookie = await signed_in(site.client, ADMIN_TOKEN)
+    page = await (await site.client.get("/console/orders/SO-PAPER", cookies={"hub_session": cookie})).text()
+    links = re.findall(r'href="(/console/orders/SO-PAPER/documents/[a-z_]+\.pdf\?lang=[a-zA-Z-]+)"', page)
+    assert "/console/orders/SO-PAPER/documents/order_confirmation.pdf?lang=zh-CN" in links
+    assert not any("loading_notice" in link for link in links)  # delivered, not collected: said, not linked
+    assert "装车通知单 / Loading notice" in page
+    reply = await site.client.get(links[0], cookies={"hub_session": cookie})
+    assert reply.status == 200 and reply.content_type == "application/pdf"
+    assert "SO-PAPER" in pdf_text(await reply.read())
+    # without a session, the paper is not served; a document the order has nothing to say in is 404
+    site.client.session.cookie_jar.clear()
+    reply = await site.client.get(links[0], allow_redirects=False)
+    assert reply.status == 303 and reply.headers["Location"].startswith("/signin")
+    reply = await site.client.get("/console/orders/SO-PAPER/documents/loading_notice.pdf",
+                                  cookies={"hub_session": cookie})
+    assert reply.status == 404
+
+
+async def test_an_orders_page_lists_the_papers_sent_in_and_serves_them_to_the_session(site: Site):
+    await site.client.post("/api/orders", json=new_order("SO-EVIDENCE"), headers=AUTH)
+    form = aiohttp.FormData()
+    form.add_field("file", PNG, filename="破损照片.png", content_type="image/png")
+    reply = await site.client.post("/api/orders/SO-EVIDENCE/attachments", data=form, headers=AUTH)
+    assert reply.status == 201, await reply.text()
+    cookie = await signed_in(site.client, ADMIN_TOKEN)
+    page = await (await site.client.get("/console/orders/SO-EVIDENCE", cookies={"hub_session": cookie})).text()
+    [link] = re.findall(r'href="(/console/orders/SO-EVIDENCE/attachments/\d+)">破损照片.png</a>', page)
+    reply = await site.client.get(link, cookies={"hub_session": cookie})
+    assert reply.status == 200 and await reply.read() == PNG and reply.headers["X-Content-Type-Options"] == "nosniff"
+    site.client.session.cookie_jar.clear()
+    assert (await site.client.get(link, allow_redirects=False)).status == 303  # no session, no file

@@ -150,6 +150,10 @@ class EntityApi:
         folder = self.data_dir / "notify-outbox"
         return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
 
+    def attachment(self, letter: dict[str, Any], filename: str) -> bytes:
+        """The bytes of a letter's attachment (a PDF): the sandbox saves it beside the letter."""
+        return (self.data_dir / "notify-outbox" / letter["attachments"][filename]).read_bytes()
+
 
 @contextlib.asynccontextmanager
 async def pg_app(aiohttp_client: Any, config: HubConfig, clock: Any, schema: str) -> AsyncIterator[tuple[Any, Hub]]:

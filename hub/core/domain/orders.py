@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from hub.core import attachments
 from hub.core.domain import engine, stock
 from hub.core.domain.customers import ensure_customer
 from hub.core.domain.inputs import NewOrder
@@ -203,6 +204,9 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
         await stock.confirm(tx, row["ref"])
         return {"confirmation_due_at": tx.now}
     if event == "confirmation_received":
+        if data.get("attachments"):  # this order's uploads (422 otherwise), now its signed confirmation
+            await attachments.require_own(tx.conn, "order", row["ref"], data["attachments"])
+            await attachments.tag(tx.conn, data["attachments"], attachments.SIGNED_CONFIRMATION)
         values: dict[str, Any] = {"confirmation_received_at": tx.now}
         if row["promised_date"] and row["confirmation_due_at"]:
             values["promised_date"] = promised_date(row["promised_date"], row["confirmation_due_at"], tx.now)

@@ -13,7 +13,8 @@ from typing import Literal, get_args
 
 from pydantic import Field, field_validator
 
-from hub.core.lifecycle.table import Approval, ErpRef, Event, EventData, Lifecycle, Move, Reason, moves_from
+from hub.core.lifecycle.table import (Approval, AttachmentId, ErpRef, Event, EventData, Lifecycle, Move, Reason,
+                                      moves_from)
 
 
 class ClaimState(StrEnum):
@@ -108,6 +109,9 @@ class Documents(EventData):
                                            description="The amount the customer claims, from the form.")
     documents: list[ClaimDocument] = Field(min_length=1, max_length=20, description=(
         "Which of the requested documents came in: " + ", ".join(CLAIM_DOCUMENTS) + "."))
+    attachments: list[AttachmentId] = Field(default_factory=list, max_length=20, description=(
+        "The claim's uploaded files (POST /api/claims/{ref}/attachments) these documents are, by id; a "
+        "single document named tags the untagged ones as that document."))
 
 
 class Amount(EventData):

@@ -14,7 +14,8 @@ from typing import Annotated
 from pydantic import Field, PositiveInt, model_validator
 
 from hub.core.domain.inputs import Contact
-from hub.core.lifecycle.table import Approval, Event, EventData, Lifecycle, Move, Reason, moves_from
+from hub.core.lifecycle.table import (Approval, AttachmentId, Event, EventData, Lifecycle, Move, Reason,
+                                      moves_from)
 
 
 class OrderState(StrEnum):
@@ -186,6 +187,16 @@ class Reviewed(EventData):
 
 
 
+
+
+class ConfirmationReceived(EventData):
+    """The signed and stamped confirmation (订单确认书) back from the customer."""
+
+    attachments: list[AttachmentId] = Field(default_factory=list, max_length=20, description=(
+        "The order's uploaded files (POST /api/orders/{ref}/attachments) that are the signed confirmation, "
+        "by id; they are tagged signed_confirmation."))
+
+
 class SignedApproval(EventData):
     """Terms outside policy are approved in writing by a named manager (001: 政策之外…领导签字)."""
 
@@ -285,7 +296,7 @@ EVENTS = [
     Event("confirmation_received", "The customer returned the confirmation, signed and stamped; a late "
           "return moves the promised date.",
           (Move(S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT),
-           *moves_from((S.POSTED, S.RELEASED, S.SHIPPED, S.DELIVERED), "", _grade_a))),
+           *moves_from((S.POSTED, S.RELEASED, S.SHIPPED, S.DELIVERED), "", _grade_a)), ConfirmationReceived),
     Event("released", "A grade A customer's order is released without the confirmation or deposit.",
           moves_from((S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT), S.POSTED, _grade_a), Approval),
     Event("deposit_received", "A deposit was received; once it covers what is due the order is posted.",

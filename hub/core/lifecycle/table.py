@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +37,10 @@ class NoData(EventData):
 
 
 # Data shapes several lifecycles share.
+# An upload's id (hub/core/attachments.py): the column is 32-bit on PostgreSQL.
+AttachmentId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class Reason(EventData):
     reason: str | None = Field(None, min_length=1, max_length=500)
 

@@ -54,8 +54,10 @@ def worker_id() -> str:
 class Dispatcher:
     def __init__(self, engine: AsyncEngine, pm: pluggy.PluginManager, config: HubConfig,
                  now: Callable[[], datetime], apply_followups: Callable[..., Any], *,
-                 http: Any = None, batch_size: int | None = None, inline_tries: int = 3) -> None:
+                 http: Any = None, batch_size: int | None = None, inline_tries: int = 3,
+                 documents: Any = None) -> None:
         self.engine, self.pm, self.config, self.now = engine, pm, config, now
+        self.documents = documents
         self.settings = config.dispatch
         self.apply_followups = apply_followups
         self.http = http
@@ -247,7 +249,7 @@ class Dispatcher:
         ctx = HookContext(idempotency_key=row["idempotency_key"], attempt=row["attempts"], delivery_id=row["id"],
                           event_id=row["event_id"], plugin=plugin, log=bound, now=self.now(),
                           http=self.http, data_dir=self.config.data_dir, ledger=self._seen, hook=hook,
-                          state=PluginState(self.engine, plugin))
+                          state=PluginState(self.engine, plugin), documents=self.documents)
         started = time.perf_counter()
         attempt = Attempt(row, ctx)
         try:

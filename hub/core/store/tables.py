@@ -459,6 +459,24 @@ repair_batches = sa.Table(
     sa.Index("ix_repair_batches_factory_week", "factory", "week"),
 )
 
+# Files uploaded to an entity (hub/core/attachments.py): the customer's signed confirmation, claim
+# documents, damage photos. The bytes live on disk under their SHA-256 ([attachments] dir), each once;
+# a row says whose they are, under which (sanitised) name, and which document they are, if one.
+attachments = sa.Table(
+    "attachments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("entity", sa.String(16), nullable=False),
+    sa.Column("ref", sa.String(64), nullable=False),
+    sa.Column("filename", sa.String(200), nullable=False),
+    sa.Column("content_type", sa.String(64), nullable=False),  # from the content, never the name
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("document", sa.String(32)),  # a claim document, or signed_confirmation; None: evidence
+    sa.Column("uploaded_by", sa.String(64), nullable=False),
+    sa.Column("uploaded_at", UTCDateTime, nullable=False),
+    sa.Index("ix_attachments_entity_ref", "entity", "ref"),
+)
+
 ENTITY_TABLES = {"order": orders, "shipment": shipments, "claim": claims, "return": returns,
                  "customer": customers, "store": store_openings, "complaint": complaints,
                  "repair_batch": repair_batches}

@@ -19,7 +19,9 @@ from hub.core.errors import HubError
 from hub.core.logging import scrub
 from hub.core.outbox import admin
 from hub.core.roles import roles_for
-from hub.web import keys
+from hub.core.documents import LANGUAGES
+from hub.core.documents.sources import listing, read_subject
+from hub.web import api_attachments, api_documents, keys
 from hub.web.console import sessions
 from hub.web.console.actions import _batch, _change, _retry_dead, _send_event
 from hub.web.console.frame import (AGES, ENTITY_OF, FLAGS, HANDOFF_STATES, OPS, PAGE, PLURAL_OF, _render,
@@ -194,15 +196,49 @@ async def _entity(request: web.Request, session: sessions.Session) -> web.Respon
     handoffs = view["handoffs"]
     state = view["standing"] if entity == "customer" else view["state"]
     skip = {"timeline", "open_timers", "handoffs", "shipments", "claims", "returns", "cases", "complaints", "lines",
-            "id"}
+            "id", "attachments"}
     record = [(k, json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, dict | list) else v)
               for k, v in view.items() if k not in skip]
     timers = [{**t, "left": _left(now, t["due_at"])} for t in view.get("open_timers", [])]
     return _render(request, "entity.html", plural, session, record=record, timers=timers,
+                   documents=await _documents(hub, plural, ref),
+                   attachments=[{**a, "links": {"filename": f"/console/{plural}/{quote(ref)}/attachments/{a['id']}"}}
+                                for a in view.get("attachments", [])],
                    forms=_forms(entity, plural, ref, state, session),
                    handoffs=[{**h, "links": {"id": f"/console/handoffs/{h['id']}"}} for h in handoffs],
                    cases=view.get("cases", []), claims=view.get("claims", []),
                    timeline=list(reversed(view.get("timeline", []))), page_ref=ref)
+
+
+async def _documents(hub: Any, plural: str, ref: str) -> list[dict[str, Any]]:
+    """The entity's papers (GET /api/{plural}/{ref}/documents), linked to the console's own PDF route."""
+    if plural not in api_documents.DOCUMENTED:
+        return []
+    entity = api_documents.DOCUMENTED[plural]
+    subject, _, _ = await read_subject(hub, entity, ref)
+    return listing(entity, ref, subject, f"/console/{plural}/{quote(ref)}/documents")
+
+
+async def _document(request: web.Request, session: sessions.Session) -> web.StreamResponse:
+    plural, lang = request.match_info["plural"], request.query.get("lang")
+    if plural not in api_documents.DOCUMENTED:
+        raise web.HTTPNotFound()
+    try:
+        return await api_documents.render_for(request.app[keys.HUB], plural, request.match_info["ref"],
+                                              request.match_info["kind"], lang if lang in LANGUAGES else None)
+    except HubError:  # not this entity's document, or nothing to say yet: the page says why
+        raise web.HTTPNotFound() from None
+
+
+async def _attachment(request: web.Request, session: sessions.Session) -> web.StreamResponse:
+    """A signed paper or photo sent in (GET /api/{plural}/{ref}/attachments/{id}), to the session."""
+    entity = ENTITY_OF.get(request.match_info["plural"])
+    if entity not in api_attachments.ATTACHABLE:
+        raise web.HTTPNotFound()
+    try:
+        return await api_attachments.downloader(entity)(request)
+    except HubError:
+        raise web.HTTPNotFound() from None
 
 
 async def _handoff(request: web.Request, session: sessions.Session) -> web.Response:
@@ -242,5 +278,7 @@ def routes() -> list[tuple[str, str, Any]]:
         ("GET", "/console/cases", signed_in(_cases)),
         ("GET", "/console/{plural}", signed_in(_entities)),
         ("GET", "/console/{plural}/{ref}", signed_in(_entity)),
+        ("GET", "/console/{plural}/{ref}/documents/{kind:[a-z_]{1,40}}.pdf", signed_in(_document)),
+        ("GET", r"/console/{plural}/{ref}/attachments/{id:\d{1,18}}", signed_in(_attachment)),
         ("POST", "/console/{plural}/{ref}/events", signed_in(_send_event, writes=True)),
     ]

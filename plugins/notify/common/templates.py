@@ -71,13 +71,6 @@ class TemplateStore:
             page = self._find(language, ["layout.html"])[2]
         return Rendered(language, subject, text, _substitute(page, values, name, escape=True))
 
-    def render_document(self, document: str, language: str, variables: dict[str, str],
-                        variant: str | None = None) -> str:
-        """An HTML document (``documents/<document>[.<variant>].html``), e.g. the claim form."""
-        names = [f"documents/{document}.{variant}.html"] if variant else []
-        language, name, source = self._find(language, [*names, f"documents/{document}.html"])
-        return _substitute(source, variables, name, escape=True)
-
     def _fragments(self, audience: str, notice: Notice, language: str) -> dict[str, str]:
         """Each fragment's paragraph (in the letter's language) when it applies, else ''."""
         out = {}

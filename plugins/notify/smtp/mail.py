@@ -28,8 +28,8 @@ def build_mail(rendered: Rendered, *, sender: str, to: str, msg_id: str, date: d
         mail["Reply-To"] = reply_to
     mail.set_content(rendered.text)
     mail.add_alternative(rendered.html, subtype="html")
-    for document in attachments:
-        subtype = document.mime_type.partition("/")[2]
-        mail.add_attachment(document.content, subtype=subtype, charset="utf-8", filename=document.filename)
+    for document in attachments:  # the hub's PDFs
+        maintype, _, subtype = document.mime_type.partition("/")
+        mail.add_attachment(document.content, maintype=maintype, subtype=subtype, filename=document.filename)
     mail["Content-Language"] = rendered.language  # after the body: set_content drops Content-* headers
     return mail

@@ -29,22 +29,22 @@ class Mailer:
         targets = recipients(ctx, CHANNEL, self.settings, notice, self.store, address, self.settings.roles)
 
         async def send(recipient: Recipient) -> None:
-            await send_mail(self.settings, self.compose(notice, recipient, ctx), recipient.address)
+            await send_mail(self.settings, await self.compose(notice, recipient, ctx), recipient.address)
 
         await deliver(ctx, CHANNEL, notice, targets, send)
         return targets
 
-    def document_for(self, notice: Notice) -> str | None:
-        """The document configured for the notice's most specific route key."""
-        return next((self.settings.attachments[k] for k in notice.route_keys if k in self.settings.attachments), None)
+    def documents_for(self, notice: Notice) -> tuple[str, ...]:
+        """The documents configured for the notice's most specific route key."""
+        found = next((self.settings.attachments[k] for k in notice.route_keys if k in self.settings.attachments), ())
+        return (found,) if isinstance(found, str) else tuple(found)
 
-    def compose(self, notice: Notice, recipient: Recipient, ctx: HookContext) -> EmailMessage:
+    async def compose(self, notice: Notice, recipient: Recipient, ctx: HookContext) -> EmailMessage:
         rendered = self.store.render_message(recipient.audience, notice, recipient.language)
-        document = self.document_for(notice)
         # A document goes to whom it is for: the customer signs the confirmation or the delivery note,
         # the warehouse ships from the outbound note, customer and planning share the back-order list.
-        attachments = (render_document(self.store, document, notice, rendered.language),) \
-            if document and for_audience(document, recipient.audience) else ()
+        attachments = tuple([await render_document(ctx, document, notice, rendered.language)
+                             for document in self.documents_for(notice) if for_audience(document, recipient.audience)])
         return build_mail(rendered, sender=self.settings.sender, to=recipient.address,
                           msg_id=message_id(ctx.idempotency_key, fingerprint(recipient.address),
                                             self.settings.id_domain),

@@ -15,7 +15,7 @@ async def send_report(mailer: Mailer, report: Report, ctx: HookContext) -> None:
     notice = report_notice(report, mailer.settings.zone, language)
 
     async def send(recipient: Recipient) -> None:
-        await send_mail(mailer.settings, mailer.compose(notice, recipient, ctx), recipient.address)
+        await send_mail(mailer.settings, await mailer.compose(notice, recipient, ctx), recipient.address)
 
     # deliver() keys the ledger on (report, recipient): a retried handoff mails nobody twice.
     await deliver(ctx, CHANNEL, notice, report_recipients(mailer, report, language, ctx), send)

@@ -24,6 +24,9 @@ DEFAULT_ROUTES = {**{milestone: ("customer",) for milestone in sorted(CUSTOMER)}
 DEFAULT_ATTACHMENTS = {"order_reviewed": "order_confirmation", "order_confirmation_overdue": "order_confirmation",
                        "shipment_delivery_note_due": "delivery_note", "order_delivered": "delivery_note",
                        f"order_shipped.{BACK_ORDER}": "back_order_list", "order_released": "outbound_note",
+                       # 000: a pickup is loaded from the outbound note, or from the loading notice (装车通知单)
+                       # the order desk fills in before the truck is loaded: the warehouse gets both
+                       "order_released.pickup": ("outbound_note", "loading_notice"),
                        "claim_opened": "claim_form", "claim_report_issued": "claim_report"}
 
 
@@ -49,10 +52,10 @@ class SmtpSettings(NotifySettings):
         default_factory=lambda: dict(DEFAULT_ROUTES),
         description=("Milestone → 'customer' and/or roles. Default: every customer milestone to the customer, "
                      "the back-order list also to 'planning', the outbound note to 'warehouse'."))
-    attachments: dict[str, str] = Field(
+    attachments: dict[str, str | tuple[str, ...]] = Field(
         default_factory=lambda: dict(DEFAULT_ATTACHMENTS),
-        description=(f"Milestone (or route key, e.g. 'order_shipped.{BACK_ORDER}') → document attached to its "
-                     f"letters: {', '.join(DOCUMENTS)}."))
+        description=(f"Milestone (or route key, e.g. 'order_shipped.{BACK_ORDER}') → the document (or list of "
+                     f"documents) attached to its letters: {', '.join(DOCUMENTS)}."))
 
     def targets(self) -> set[str]:
         return set(self.roles)
@@ -61,7 +64,8 @@ class SmtpSettings(NotifySettings):
     def _consistent(self) -> SmtpSettings:
         if (self.username is None) != (self.password is None):
             raise ValueError("username and password go together")
-        if unknown := set(self.attachments.values()) - set(DOCUMENTS):
+        named = {doc for docs in self.attachments.values() for doc in ((docs,) if isinstance(docs, str) else docs)}
+        if unknown := named - set(DOCUMENTS):
             raise ValueError(f"attachments: unknown documents {sorted(unknown)}")
         return self
 

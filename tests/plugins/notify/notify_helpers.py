@@ -11,7 +11,8 @@ import structlog
 from hub.core.errors import Deferred
 from hub.core.models import (ClaimSnapshot, CustomerSnapshot, HookContext, OrderSnapshot, ShipmentSnapshot,
                              TimerSnapshot, Transition)
-from hub.core.config import HubConfig
+from hub.core.config import DocumentSettings, HubConfig
+from hub.core.documents import DocumentRenderer
 from hub.core.plugins import build_plugin_manager
 
 from core_payloads import arguments, changed, core_arguments, payloads
@@ -31,9 +32,13 @@ class Ledger:
         return key in self.keys
 
 
+# The core's document renderer, as the dispatcher gives it to every delivery (default letterhead).
+DOCUMENTS = DocumentRenderer(DocumentSettings(), "Asia/Shanghai")
+
+
 def make_ctx(plugin: str, ledger: Ledger | None = None, key: str = "k1", now: datetime = NOW) -> HookContext:
     return HookContext(idempotency_key=key, attempt=1, delivery_id=1, event_id="e1", plugin=plugin,
-                       log=structlog.get_logger(), now=now, ledger=ledger)
+                       log=structlog.get_logger(), now=now, ledger=ledger, documents=DOCUMENTS)
 
 
 def build(name: str, settings: dict[str, Any]) -> pluggy.PluginManager:

@@ -4,13 +4,15 @@ to the customer and planning, and the next day's delivery note. Hook payloads co
 """
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from notify_helpers import EMAIL, NOW, build, changed, customer, make_ctx, order, run_hook, shipment, shipped
-from test_notify_smtp import attachments, certificate, relay  # noqa: F401 - the relay fixtures, shared
+from notify_helpers import EMAIL, NOW, build, changed, customer, make_ctx, run_hook, shipment, shipped
+from pdf_reading import has_row
+from test_notify_smtp import documents
 
 from core_payloads import arguments
 from hub.core.models import FollowUp
@@ -20,7 +22,7 @@ ETA = date(2025, 3, 20)
 
 
 @pytest.fixture
-def settings(relay, certificate, monkeypatch):  # noqa: F811
+def settings(relay, certificate, monkeypatch):
     """The relay, and the roles a new user fills in; no routes: the shipped defaults route the letters."""
     monkeypatch.setenv("HUB_SMTP_PASSWORD", "secret")
     return {"host": "127.0.0.1", "port": relay.port, "security": "starttls", "ca_file": str(certificate[0]),
@@ -29,7 +31,7 @@ def settings(relay, certificate, monkeypatch):  # noqa: F811
             "roles": {"warehouse": [WAREHOUSE], "planning": [PLANNING], "sales": [SALES]}}
 
 
-def mails(relay) -> dict[str, object]:  # noqa: F811
+def mails(relay) -> dict[str, object]:
     """Received mails by their one recipient."""
     out = {}
     for recipients, mail in relay.received:
@@ -101,11 +103,11 @@ async def test_a_reviewed_order_mails_the_confirmation_and_replies_confirmation_
     assert recipients == [EMAIL] and mail["Content-Language"] == "zh-CN"
     assert mail["Subject"] == "订单确认书 SO-1001：请于今日签字盖章回传"
     assert "签字盖章后于今日回传" in text(mail) and "应付订金：4,320.00 CNY" in text(mail)
-    doc = attachments(mail)["order-confirmation-SO-1001.html"]
-    assert "订单确认书（订货合同单）" in doc
-    assert ("<tr><td>1</td><td>SOFA-3</td><td>灰色</td><td>3</td><td>4,200.00</td><td>12,600.00</td>"
-            "<td>2</td><td>1</td><td>2025-03-20</td></tr>") in doc
-    assert "<td>TABLE-OAK</td>" in doc and "交货方式：☑ 送货　☐ 自提" in doc
+    doc = documents(mail)["order-confirmation-SO-1001.pdf"]
+    assert "订单确认书" in doc and "订单号：SO-1001" in doc
+    assert has_row(doc, "1", "SOFA-3", "灰色", "3", "4,200.00", "12,600.00", "2", "1", "2025-03-20")
+    assert has_row(doc, "2", "TABLE-OAK", "oak, 1.6 m", "1", "1,800.00", "1,800.00", "1")
+    assert has_row(doc, "应付订金", "4,320.00 CNY") and has_row(doc, "交货方式：☑ 送货", "☐ 自提")
     assert ctx.followups == [FollowUp("order", "SO-1001", "confirmation_sent", {})]
 
 
@@ -133,9 +135,9 @@ async def test_a_pickup_order_confirmation_marks_pickup_with_the_company_and_pla
     contact = changed(args["order"].contact, pickup_company="Ningbo Haulage Co.", plate="浙B88888")
     await run_hook(pm, "hub_order_reviewed", make_ctx("notify.smtp"),
                    **{**args, "order": changed(args["order"], delivery_mode="pickup", contact=contact)})
-    doc = attachments(relay.received[0][1])["order-confirmation-SO-1001.html"]
-    assert "Mode: ☐ Delivery　☑ Pickup" in doc
-    assert "Pickup company: Ningbo Haulage Co., vehicle plate 浙B88888" in doc
+    doc = documents(relay.received[0][1])["order-confirmation-SO-1001.pdf"]
+    assert has_row(doc, "Delivery: ☐ we deliver", "☑ you collect")
+    assert has_row(doc, "Collected by", "Ningbo Haulage Co.") and has_row(doc, "Plate", "浙B88888")
 
 
 # --- the reminder when the signed confirmation is late (002) --------------------------------------
@@ -153,7 +155,7 @@ async def test_a_late_confirmation_reminds_the_customer_each_day_once(relay, set
     assert first["Subject"] == "Reminder: the order confirmation SO-1001 is not back yet"
     assert "by 2025-03-04 18:00 (Asia/Shanghai)" in text(first)
     assert "by 2025-03-05 18:00 (Asia/Shanghai)" in text(second)
-    assert "order-confirmation-SO-1001.html" in attachments(first)  # the confirmation again
+    assert "order-confirmation-SO-1001.pdf" in documents(first)  # the confirmation again
 
 
 async def test_a_routed_salesperson_hears_of_the_late_confirmation_without_the_document(relay, settings):
@@ -164,7 +166,7 @@ async def test_a_routed_salesperson_hears_of_the_late_confirmation_without_the_d
     sent = mails(relay)
     internal = sent[SALES]
     assert internal["Subject"] == "订单确认书逾期未回：SO-1001（李雷）"  # internal notices in zh-CN
-    assert "请业务员 Wang 联系客户" in text(internal) and attachments(internal) == {}
+    assert "请业务员 Wang 联系客户" in text(internal) and documents(internal) == {}
     assert sent[EMAIL]["Content-Language"] == "en"
 
 
@@ -180,13 +182,16 @@ async def test_finance_approval_sends_the_outbound_note_for_delivery_to_the_ware
     body = text(mail)
     assert "出库方式：☑ 送货　☐ 自提" in body and "送货地址：88 Harbour Rd, Ningbo" in body
     assert "ERP 单号 SO-2026-0042，出库单号 OUT-0042" in body
-    note = attachments(mail)["outbound-note-SO-1001.html"]
-    assert "成品出库表" in note and "出库方式：☑ 送货　☐ 自提" in note
+    note = documents(mail)["outbound-note-SO-1001.pdf"]
+    assert "成品出库表" in note and has_row(note, "出库方式：☑ 送货", "☐ 自提")
+    assert has_row(note, "出库单号：OUT-0042", "订单号：SO-1001") and has_row(note, "ERP 单号", "SO-2026-0042")
+    assert has_row(note, "财务审核", "2025-03-04 10:00 (Asia/Shanghai)")
     # what to ship: available less shipped (one sofa left already); the all-short chair waits
-    assert "<tr><td>1</td><td>SOFA-3</td><td>灰色</td><td>1</td><td>1</td></tr>" in note
-    assert "<tr><td>2</td><td>TABLE-OAK</td><td>oak, 1.6 m</td><td>1</td><td></td></tr>" in note
+    assert has_row(note, "1", "SOFA-3", "灰色", "1", "1")
+    assert has_row(note, "2", "TABLE-OAK", "oak, 1.6 m", "1")
     assert "CHAIR-2" not in note
-    assert "货运单位：____________　车牌号码：____________　跟车人员：____________" in note
+    assert has_row(note, "送货地址", "88 Harbour Rd, Ningbo")
+    assert re.search(r"货运单位：_+\s+车牌号码：_+\s+跟车人员：_+", note), note
 
 
 async def test_a_pickup_outbound_note_names_the_pickup_company_and_plate(relay, settings):
@@ -196,9 +201,15 @@ async def test_a_pickup_outbound_note_names_the_pickup_company_and_plate(relay, 
     [(_, mail)] = relay.received
     assert mail["Subject"] == "成品出库表：订单 SO-1001（自提）"
     assert "提货单位：Ningbo Haulage Co." in text(mail) and "车牌号码：浙B88888" in text(mail)
-    note = attachments(mail)["outbound-note-SO-1001.html"]
-    assert "出库方式：☐ 送货　☑ 自提" in note and "提货单位：Ningbo Haulage Co.<br>车牌号码：浙B88888" in note
+    note = documents(mail)["outbound-note-SO-1001.pdf"]
+    assert has_row(note, "出库方式：☐ 送货", "☑ 自提")
+    assert re.search(r"提货单位\s+Ningbo Haulage Co\.\s+车牌号码\s+浙B88888", note), note
     assert "送货地址" not in note
+    # and the loading notice (装车通知单) the truck is loaded from, with the same company and plate
+    assert set(documents(mail)) == {"outbound-note-SO-1001.pdf", "loading-notice-SO-1001.pdf"}
+    loading = documents(mail)["loading-notice-SO-1001.pdf"]
+    assert "装车通知单" in loading and "SO-1001" in loading
+    assert re.search(r"提货单位\s+Ningbo Haulage Co\.", loading) and re.search(r"车牌号码\s+浙B88888", loading), loading
 
 
 async def test_the_outbound_note_reaches_no_one_until_the_warehouse_has_an_address(relay, settings):
@@ -221,14 +232,16 @@ async def test_a_shipment_leaving_a_line_short_sends_the_back_order_list_to_cust
     assert "欠货清单见附件：#1 SOFA-3 灰色 × 1 → 2025-03-20" in text(letter)
     assert "送货单将于明日发送" in text(letter) and "此前的欠货" not in text(letter)
     # the back-order list, and no delivery note: that goes tomorrow
-    assert set(attachments(letter)) == {"back-order-list-SO-1001.html"}
-    listed = attachments(letter)["back-order-list-SO-1001.html"]
-    assert "<tr><td>1</td><td>SOFA-3</td><td>灰色</td><td>3</td><td>2</td><td>1</td><td>2025-03-20</td></tr>" in listed
+    [(name, listed)] = documents(letter).items()
+    assert name == "back-order-list-SO-1001.pdf"
+    assert has_row(listed, "发货单", "SH-1") and has_row(listed, "发货时间", "2025-03-04 10:00 (Asia/Shanghai)")
+    assert has_row(listed, "1", "SOFA-3", "灰色", "3", "2", "1", "2025-03-20")
     assert "TABLE-OAK" not in listed
     planning = sent[PLANNING]
     assert planning["Subject"] == "欠货清单：订单 SO-1001（李雷）"
     assert "#1 SOFA-3 灰色 × 1 → 2025-03-20" in text(planning)
-    assert "<td>2025-03-20</td>" in attachments(planning)["back-order-list-SO-1001.html"]
+    assert has_row(documents(planning)["back-order-list-SO-1001.pdf"], "1", "SOFA-3", "灰色", "3", "2", "1",
+                   "2025-03-20")
 
 
 async def test_the_back_order_shipment_says_it_carries_the_back_order(relay, settings):
@@ -247,7 +260,7 @@ async def test_the_back_order_shipment_says_it_carries_the_back_order(relay, set
     [(recipients, mail)] = relay.received
     assert recipients == [EMAIL]
     assert "This shipment carries the back-ordered goods we owed you: #1 SOFA-3 灰色 × 1." in text(mail)
-    assert "back-order list" not in text(mail) and attachments(mail) == {}
+    assert "back-order list" not in text(mail) and documents(mail) == {}
 
 
 async def test_a_later_shipment_of_a_short_order_is_its_own_letter(relay, settings, ledger):
@@ -278,10 +291,11 @@ async def test_the_next_morning_the_customer_gets_the_delivery_note_of_the_shipm
     assert recipients == [EMAIL]
     assert mail["Subject"] == "订单 SO-1001 送货单（发货单 SH-1）"
     assert "由 SF Express 取走" in text(mail) and "您已知悉货品已由您指定的单位取走" in text(mail)
-    note = attachments(mail)["delivery-note-SH-1.html"]
-    assert "送货单" in note and "发货单：SH-1" in note
-    assert "<tr><td>1</td><td>SOFA-3</td><td>灰色</td><td>2</td><td>1</td></tr>" in note
-    assert "<tr><td>2</td><td>TABLE-OAK</td><td>oak, 1.6 m</td><td>1</td><td></td></tr>" in note
+    note = documents(mail)["delivery-note-SH-1.pdf"]
+    assert "送货单" in note and has_row(note, "发货单：SH-1", "订单号：SO-1001")
+    assert has_row(note, "承运商", "SF Express") and has_row(note, "车牌号码", "浙B12345")
+    assert has_row(note, "1", "SOFA-3", "灰色", "2", "1")
+    assert has_row(note, "2", "TABLE-OAK", "oak, 1.6 m", "1")
 
 
 # --- the whole way through the real hub ---------------------------------------------------------
@@ -308,7 +322,7 @@ async def test_the_hub_sends_each_letter_of_an_order_at_its_time(relay, settings
             return (await conn.execute(sa.select(orders.c.state).where(orders.c.ref == "SO-7"))).scalar_one()
 
     def new_mails() -> list[tuple[str, str, set[str]]]:
-        out = [(to, m["Subject"], set(attachments(m))) for [to], m in relay.received]
+        out = [(to, m["Subject"], set(documents(m))) for [to], m in relay.received]
         relay.received.clear()
         return out
 
@@ -317,7 +331,7 @@ async def test_the_hub_sends_each_letter_of_an_order_at_its_time(relay, settings
     # when the review is handed off: the confirmation goes out and the order awaits its return
     await runtime.settle()
     assert new_mails() == [(EMAIL, "Order confirmation SO-7: please sign and return it today",
-                            {"order-confirmation-SO-7.html"})]
+                            {"order-confirmation-SO-7.pdf"})]
     assert await state() == "awaiting_confirmation"
     # not back by 18:00 that day (17:00 in Shanghai when it went out): a reminder, then one each day
     clock.advance(minutes=59)
@@ -326,7 +340,7 @@ async def test_the_hub_sends_each_letter_of_an_order_at_its_time(relay, settings
     clock.advance(minutes=2)
     await runtime.settle()
     await runtime.settle()
-    reminder = ("Reminder: the order confirmation SO-7 is not back yet", {"order-confirmation-SO-7.html"})
+    reminder = ("Reminder: the order confirmation SO-7 is not back yet", {"order-confirmation-SO-7.pdf"})
     assert new_mails() == [(EMAIL, *reminder)]
     clock.advance(days=1)
     await runtime.settle()
@@ -336,25 +350,28 @@ async def test_the_hub_sends_each_letter_of_an_order_at_its_time(relay, settings
                         ("finance_approved", {"erp_ref": "SO-2026-9", "outbound_ref": "OUT-9"})]:
         await hub.apply("order", "SO-7", event, data)
     await runtime.settle()
-    assert new_mails() == [(WAREHOUSE, "成品出库表：订单 SO-7（送货）", {"outbound-note-SO-7.html"})]
+    note = documents(relay.received[0][1])["outbound-note-SO-7.pdf"]
+    assert has_row(note, "出库单号：OUT-9", "订单号：SO-7") and has_row(note, "ERP 单号", "SO-2026-9")
+    assert re.search(r"财务审核\s+\d{4}-\d\d-\d\d \d\d:\d\d \(Asia/Shanghai\)", note), note
+    assert new_mails() == [(WAREHOUSE, "成品出库表：订单 SO-7（送货）", {"outbound-note-SO-7.pdf"})]
     # the first shipment leaves a sofa short: the back-order list to the customer and planning
     clock.set(datetime(2026, 3, 9, 2, 0, tzinfo=UTC))  # Monday 10:00 in Shanghai
     await hub.create_shipment("SO-7", NewShipment(ref="SH-7", carrier="SF Express", tracking_number="SF7",
                                                   carrier_contact="Driver Wang", plate="浙B12345"))
     await runtime.settle()
-    assert sorted(new_mails()) == [(EMAIL, "Your order SO-7 has shipped", {"back-order-list-SO-7.html"}),
-                                   (PLANNING, "欠货清单：订单 SO-7（Li Lei）", {"back-order-list-SO-7.html"})]
+    assert sorted(new_mails()) == [(EMAIL, "Your order SO-7 has shipped", {"back-order-list-SO-7.pdf"}),
+                                   (PLANNING, "欠货清单：订单 SO-7（Li Lei）", {"back-order-list-SO-7.pdf"})]
     # the next morning at 09:00 the delivery note of that shipment
     clock.set(datetime(2026, 3, 10, 0, 59, tzinfo=UTC))
     await runtime.settle()
     assert new_mails() == []
     clock.set(datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
     await runtime.settle()
-    assert new_mails() == [(EMAIL, "Delivery note for your order SO-7 (shipment SH-7)", {"delivery-note-SH-7.html"})]
+    assert new_mails() == [(EMAIL, "Delivery note for your order SO-7 (shipment SH-7)", {"delivery-note-SH-7.pdf"})]
     # planning has the last sofa; its shipment's letter says it carries the back order
     await hub.apply("order", "SO-7", "back_order_ready", {"lines": [{"line_no": 1, "available_qty": "3"}]})
     await hub.create_shipment("SO-7", NewShipment(ref="SH-8", carrier="SF Express", tracking_number="SF8"))
     await runtime.settle()
-    [(to, subject, attached)] = [(to, m["Subject"], set(attachments(m))) for [to], m in relay.received]
+    [(to, subject, attached)] = [(to, m["Subject"], set(documents(m))) for [to], m in relay.received]
     assert (to, subject, attached) == (EMAIL, "Your order SO-7 has shipped", set())
     assert "carries the back-ordered goods we owed you: #1 SOFA-3 3-seat × 1." in text(relay.received[0][1])

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from notify_helpers import build, changed, make_ctx, run_hook, shipment
+from pdf_reading import has_row, pdf_text
 from test_notify_order_letters import overdue_timer, released, reviewed, shipped_short
 
 from core_payloads import arguments
@@ -23,6 +24,13 @@ def letters(outbox) -> dict[str, dict]:
     return {p.name: json.loads(p.read_text()) for p in sorted(outbox.glob("*.json"))}
 
 
+def document(outbox, letter: dict, filename: str) -> str:
+    """The text of the letter's attachment ``filename``: a PDF file beside the letter, named by the letter."""
+    saved = outbox / letter["attachments"][filename]
+    assert saved.name == f"{letter['idempotency_key']}.{filename}"
+    return pdf_text(saved.read_bytes())
+
+
 async def test_the_confirmation_letter_is_recorded_with_the_confirmation(outbox):
     pm = build("sandbox", {"folder": str(outbox)})
     ctx = make_ctx("notify.sandbox", key="reviewed-1")
@@ -31,8 +39,10 @@ async def test_the_confirmation_letter_is_recorded_with_the_confirmation(outbox)
     assert (letter["milestone"], letter["to"], letter["language"]) == ("order_reviewed", "customer:C-001", "zh-CN")
     assert letter["subject"] == "订单确认书 SO-1001：请于今日签字盖章回传"
     assert "应付订金 4,320.00" in letter["body"]
-    doc = letter["attachments"]["order-confirmation-SO-1001.html"]
-    assert "<td>SOFA-3</td>" in doc and "<td>2025-03-20</td>" in doc and "☑ 送货" in doc
+    assert list(letter["attachments"]) == ["order-confirmation-SO-1001.pdf"]
+    doc = document(outbox, letter, "order-confirmation-SO-1001.pdf")
+    assert "订单确认书" in doc and has_row(doc, "交货方式：☑ 送货", "☐ 自提")
+    assert has_row(doc, "1", "SOFA-3", "灰色", "3", "4,200.00", "12,600.00", "2", "1", "2025-03-20")
     # by default a person reports it sent: the order keeps its review-to-confirmation window
     assert ctx.followups == []
 
@@ -54,14 +64,14 @@ async def test_each_days_reminder_is_recorded_for_the_customer_and_the_salespers
     first = recorded["t7.json"]
     assert first["to"] == "customer:C-001,salesperson:Wang"
     assert "due back by 2025-03-04 18:00 (Asia/Shanghai)" in first["body"]
-    assert "order-confirmation-SO-1001.html" in first["attachments"]
+    assert "Order confirmation" in document(outbox, first, "order-confirmation-SO-1001.pdf")
 
 
 @pytest.mark.parametrize(("mode", "contact", "subject", "marked", "named"), [
-    ("delivery", {}, "Outbound note: order SO-1001 (delivery)", "Mode: ☑ Delivery　☐ Pickup",
-     "Delivery address: 88 Harbour Rd, Ningbo"),
+    ("delivery", {}, "Outbound note: order SO-1001 (delivery)", ("☑ Delivery", "☐ Collection by the customer"),
+     [("Delivery address", "88 Harbour Rd, Ningbo")]),
     ("pickup", {"pickup_company": "Ningbo Haulage Co.", "plate": "浙B88888"}, "Outbound note: order SO-1001 (pickup)",
-     "Mode: ☐ Delivery　☑ Pickup", "Pickup company: Ningbo Haulage Co.<br>Vehicle plate: 浙B88888"),
+     ("☐ Delivery", "☑ Collection by the customer"), [("Collected by", "Ningbo Haulage Co."), ("Plate", "浙B88888")]),
 ])
 async def test_the_outbound_note_is_recorded_for_the_warehouse_marked_pickup_or_delivery(
         outbox, mode, contact, subject, marked, named):
@@ -71,8 +81,18 @@ async def test_the_outbound_note_is_recorded_for_the_warehouse_marked_pickup_or_
     assert (letter["milestone"], letter["to"], letter["subject"]) == (f"order_released.{mode}", "role:warehouse",
                                                                       subject)
     assert "To ship: #1 SOFA-3 灰色 × 1; #2 TABLE-OAK oak, 1.6 m × 1." in letter["body"]
-    note = letter["attachments"]["outbound-note-SO-1001.html"]
-    assert marked in note and named in note and "CHAIR-2" not in note
+    note = document(outbox, letter, "outbound-note-SO-1001.pdf")
+    assert has_row(note, *marked) and all(has_row(note, *row) for row in named), note
+    assert has_row(note, "Outbound OUT-0042", "Order SO-1001")
+    assert has_row(note, "Finance approved", "2025-03-04 10:00 (Asia/Shanghai)")
+    assert has_row(note, "1", "SOFA-3", "灰色", "1", "1") and "CHAIR-2" not in note
+    # a pickup is loaded from the loading notice (装车通知单) too; a delivery has none
+    expected = ["outbound-note-SO-1001.pdf", "loading-notice-SO-1001.pdf"] if mode == "pickup" else [
+        "outbound-note-SO-1001.pdf"]
+    assert list(letter["attachments"]) == expected
+    if mode == "pickup":
+        loading = document(outbox, letter, "loading-notice-SO-1001.pdf")
+        assert "Loading notice" in loading and has_row(loading, "1", "SOFA-3", "灰色", "1", "1")
 
 
 async def test_a_short_shipment_records_the_back_order_list_for_the_customer_and_planning(outbox):
@@ -81,7 +101,10 @@ async def test_a_short_shipment_records_the_back_order_list_for_the_customer_and
     [letter] = letters(outbox).values()
     assert (letter["milestone"], letter["to"]) == ("order_shipped.back_order", "customer:C-001,role:planning")
     assert "欠货（欠货清单见附件）：#1 SOFA-3 灰色 × 1 → 2025-03-20" in letter["body"]
-    assert list(letter["attachments"]) == ["back-order-list-SO-1001.html"]
+    assert list(letter["attachments"]) == ["back-order-list-SO-1001.pdf"]
+    listed = document(outbox, letter, "back-order-list-SO-1001.pdf")
+    assert "欠货清单" in listed and has_row(listed, "发货单", "SH-1")
+    assert has_row(listed, "1", "SOFA-3", "灰色", "3", "2", "1", "2025-03-20") and "TABLE-OAK" not in listed
 
 
 async def test_a_complete_shipment_is_recorded_as_before_without_attachments(outbox):
@@ -92,6 +115,7 @@ async def test_a_complete_shipment_is_recorded_as_before_without_attachments(out
     await run_hook(pm, "hub_order_shipped", make_ctx("notify.sandbox"), **{**args, "order": done})
     [letter] = letters(outbox).values()
     assert letter["milestone"] == "order_shipped" and "attachments" not in letter
+    assert list(outbox.glob("*.pdf")) == []
     assert letter["subject"] == "Order SO-1001 has shipped"
 
 
@@ -104,5 +128,6 @@ async def test_the_next_days_delivery_note_is_recorded_with_the_shipments_lines(
     [letter] = letters(outbox).values()
     assert letter["subject"] == "Delivery note for order SO-1001 (shipment SH-1)"
     assert "collected by SF Express" in letter["body"]
-    note = letter["attachments"]["delivery-note-SH-1.html"]
-    assert "<tr><td>1</td><td>SOFA-3</td><td>灰色</td><td>2</td><td>1</td></tr>" in note
+    note = document(outbox, letter, "delivery-note-SH-1.pdf")
+    assert has_row(note, "Shipment SH-1", "Order SO-1001") and has_row(note, "Carrier", "SF Express")
+    assert has_row(note, "1", "SOFA-3", "灰色", "2", "1") and has_row(note, "2", "TABLE-OAK", "oak, 1.6 m", "1")

@@ -1,74 +1,19 @@
-"""notify.smtp against a real SMTP server (aiosmtpd) with STARTTLS and AUTH, started by the test."""
+"""notify.smtp against a real SMTP server (aiosmtpd) with STARTTLS and AUTH, started by the test
+(the relay fixtures are in conftest.py)."""
 from __future__ import annotations
 
-import email
-import email.policy
-import ssl
-import subprocess
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
 import structlog.testing
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
-from notify_helpers import EMAIL, build, claim, customer, make_ctx, order, run_hook, shipped, transition
+from notify_helpers import EMAIL, NOW, build, claim, customer, make_ctx, order, run_hook, shipped, transition
+from pdf_reading import has_row, pdf_text
 
 from hub import PermanentError, PluginConfigurationError, TransientError
 from plugins.notify.common import fingerprint
 from plugins.notify.smtp.mail import message_id
 
 SHIPPED = dict(carrier="SF Express", tracking_number="SF1234567", carrier_contact="Driver Zhang 021-5555")
-
-
-@pytest.fixture(scope="session")
-def certificate(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-                   check=True, capture_output=True)
-    return folder / "cert.pem", folder / "key.pem"
-
-
-@dataclass
-class Relay:
-    """A mail relay: STARTTLS required, login hub/secret, replies scripted per recipient."""
-
-    port: int = 0
-    received: list[tuple[list[str], email.message.EmailMessage]] = field(default_factory=list)
-    rcpt_reply: str | None = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.rcpt_reply:
-            return self.rcpt_reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted"
-
-
-def authenticate(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"hub", b"secret")
-    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
-
-
-@pytest.fixture
-async def relay(certificate):
-    import asyncio
-
-    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls.load_cert_chain(*map(str, certificate))
-    handler = Relay()
-    server = await asyncio.get_running_loop().create_server(
-        lambda: SMTP(handler, hostname="localhost", tls_context=tls, require_starttls=True,
-                     authenticator=authenticate, auth_required=True), "127.0.0.1", 0)
-    handler.port = server.sockets[0].getsockname()[1]
-    yield handler
-    server.close()
-    await server.wait_closed()
 
 
 @pytest.fixture
@@ -82,8 +27,13 @@ def settings(relay, certificate, monkeypatch):
                        "claim_opened": ["customer", "claims"]}}
 
 
-def attachments(message):
-    return {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+def documents(message) -> dict[str, str]:
+    """The mail's attachments by file name, each the PDF of a hub document, as its text."""
+    out = {}
+    for part in message.iter_attachments():
+        assert part.get_content_type() == "application/pdf", (part.get_filename(), part.get_content_type())
+        out[part.get_filename()] = pdf_text(part.get_content())
+    return out
 
 
 async def test_shipped_order_mails_the_customer_in_chinese_without_the_delivery_note(relay, settings, ledger):
@@ -103,7 +53,7 @@ async def test_shipped_order_mails_the_customer_in_chinese_without_the_delivery_
     assert "李雷 您好" in text and "Driver Zhang 021-5555" in text and "SF1234567" in text
     assert "Driver Zhang 021-5555" in mail.get_body(("html",)).get_content()
     # the delivery note goes the next day (hub_shipment_delivery_note_due), not with the shipping notice
-    assert attachments(mail) == {}
+    assert documents(mail) == {}
     assert "送货单将于明日发送" in text and "送货单见附件" not in text
 
 
@@ -135,10 +85,12 @@ async def test_claim_opened_sends_the_claim_form_to_the_customer_and_a_notice_to
     # a French-speaking customer gets the English letter: there is no French template
     assert customer_mail["Content-Language"] == "en"
     assert customer_mail["Subject"] == "Claim CL-7 opened: documents due by 2025-03-07 10:00 (Asia/Shanghai)"
-    assert "Claim form" in attachments(customer_mail)["claim-form-CL-7.html"]
+    form = documents(customer_mail)["claim-form-CL-7.pdf"]
+    assert "Claim form" in form and "Claim CL-7" in form and "Order SO-1001" in form
+    assert has_row(form, "Due back by", "2025-03-07 10:00 (Asia/Shanghai)")
     internal = mails[("claims@furniture.example",)]
     assert internal["Subject"] == "新索赔：CL-7（订单 SO-1001）"  # internal notices in zh-CN
-    assert attachments(internal) == {}
+    assert documents(internal) == {}
 
 
 @pytest.mark.parametrize(("fault", "last_approver"), [("carrier", "gm@furniture.example"),
@@ -150,19 +102,29 @@ async def test_the_claim_report_goes_to_the_approvers_attached_with_the_debt_fig
              "vice_president": ["vp@furniture.example"]}
     pm = build("smtp", {**{k: v for k, v in settings.items() if k != "routes"}, "roles": roles})
     report = claim("en", state="settlement_proposed", amount_approved=Decimal("600"), fault=fault,
-                   report_ref="CR-0012", open_balance=Decimal("-1250.5"), open_balance_currency="CNY",
-                   documents_received=("waybill",), documents_missing=("commercial_invoice",))
+                   report_ref="CR-0012", report_issued_at=NOW, open_balance=Decimal("-1250.5"),
+                   open_balance_currency="CNY", documents_received=("waybill",),
+                   documents_missing=("commercial_invoice",))
     # when the report is issued
     await run_hook(pm, "hub_claim_report_issued", make_ctx("notify.smtp", ledger), ledger, claim=report,
-                   transition=transition("claim", "CL-7", "report_issued"))
+                   order=order(), transition=transition("claim", "CL-7", "report_issued", note="photos match"))
     # then each approver has it in Chinese, the claim report attached, the customer nothing
     mails = {tuple(rcpt): mail for rcpt, mail in relay.received}
     assert set(mails) == {("csm@furniture.example",), (last_approver,)}
     mail = mails[(last_approver,)]
     assert mail["Subject"].startswith("理赔申请报告书 CL-7 待审批")
-    document = attachments(mail)["claim-report-CL-7.html"]
-    for shown in ("<h1>理赔申请报告书</h1>", "CL-7", "SO-1001", "1,200.00", "600.00", "-1,250.50 CNY", "CR-0012"):
-        assert shown in document, shown
+    document = documents(mail)["claim-report-CL-7.pdf"]
+    assert "理赔申请报告书" in document and "报告编号：CR-0012" in document and "索赔编号：CL-7" in document
+    assert has_row(document, "订单号", "SO-1001（订单金额 4,897.00 CNY）")
+    assert has_row(document, "出具时间", "2025-03-04 10:00 (Asia/Shanghai)")
+    assert has_row(document, "客户索赔金额", "1,200.00 CNY") and has_row(document, "建议赔付金额", "600.00 CNY")
+    assert has_row(document, "客户欠款（财会部评估，负数表示客户有余额）", "-1,250.50 CNY")
+    assert has_row(document, "运单", "☑") and has_row(document, "商业发票", "☐")
+    assert "说明：photos match" in document
+    # the last signature is the general manager's, or the vice-president's when the company is at fault
+    vice_president = "我司原因：人力资源、客户服务及业务拓展副总经理审批："
+    general_manager = "总经理（或授权代表）审批："
+    assert (vice_president in document, general_manager in document) == (fault == "company", fault != "company")
 
 
 async def test_a_vip_short_of_the_requirement_goes_to_the_sales_department_not_the_customer(relay, settings, ledger):

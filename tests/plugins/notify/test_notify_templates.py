@@ -5,7 +5,8 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from notify_helpers import NOW, claim, claim_documents_breach, customer, order, sample, shipped
+from notify_helpers import NOW, claim, customer, make_ctx, order, sample, shipped
+from pdf_reading import has_row, pdf_text
 
 from hub import PluginConfigurationError
 from plugins.notify.common import CUSTOMER, INTERNAL, QuietHours, TemplateStore, build_notice, render_document
@@ -61,11 +62,15 @@ def test_html_escapes_customer_values_but_text_keeps_them():
     assert "Dear <b>Bob</b>," in rendered.text
 
 
-def test_claim_form_carries_the_deadline_in_local_time():
-    notice = build_notice("claim_opened", claim("zh-CN"), None, SHANGHAI)
-    form = render_document(TemplateStore(), "claim_form", notice, "zh-CN")
-    assert form.filename == "claim-form-CL-7.html"
-    assert "申请赔偿表" in form.content and "2025-03-07 10:00 (Asia/Shanghai)" in form.content
+@pytest.mark.parametrize(("language", "title", "due"), [("zh-CN", "申请赔偿表", "回传期限"),
+                                                         ("en", "Claim form", "Due back by")])
+async def test_claim_form_carries_the_deadline_in_local_time(language, title, due):
+    notice = build_notice("claim_opened", claim(language), None, SHANGHAI)
+    form = await render_document(make_ctx("notify.smtp"), "claim_form", notice, language)
+    assert (form.filename, form.mime_type) == ("claim-form-CL-7.pdf", "application/pdf")
+    text = pdf_text(form.content)
+    # due 02:00 UTC: 10:00 in Shanghai, the hub's zone, said beside it
+    assert title in text and has_row(text, due, "2025-03-07 10:00 (Asia/Shanghai)")
 
 
 @pytest.mark.parametrize(("local", "ends"), [

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from notify_helpers import build, make_ctx, run_hook
-from test_notify_smtp import certificate, relay  # noqa: F401 - the relay fixtures, shared
 
 from hub import PermanentError
 from hub.core import report_schedule
@@ -29,7 +28,7 @@ def shanghai(*parts: int) -> datetime:
 
 
 @pytest.fixture
-def smtp(relay, certificate, monkeypatch):  # noqa: F811
+def smtp(relay, certificate, monkeypatch):
     monkeypatch.setenv("HUB_SMTP_PASSWORD", "secret")
     return {"host": "127.0.0.1", "port": relay.port, "security": "starttls", "ca_file": str(certificate[0]),
             "username": "hub", "password": {"env": "HUB_SMTP_PASSWORD"},
