@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
+from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
@@ -29,10 +31,15 @@ YOUZAN_PLUGINS = {**PLUGINS, "enabled": [*PLUGINS["enabled"], "shop.youzan"],
 
 
 @pytest.fixture
-def config(tmp_path: Path, migrated_db: Path) -> HubConfig:
+def config(request: pytest.FixtureRequest, tmp_path: Path, migrated_db: Path) -> HubConfig:
+    """The hub with shop.youzan; ``body_sign`` (parametrised indirectly) also takes classic pushes."""
     shutil.copyfile(migrated_db, tmp_path / "hub.sqlite3")
-    return HubConfig(data_dir=tmp_path, plugins=YOUZAN_PLUGINS,
+    youzan = {**YOUZAN_PLUGINS["shop.youzan"], "body_sign": getattr(request, "param", False)}
+    return HubConfig(data_dir=tmp_path, plugins={**YOUZAN_PLUGINS, "shop.youzan": youzan},
                      webhooks={"orders_secrets": [ORDERS_SECRET, ORDERS_OLD_SECRET]})
+
+
+CLASSIC = pytest.mark.parametrize("config", [True], indirect=True, ids=["body_sign"])
 
 
 def trade(*, address: str = "中山东路 100 号 3 楼", lines: int = 2) -> dict[str, Any]:
@@ -96,6 +103,7 @@ async def test_a_paid_trade_becomes_an_order_with_what_to_clarify_and_youzan_rea
     assert "clarify_order" in {t["rule"] for t in order["open_timers"]}
 
 
+@CLASSIC
 async def test_a_body_signed_push_without_an_address_is_an_order_that_asks_for_one(served):
     client, hub = served
     # the older pushes have no Event-Sign header: the body's sign (over msg) is checked instead
@@ -105,6 +113,43 @@ async def test_a_body_signed_push_without_an_address_is_an_order_that_asks_for_o
     await Runtime(hub, inline_tries=1).settle()
     order = await (await client.get(f"/api/orders/YZ-{TID}", headers=AUTH)).json()
     assert "delivery address" in order["missing_fields"] and "address" not in order["contact"]
+
+
+async def test_a_push_stripped_of_its_event_sign_is_refused_unless_classic_pushes_are_taken(served):
+    client, hub = served
+    # by default every push carries Event-Sign: one without it is refused, even with a valid body sign
+    reply = await send(client, youzan(*PAID, {"full_order_info": trade()}, event_sign=False))
+    assert reply.status == 401 and "body_sign" in (await reply.json())["error"]
+    assert await counts(hub) == (0, 0, 0)
+
+
+@CLASSIC
+async def test_a_classic_push_is_read_from_its_signed_msg_never_from_the_envelope(served):
+    client, hub = served
+    runtime = Runtime(hub, inline_tries=1)
+    paid = {"full_order_info": trade()}
+    assert (await send(client, youzan(*PAID, paid))).status == 200
+    await runtime.settle()
+    # the same signed msg, its Event-Sign stripped and its envelope relabelled a close under a new msg_id:
+    # the msg is a paid trade, so the order stays as it is (and the msg is one event whatever its envelope)
+    for msg_id in ("relabelled-1", "relabelled-2"):
+        relabelled = youzan("trade_TradeClose", "TRADE_CLOSED", paid, msg_id=msg_id, event_sign=False)
+        assert (await send(client, relabelled)).status == 200
+    await runtime.settle()
+    order = await (await client.get(f"/api/orders/YZ-{TID}", headers=AUTH)).json()
+    assert order["state"] != "cancelled"
+    assert await counts(hub) == (2, 1, 0)  # the genuine push, and the one relabelled msg stored once
+    # a classic push is as old as its signed msg's update_time: nine days is stale, whatever its version says
+    def closed(days_ago: float) -> dict[str, Any]:
+        at = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=days_ago)
+        return {"tid": TID, "close_type": 1, "close_reason": "买家取消", "update_time": f"{at:%Y-%m-%d %H:%M:%S}"}
+    stale = youzan("trade_TradeClose", "TRADE_CLOSED", closed(9), msg_id="close-old", event_sign=False)
+    assert (await send(client, stale)).status == 401
+    # and one whose signed msg says the trade closed does cancel it
+    assert (await send(client, youzan("trade_TradeClose", "TRADE_CLOSED", closed(0), msg_id="close-1",
+                                      event_sign=False))).status == 200
+    await runtime.settle()
+    assert (await (await client.get(f"/api/orders/YZ-{TID}", headers=AUTH)).json())["state"] == "cancelled"
 
 
 async def test_forged_stale_and_repushed_messages(served):

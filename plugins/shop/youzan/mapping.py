@@ -167,11 +167,16 @@ def refund_created(msg: Mapping[str, Any], settings: ShopSettings) -> OrderMessa
     return refund(settings, str(msg["tid"]), str(msg["refund_id"]), money(msg.get("refunded_fee")), reason)
 
 
-def parse(payload: Mapping[str, Any], settings: ShopSettings, *, unpaid: bool = False) -> list[OrderMessage]:
+def parse(payload: Mapping[str, Any], settings: ShopSettings, *, unpaid: bool = False,
+          body_signed: bool = False) -> list[OrderMessage]:
     """One push → the hub's messages. ``unpaid``: a trade still waiting for the buyer's payment is an
-    order too (else it becomes one when paid; an unpaid trade that expires is closed in Youzan)."""
+    order too (else it becomes one when paid; an unpaid trade that expires is closed in Youzan).
+    ``body_signed``: only ``msg`` was signed (the classic body ``sign``), so what it means is read from
+    ``msg`` alone: the envelope's ``type`` and ``status`` could have been changed on the way."""
     if is_test(payload):
         return []
+    if body_signed:
+        return _from_signed_msg(payload, settings, unpaid)
     kind, status = str(payload.get("type") or ""), str(payload.get("status") or "")
     if kind not in MAPPED:
         return []  # shipping, item, customer, points messages, refund closed or refused: acknowledged, kept
@@ -181,11 +186,32 @@ def parse(payload: Mapping[str, Any], settings: ShopSettings, *, unpaid: bool = 
     if kind in REFUND_MESSAGES:
         return [refund_created(msg, settings)]
     if kind in TRADE_MESSAGES or "full_order_info" in msg:
-        full = msg.get("full_order_info")
-        if not isinstance(full, dict):
-            raise ValueError(f"a Youzan {kind} message carries full_order_info")
-        status = status or str((full.get("order_info") or {}).get("status") or "")
-        if status == CLOSED:
-            return [trade_closed(msg, settings, payload.get("id"))]
-        return [] if status == UNPAID and not unpaid else [order_created(full, settings, payload.get("id"))]
+        return _trade(msg, kind, status, settings, unpaid, payload.get("id"))
     return []  # a TRADE_ORDER_STATE summary without the trade: nothing to make an order from
+
+
+def _trade(msg: Mapping[str, Any], kind: str, status: str, settings: ShopSettings, unpaid: bool,
+           trade_id: Any) -> list[OrderMessage]:
+    full = msg.get("full_order_info")
+    if not isinstance(full, dict):
+        raise ValueError(f"a Youzan {kind} message carries full_order_info")
+    status = status or str((full.get("order_info") or {}).get("status") or "")
+    if status == CLOSED:
+        return [trade_closed(msg, settings, trade_id)]
+    return [] if status == UNPAID and not unpaid else [order_created(full, settings, trade_id)]
+
+
+def _from_signed_msg(payload: Mapping[str, Any], settings: ShopSettings, unpaid: bool) -> list[OrderMessage]:
+    """A classic push: a close only when the signed msg says the trade closed, a refund only when it
+    names a refund_id (and the push is one of the refund messages the hub applies), an order only
+    from the signed trade and its own status."""
+    msg = decode_msg(payload)
+    trade_status = str(msg.get("status") or ((msg.get("full_order_info") or {}).get("order_info") or {}).get("status")
+                       or "")
+    if "close_type" in msg or trade_status == CLOSED:
+        return [trade_closed(msg, settings)]
+    if msg.get("refund_id"):
+        return [refund_created(msg, settings)] if str(payload.get("type") or "") in REFUND_MESSAGES else []
+    if isinstance(msg.get("full_order_info"), dict):
+        return _trade(msg, "trade", trade_status, settings, unpaid, None)
+    return []

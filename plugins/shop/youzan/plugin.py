@@ -7,7 +7,9 @@ pushdemo.go, after doc.youzanyun.com/resource/develop-guide/41355/41536), checke
 there; else the body's ``sign`` = md5(client_id + msg + client_secret), ``msg`` as sent, still
 URL-encoded (github.com/Hanson/youzan-sdk src/Push.php; TsangJx/YouZanYunSDK's field text, which
 prefers Event-Sign). The answer is ``{"code":0,"msg":"success"}`` (Hanson/youzan-sdk src/Push.php;
-the Go demo answers a "success" msg): without it Youzan pushes again. A test push (``test`` true) is
+the Go demo answers a "success" msg): without it Youzan pushes again. The body's sign covers msg and
+nothing else, so a push without Event-Sign is refused unless ``body_sign`` is set, and then read from
+msg alone (plugins/shop/youzan/mapping.py ``parse``). A test push (``test`` true) is
 answered so too, before any signature check, as those SDKs do.
 """
 from __future__ import annotations
@@ -15,16 +17,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from pydantic import Field, SecretStr
 
 from hub import OrderMessage, WebhookReceipt, WebhookRejected, hookimpl
 from plugins.shop.common import ShopSettings, json_object, text
-from plugins.shop.youzan.mapping import SOURCE, is_test, parse
+from plugins.shop.youzan.mapping import SOURCE, decode_msg, is_test, parse
 
 OK = b'{"code":0,"msg":"success"}'  # Youzan re-pushes unless the answer says success
-TEST_EVENT = "youzan:test"  # every test push is one event: stored once, whoever sends it
+TEST_EVENT = "youzan:test"
+BEIJING = ZoneInfo("Asia/Shanghai")  # Youzan's times are Beijing time  # every test push is one event: stored once, whoever sends it
 
 
 class YouzanSettings(ShopSettings):
@@ -36,6 +40,11 @@ class YouzanSettings(ShopSettings):
     create_unpaid: bool = Field(False, description=(
         "A trade still waiting for the buyer's payment (trade_TradeCreate) is an order at once; false: "
         "it becomes one when paid (trade_TradePaid, trade_TradeBuyerPay)."))
+    body_sign: bool = Field(False, description=(
+        "Also take pushes signed only in the body (the classic sign = md5(client_id + msg + client_secret)). "
+        "That signature covers msg alone, so the hub then reads the message's kind, id and age from msg, "
+        "never from the unsigned envelope. false: a push without the Event-Sign header is refused (401), "
+        "so nobody can strip it off a genuine push and re-label the rest."))
     max_age_hours: float = Field(192.0, gt=0, description=(
         "A push whose version (the time Youzan wrote it) is older is refused as stale: Youzan re-pushes "
         "a failed push for hours and its console can push it again for 7 days."))
@@ -64,6 +73,15 @@ def version_time(version: Any) -> datetime | None:
     return datetime.fromtimestamp(number / 1000 if number >= 100_000_000_000 else number, UTC)
 
 
+def msg_time(payload: dict[str, Any]) -> datetime | None:
+    """A classic push's own time: its msg's update_time (Beijing time), when it has a readable one."""
+    try:
+        stamp = decode_msg(payload).get("update_time")
+        return datetime.strptime(str(stamp), "%Y-%m-%d %H:%M:%S").replace(tzinfo=BEIJING) if stamp else None
+    except ValueError:
+        return None
+
+
 def event_id(payload: dict[str, Any]) -> str | None:
     """The message id, the same on every re-push; else what names the message (never sendCount)."""
     if msg_id := text(payload.get("msg_id"), 128):
@@ -82,6 +100,9 @@ class YouzanPlugin:
             if not sign_valid(md5_hex(client_id, body, secret), headers["event-sign"]):
                 raise WebhookRejected(401, "the Event-Sign signature does not match the body")
             return
+        if not self.settings.body_sign:
+            raise WebhookRejected(401, "no Event-Sign header (pushes signed in the body only are taken with "
+                                       "body_sign = true)")
         msg = payload.get("msg")
         if not isinstance(msg, str) or not sign_valid(md5_hex(client_id, msg, secret), payload.get("sign")):
             raise WebhookRejected(401, "no Event-Sign header and the body's sign does not match its msg")
@@ -97,16 +118,22 @@ class YouzanPlugin:
         if is_test(payload):  # the console's check of the URL, signed or not: answered, never applied
             return WebhookReceipt(event_id=TEST_EVENT, reply_body=OK)
         self._check_signature(headers, body, payload)
-        at = version_time(payload.get("version"))
+        if "event-sign" not in headers:
+            # Only msg is signed: the message is msg itself, stored once whatever envelope it comes in;
+            # its age is its own update_time (the envelope's version is not signed).
+            at = msg_time(payload)
+            ident = f"youzan:msg:{md5_hex(str(payload['msg']))}"
+        else:
+            at, ident = version_time(payload.get("version")), event_id(payload)
         if at is not None and datetime.now(UTC) - at > timedelta(hours=self.settings.max_age_hours):
-            raise WebhookRejected(401, "the push is stale (its version is older than max_age_hours)")
-        return WebhookReceipt(event_id=event_id(payload), reply_body=OK)
+            raise WebhookRejected(401, "the push is stale (older than max_age_hours)")
+        return WebhookReceipt(event_id=ident, reply_body=OK)
 
     @hookimpl
     def hub_webhook_parse(self, source: str, headers: dict[str, str], body: bytes) -> list[OrderMessage] | None:
         if source != SOURCE:
             return None
         payload = json_object(body, "a Youzan push")
-        if not payload.get("type") and headers.get("event-type"):  # the body is signed, the header is not
-            payload = {**payload, "type": headers["event-type"]}
-        return parse(payload, self.settings, unpaid=self.settings.create_unpaid)
+        # the body's type decides, under Event-Sign; the Event-Type header is outside every signature
+        return parse(payload, self.settings, unpaid=self.settings.create_unpaid,
+                     body_signed="event-sign" not in headers)

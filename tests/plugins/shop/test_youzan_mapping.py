@@ -144,3 +144,19 @@ def test_version_is_a_time_in_seconds_or_milliseconds_and_the_message_id_names_t
     no_id = {k: v for k, v in push("trade_TradeClose", "", "TRADE_CLOSED").items() if k != "msg_id"}
     assert event_id(no_id) == event_id({**no_id, "sendCount": 4}) == (
         f"youzan:4100:trade_TradeClose:{TID}:TRADE_CLOSED:1772417700")
+
+
+def test_a_push_signed_in_the_body_only_means_what_its_msg_says():
+    # only msg is under the classic sign: a paid trade relabelled a close is still a paid trade
+    paid = {"full_order_info": full_order()}
+    [message] = parse(push("trade_TradeClose", paid, "TRADE_CLOSED"), SETTINGS, body_signed=True)
+    assert message.type == "order.created"
+    # a close needs the signed msg to say so; a refund needs its refund_id and a refund message's type
+    closed = {"tid": TID, "close_type": 1, "close_reason": "NONE"}
+    [message] = parse(push("trade_TradeBuyerPay", closed, "WAIT_SELLER_SEND_GOODS"), SETTINGS, body_signed=True)
+    assert message.type == "order.cancelled"
+    refund_msg = {"tid": TID, "refund_id": "R1", "refunded_fee": "12.00", "refund_reason": "质量问题"}
+    assert parse(push("trade_refund_RefundClosed", refund_msg), SETTINGS, body_signed=True) == []
+    [message] = parse(push("trade_refund_BuyerCreated", refund_msg), SETTINGS, body_signed=True)
+    assert (message.type, message.data["ref"]) == ("return.requested", "YZ-RF-R1")
+    assert parse(push("trade_TradeClose", {"tid": TID}), SETTINGS, body_signed=True) == []
