@@ -13,7 +13,7 @@ from hub.core.documents.kinds import KINDS, LANGUAGES
 
 def cmd_documents(args: argparse.Namespace) -> int:
     from hub.cli import _config
-    from hub.core.documents.sources import kind_for, listing, read_subject
+    from hub.core.documents.sources import kind_for, language_for, listing, read_subject
     from hub.core.plugins import build_plugin_manager
     from hub.core.service import Hub
 
@@ -27,7 +27,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
             if args.action == "list":
                 return listing(args.entity, args.ref, subject, f"/api/{args.entity}s/{args.ref}/documents")
             kind = kind_for(args.entity, args.kind, subject)
-            language = args.lang or config.documents.language
+            language = language_for(kind, subject, config.documents.language, args.lang)
             return kind, await hub.documents.pdf(kind.name, subject, related, language, values)
         finally:
             await hub.close()
@@ -56,7 +56,8 @@ def documents_parser(sub: Any) -> None:
     documents.add_argument("entity", choices=["order", "shipment", "claim"], help="whose papers")
     documents.add_argument("ref", help="the order's, shipment's or claim's reference")
     documents.add_argument("kind", nargs="?", choices=sorted(KINDS), help="render: which document")
-    documents.add_argument("--lang", choices=LANGUAGES, help="render: zh-CN or en (default: [documents] language)")
+    documents.add_argument("--lang", choices=LANGUAGES, help="render: zh-CN or en (default: the customer's for "
+                           "customer papers, [documents] language for internal ones)")
     documents.add_argument("-o", "--output", help="render: the PDF file to write (default: KIND-REF.pdf; - for stdout)")
     documents.add_argument("--json", action="store_true", help="list: print JSON instead of lines")
     documents.set_defaults(func=cmd_documents)

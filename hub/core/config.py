@@ -98,6 +98,13 @@ class DocumentSettings(Strict):
             raise ValueError(f"no logo file at {value}")
         return value
 
+    @field_validator("templates_dir")
+    @classmethod
+    def _templates_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():  # a typo would silently print the built-in papers
+            raise ValueError(f"{value} is not a folder")
+        return value
+
 
 class AttachmentSettings(Strict):
     """Files uploaded to an entity (``POST /api/{plural}/{ref}/attachments``): the customer's signed

@@ -79,10 +79,11 @@ async def _read_parts(request: web.Request, root: Path, files: list[store.Incomi
         if name == "file":
             if len(files) >= config.max_files_per_request:
                 raise store.TooLarge(f"at most {config.max_files_per_request} files may be sent at once")
-            incoming = store.Incoming(root, config.max_bytes, _client_name(part.filename))
+            # the store may be a network mount ([attachments] dir): its file calls leave the event loop
+            incoming = await asyncio.to_thread(store.Incoming, root, config.max_bytes, _client_name(part.filename))
             files.append(incoming)
             while chunk := await part.read_chunk(CHUNK):
-                incoming.write(chunk)
+                await asyncio.to_thread(incoming.write, chunk)
             await asyncio.to_thread(incoming.finish)
         elif name == "document":
             if document is not None:
@@ -101,6 +102,8 @@ async def _received(request: web.Request, root: Path, files: list[store.Incoming
     """The parts read, a broken body answered as the client's 400 (never the hub's 500)."""
     try:
         return await _read_parts(request, root, files)
+    except TimeoutError as exc:  # the sender stalled mid-body (an OSError, but no fault of the store)
+        raise Answered(json_error(408, "the upload did not arrive in time: send it again")) from exc
     except web.RequestPayloadError as exc:  # aiohttp could not decode the body (bad chunking, gzip)
         raise Answered(unreadable(request, exc)) from exc
     except ConnectionError as exc:
@@ -148,8 +151,8 @@ def uploader(entity: str) -> Handler:
                 raise InvalidInput(f"the upload cannot be recorded: {type(exc).__name__}: {exc}",
                                    field="document") from exc
         finally:
-            for incoming in files:
-                incoming.discard()  # what was not kept (kept files are no longer there)
+            if files:  # what was not kept (kept files are no longer there)
+                await asyncio.to_thread(lambda: [incoming.discard() for incoming in files])
         return json_response({"attachments": rows, "transition": transition}, status=201)
     return upload
 

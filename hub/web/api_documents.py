@@ -6,9 +6,7 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub.core.documents import resolve_language
-from hub.core.documents.kinds import CUSTOMER
-from hub.core.documents.sources import kind_for, listing, read_subject
+from hub.core.documents.sources import kind_for, language_for, listing, read_subject
 from hub.web import keys
 from hub.web.api import query_of
 from hub.web.jsonio import json_response
@@ -41,9 +39,7 @@ async def render_for(hub: Any, plural: str, ref: str, name: str, lang: str | Non
     entity = DOCUMENTED[plural]
     subject, related, values = await read_subject(hub, entity, ref)
     kind = kind_for(entity, name, subject)
-    fallback = hub.config.documents.language
-    language = lang or (resolve_language(subject.customer.language, fallback)
-                        if CUSTOMER in kind.audiences else fallback)
+    language = language_for(kind, subject, hub.config.documents.language, lang)
     pdf = await hub.documents.pdf(kind.name, subject, related, language, values)
     return web.Response(body=pdf, content_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{kind.filename(ref)}"', "Content-Language": language,

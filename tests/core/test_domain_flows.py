@@ -87,6 +87,23 @@ async def test_the_promised_date_slips_a_day_per_day_the_confirmation_is_late(hu
     assert (await view(hub))["promised_date"] == date(2026, 3, 23)
 
 
+async def test_a_second_signed_confirmation_moves_the_promised_date_no_further(hub, clock):
+    # a grade A order goes on without its confirmation; the late one moves the date once, a clearer
+    # scan (or an upload retried) the day after moves nothing
+    await new_order(hub, customer="CA", promised_date=date(2026, 3, 20))
+    await to_awaiting_confirmation(hub)
+    await hub.apply("order", "SO-1", "released", {"approver": "gm-li"})
+    clock.advance(days=3)
+    await hub.apply("order", "SO-1", "confirmation_received")
+    first = await view(hub)
+    assert first["promised_date"] == date(2026, 3, 23)
+    clock.advance(days=1)
+    await hub.apply("order", "SO-1", "confirmation_received")
+    again = await view(hub)
+    assert (again["promised_date"], again["confirmation_received_at"]) == (date(2026, 3, 23),
+                                                                           first["confirmation_received_at"])
+
+
 async def test_a_price_off_the_list_is_escalated_never_accepted(hub):
     await new_order(hub, lines=[{**LINE, "unit_price": "3900"}])
     moved = await hub.apply("order", "SO-1", "reviewed", {})

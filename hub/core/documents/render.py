@@ -15,6 +15,8 @@ import mimetypes
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -84,13 +86,24 @@ def _fetcher(roots: list[Path]) -> Any:
 
     class TemplateFiles(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("file://"):
-                path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-                if not any(path.is_relative_to(root) for root in roots):
-                    raise ValueError(f"documents load no file outside their template folders ({path})")
+            allowed_file(url, roots)
             return super().fetch(url, headers)
 
     return TemplateFiles(allowed_protocols={"data", "file"}, timeout=5)
+
+
+def allowed_file(url: str, roots: list[Path]) -> None:
+    """Raise unless ``url`` is a data: URI or a local file inside one of ``roots``, read as urllib
+    will read it (any case of the scheme, percent-decoded, dot segments resolved)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return
+    if scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise ValueError(f"documents load no outside resource ({url[:80]})")
+    path = Path(url2pathname(unquote(parts.path))).resolve()
+    if not any(path.is_relative_to(root) for root in roots):
+        raise ValueError(f"documents load no file outside their template folders ({path})")
 
 
 def _data_uri(path: Path) -> str:

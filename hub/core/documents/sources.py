@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hub.core.documents.kinds import KINDS, DocumentKind, kinds_of
+from hub.core.documents.kinds import CUSTOMER, KINDS, DocumentKind, kinds_of, resolve_language
 from hub.core.domain import snapshots
 from hub.core.domain.tx import Tx
 from hub.core.errors import Conflict, NotFound
@@ -62,6 +62,14 @@ def listing(entity: str, ref: str, subject: Any, base: str) -> list[dict[str, An
                     "filename": kind.filename(ref), "available": reason is None, "unavailable_reason": reason,
                     "url": f"{base}/{kind.name}.pdf"})
     return out
+
+
+def language_for(kind: DocumentKind, subject: Any, fallback: str, requested: str | None = None) -> str:
+    """The language asked for; else the customer's for what goes to the customer, ``fallback`` (the
+    hub's [documents] language) for internal papers."""
+    if requested:
+        return requested
+    return resolve_language(subject.customer.language, fallback) if CUSTOMER in kind.audiences else fallback
 
 
 def kind_for(entity: str, name: str, subject: Any) -> DocumentKind:

@@ -207,6 +207,9 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
         if data.get("attachments"):  # this order's uploads (422 otherwise), now its signed confirmation
             await attachments.require_own(tx.conn, "order", row["ref"], data["attachments"])
             await attachments.tag(tx.conn, data["attachments"], attachments.SIGNED_CONFIRMATION)
+        if row["confirmation_received_at"] is not None:
+            # a clearer scan, or an upload retried: the day it first came back moved the date, once (002)
+            return {}
         values: dict[str, Any] = {"confirmation_received_at": tx.now}
         if row["promised_date"] and row["confirmation_due_at"]:
             values["promised_date"] = promised_date(row["promised_date"], row["confirmation_due_at"], tx.now)

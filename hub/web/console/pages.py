@@ -19,7 +19,7 @@ from hub.core.errors import HubError
 from hub.core.logging import scrub
 from hub.core.outbox import admin
 from hub.core.roles import roles_for
-from hub.core.documents import LANGUAGES
+from hub.core.documents import LANGUAGES, DocumentsUnavailable
 from hub.core.documents.sources import listing, read_subject
 from hub.web import api_attachments, api_documents, keys
 from hub.web.console import sessions
@@ -226,7 +226,9 @@ async def _document(request: web.Request, session: sessions.Session) -> web.Stre
     try:
         return await api_documents.render_for(request.app[keys.HUB], plural, request.match_info["ref"],
                                               request.match_info["kind"], lang if lang in LANGUAGES else None)
-    except HubError:  # not this entity's document, or nothing to say yet: the page says why
+    except DocumentsUnavailable as exc:  # the machine lacks the PDF engine: say so, it is no missing page
+        raise web.HTTPServiceUnavailable(text=str(exc)) from None
+    except HubError:  # not this entity's document, or nothing to say yet
         raise web.HTTPNotFound() from None
 
 

@@ -10,6 +10,7 @@ from hub import DOCUMENT_KINDS, DocumentsUnavailable, HookContext, PluginConfigu
 from .notice import Notice
 
 DOCUMENTS = tuple(DOCUMENT_KINDS)
+ENTITY_OF = {"OrderSnapshot": "order", "ShipmentSnapshot": "shipment", "ClaimSnapshot": "claim"}
 EVENT_TIMES = {"order_released": "finance_approved_at", "order_shipped": "shipped_at"}
 
 
@@ -25,6 +26,15 @@ def for_audience(document: str, audience: str) -> bool:
     a confirmation or a delivery note; the warehouse ships from the outbound note; the back-order list goes to
     the customer and to planning (000); the claim report shows the customer's debt, never sent to them (004)."""
     return audience in DOCUMENT_KINDS[document].audiences
+
+
+def applies(document: str, notice: Notice) -> bool:
+    """Whether ``document`` has anything to say of the notice's entity (a loading notice is a pickup's;
+    a routing that names it for a delivered order attaches nothing rather than an empty form)."""
+    kind = DOCUMENT_KINDS[document]
+    subject = notice.subject
+    return getattr(subject, "ref", None) is None or kind.entity != ENTITY_OF.get(type(subject).__name__) or \
+        kind.unavailable(subject) is None
 
 
 async def render_document(ctx: HookContext, document: str, notice: Notice, language: str) -> Document:

@@ -25,8 +25,8 @@ class NotifySettings(PluginSettings):
         "Milestone → targets: 'customer' or a role/robot name. A key may name a variant, "
         "e.g. 'sla_breached.claim_documents', which wins over 'sla_breached'."))
     templates_dir: Path | None = Field(None, description=(
-        "Folder whose <language>/customer|internal/<milestone>.txt|.html, <language>/documents/*.html "
-        "and layout.html override the shipped templates, without touching code."))
+        "Folder whose <language>/customer|internal/<milestone>.txt|.html and layout.html override the shipped "
+        "letters, without touching code. The attached PDFs are the hub's: [documents] templates_dir overrides them."))
     timezone: TimeZoneName = Field("Asia/Shanghai", description="Local time for dates in messages and quiet hours.")
     internal_language: str = Field("zh-CN", description="Language of internal notices and escalations.")
 

@@ -11,6 +11,7 @@ from hub import (CaseSnapshot, ClaimSnapshot, CustomerSnapshot, HookContext, Ord
                 Report, StoreSnapshot, TimerSnapshot, Transition, hookimpl)
 
 from plugins.notify.common import BACK_ORDER, COMPANY_AT_FAULT, Notice, build_notice, render_document
+from plugins.notify.common.documents import applies
 
 from .messages import render
 from .settings import NotifySandboxSettings
@@ -34,6 +35,8 @@ class NotifySandbox:
         if documents:  # {filename: the PDF's file beside the letter}, in the letter's language
             message["attachments"] = {}
             for name, notice in documents:
+                if not applies(name, notice):
+                    continue
                 doc = await render_document(ctx, name, notice, lang)
                 saved = folder / f"{ctx.idempotency_key}.{doc.filename}"
                 _write_atomically(saved, doc.content)

@@ -212,6 +212,35 @@ async def test_a_pickup_outbound_note_names_the_pickup_company_and_plate(relay, 
     assert re.search(r"提货单位\s+Ningbo Haulage Co\.", loading) and re.search(r"车牌号码\s+浙B88888", loading), loading
 
 
+async def test_each_paper_is_laid_out_once_however_many_people_receive_it(relay, settings):
+    # two warehouse addresses, a pickup: outbound note and loading notice, each rendered once for both mails
+    pm = build("smtp", {**settings, "roles": {**settings["roles"], "warehouse": [WAREHOUSE, "dock@furniture.example"]}})
+    ctx = make_ctx("notify.smtp")
+    rendered: list[str] = []
+    real = ctx.documents
+
+    class Counting:
+        async def pdf(self, name, *args, **kwargs):
+            rendered.append(name)
+            return await real.pdf(name, *args, **kwargs)
+
+    ctx.documents = Counting()
+    await run_hook(pm, "hub_order_released", ctx, **released("pickup", pickup_company="Ningbo Haulage Co.",
+                                                             plate="浙B88888"))
+    assert len(relay.received) == 2
+    assert all(set(documents(mail)) == {"outbound-note-SO-1001.pdf", "loading-notice-SO-1001.pdf"}
+               for _, mail in relay.received)
+    assert sorted(rendered) == ["loading_notice", "outbound_note"]
+
+
+async def test_a_paper_routed_where_it_has_nothing_to_say_is_not_attached(relay, settings):
+    # ops route the loading notice with every release: a delivered order has none (it is a pickup's)
+    pm = build("smtp", {**settings, "attachments": {"order_released": ["outbound_note", "loading_notice"]}})
+    await run_hook(pm, "hub_order_released", make_ctx("notify.smtp"), **released())
+    [(_, mail)] = relay.received
+    assert set(documents(mail)) == {"outbound-note-SO-1001.pdf"}
+
+
 async def test_the_outbound_note_reaches_no_one_until_the_warehouse_has_an_address(relay, settings):
     pm = build("smtp", {**settings, "roles": {}})
     await run_hook(pm, "hub_order_released", make_ctx("notify.smtp"), **released())
