@@ -163,6 +163,10 @@ class Incoming:
         self._hash.update(chunk)
         self._file.write(chunk)
 
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
     def _name(self) -> str:
         return repr(self.client_name) if self.client_name else "a file"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
@@ -24,6 +25,7 @@ from hub.core.logging import get_logger
 from hub.core.roles import EVERYDAY, roles_for
 from hub.web import keys
 from hub.web.auth import actor as actor_of, principal
+from hub.web.idempotency import idempotency_key, request_hash, run_once, stored_answer
 from hub.web.jsonio import Answered, ClientGone, json_error, json_response, unreadable
 
 log = get_logger()
@@ -122,6 +124,7 @@ def uploader(entity: str) -> Handler:
         if request.content_type != MULTIPART:
             return json_error(415, f"send the files as {MULTIPART}, not {request.content_type or 'no content type'}",
                               headers={"Accept": MULTIPART})
+        key = idempotency_key(request)  # a malformed key: 422 before the body is read
         root = store.folder(request.app[keys.CONFIG])
         files: list[store.Incoming] = []
         try:
@@ -136,6 +139,10 @@ def uploader(entity: str) -> Handler:
                 principal(request).require(roles_for(entity, event), f"{entity} {event}")
             else:
                 principal(request).require(EVERYDAY[entity], f"{entity} attachments")
+            digest = request_hash(request, {"document": document, "files": [
+                [f.sha256, f.size, f.client_name] for f in files]})
+            if key is not None and (replayed := await stored_answer(hub, key, digest)) is not None:
+                return replayed  # a retried upload whose answer was lost: the same answer, nothing new
             async with hub.engine.connect() as conn:  # a wrong state: 409 before anything is kept
                 await store.check_upload(conn, entity, ref, document)
             kept = [f.stored(document or "attachment") for f in files]
@@ -143,17 +150,21 @@ def uploader(entity: str) -> Handler:
                 await asyncio.to_thread(_keep_all, root, files)
             except OSError as exc:
                 return _store_failed(exc)
-            try:
-                async with hub.unit(actor_of(request)) as tx:
-                    rows, transition = await store.record(tx, entity, ref, kept, document)
-            except (ValueError, TypeError, KeyError, ArithmeticError) as exc:  # as api.mover: the caller's 422
-                log.warning("api.attachment_event_unusable", entity=entity, error_class=type(exc).__name__)
-                raise InvalidInput(f"the upload cannot be recorded: {type(exc).__name__}: {exc}",
-                                   field="document") from exc
+
+            async def record(conn: Any) -> tuple[int, Any]:
+                try:
+                    async with hub.unit(actor_of(request), conn=conn) as tx:
+                        rows, transition = await store.record(tx, entity, ref, kept, document)
+                except (ValueError, TypeError, KeyError, ArithmeticError) as exc:  # as api.mover: the caller's 422
+                    log.warning("api.attachment_event_unusable", entity=entity, error_class=type(exc).__name__)
+                    raise InvalidInput(f"the upload cannot be recorded: {type(exc).__name__}: {exc}",
+                                       field="document") from exc
+                return 201, {"attachments": rows, "transition": transition}
+
+            return await run_once(request, hub, None, record, digest=digest)
         finally:
             if files:  # what was not kept (kept files are no longer there)
                 await asyncio.to_thread(lambda: [incoming.discard() for incoming in files])
-        return json_response({"attachments": rows, "transition": transition}, status=201)
     return upload
 
 

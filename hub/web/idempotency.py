@@ -40,19 +40,33 @@ def idempotency_key(request: web.Request) -> str | None:
     return key
 
 
-async def run_once(request: web.Request, hub: Hub, body: Any, command: Command) -> web.Response:
-    """Run ``command`` in a transaction, honouring the request's Idempotency-Key when it has one."""
+async def run_once(request: web.Request, hub: Hub, body: Any, command: Command,
+                   digest: str | None = None) -> web.Response:
+    """Run ``command`` in a transaction, honouring the request's Idempotency-Key when it has one.
+    ``digest``: the request's hash when its body is no JSON (an upload: its files' hashes)."""
     key = idempotency_key(request)
     try:
         if key is None:
             async with begin(hub.engine) as conn:
                 status, payload = await command(conn)
             return json_response(payload, status)
-        return await _once(hub, key, request_hash(request, body), command)
+        return await _once(hub, key, digest or request_hash(request, body), command)
     except sa.exc.IntegrityError:
         # A concurrent request committed the same key, reference or tracking number first.
         return json_error(409, "a concurrent request created the same record; retry to see it",
                           field=HEADER if key else None)
+
+
+async def stored_answer(hub: Hub, key: str, digest: str) -> web.Response | None:
+    """The answer stored for ``key`` (422 if it was another request's), else None: checked before
+    work that must not run twice, e.g. an upload's state check once its event moved the entity."""
+    async with hub.engine.connect() as conn:
+        stored = (await conn.execute(sa.select(api_idempotency).where(api_idempotency.c.key == key))).first()
+    if stored is None:
+        return None
+    if stored.request_hash != digest:
+        raise InvalidInput(f"{HEADER} was already used with a different request", field=HEADER)
+    return json_response(stored.response, stored.status, headers={"Idempotent-Replayed": "true"})
 
 
 async def _once(hub: Hub, key: str, digest: str, command: Command) -> web.Response:

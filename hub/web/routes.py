@@ -147,7 +147,7 @@ def _attachment_routes() -> list[Route]:
                   "signed_confirmation) its event is applied with them, or nothing is kept",
                   {201: "AttachmentsAdded", 404: "Error", 409: "Error", 413: "Error", 415: "Error", 503: "Error"},
                   "attachments",
-                  body=m.AttachmentForm, roles=files.upload_roles(kind.entity)),
+                  body=m.AttachmentForm, headers=("Idempotency-Key",), roles=files.upload_roles(kind.entity)),
             Route("GET", base, files.lister(kind.entity), f"List a {name}'s attachments, each with the document it "
                   "is", {200: "AttachmentPage", 404: "Error"}, "attachments"),
             Route("GET", f"{base}/{{id:\\d{{1,18}}}}", files.downloader(kind.entity), f"Download one of a {name}'s "

@@ -390,3 +390,26 @@ async def test_a_file_above_the_webhook_body_limit_but_within_max_bytes_is_taken
     reply = await api.http.post(f"/api/claims/{CLAIM}/attachments", data=b"x" * 10, headers={
         **AUTH, "Content-Type": "multipart/form-data; boundary=b", "Content-Length": str(declared)})
     assert reply.status == 413 and str(declared - 1) in (await reply.json())["error"]
+
+
+async def test_a_retried_upload_with_its_idempotency_key_is_answered_again_and_records_nothing_new(api):
+    status, body = await api.post("/api/orders", new_order("SO-AT-9", deposit_due="1000"))
+    assert status == 201, body
+    await api.runtime.settle()
+    await api.post("/api/orders/SO-AT-9/events", {"event": "confirmation_sent"})
+    path = "/api/orders/SO-AT-9/attachments"
+    # the upload commits, its answer is lost, the client sends the same upload with the same key
+    key = {**AUTH, "Idempotency-Key": "upload-SO-AT-9-1"}
+    first = await api.upload(path, ("signed.pdf", pdf()), document="signed_confirmation", headers=key)
+    again = await api.upload(path, ("signed.pdf", pdf()), document="signed_confirmation", headers=key)
+    assert first[0] == again[0] == 201 and again[1] == first[1]  # not a 409: the order moved on with the first
+    order = await api.get("/api/orders/SO-AT-9")
+    assert len(order["attachments"]) == 1
+    assert [e["event"] for e in order["timeline"]].count("confirmation_received") == 1
+    # the same key with other files is the caller's mistake, named; a malformed key is refused unread
+    status, body = await api.upload(path, ("other.pdf", pdf() + b"%other"), document="signed_confirmation",
+                                    headers=key)
+    assert status == 422 and body["field"] == "Idempotency-Key"
+    status, body = await api.upload(path, ("x.pdf", pdf()), headers={**AUTH, "Idempotency-Key": "bad key with spaces"})
+    assert status == 422 and body["field"] == "Idempotency-Key"
+    assert len((await api.get("/api/orders/SO-AT-9"))["attachments"]) == 1
