@@ -104,15 +104,24 @@ async def run_kill_drill(backend: str, workdir: Path, *, events: int = 400, kill
     acked: set[str] = set()
     every = max(1, events // (kills + 1))
     restarting = asyncio.Lock()
+    # Senders hold their next request while the hub restarts (those in flight at the kill fail and are
+    # sent again): else the new process, answering before start() saw it ready, could take every
+    # remaining event inside the restart and the next kill would never come.
+    up = asyncio.Event()
+    up.set()
     started = time.monotonic()
 
     async def maybe_kill() -> None:
         if figures.kills < kills and len(acked) >= every * (figures.kills + 1) and not restarting.locked():
             async with restarting:
+                up.clear()
                 figures.kills += 1
-                serve.kill()
-                await asyncio.sleep(random.uniform(0.05, 0.3))
-                await serve.start()
+                try:
+                    serve.kill()
+                    await asyncio.sleep(random.uniform(0.05, 0.3))
+                    await serve.start()
+                finally:
+                    up.set()
 
     async def sender(http: aiohttp.ClientSession) -> None:
         while True:
@@ -122,6 +131,7 @@ async def run_kill_drill(backend: str, workdir: Path, *, events: int = 400, kill
                 return
             body = prefix + msg_id.encode() + suffix
             while True:
+                await up.wait()
                 figures.attempts += 1
                 try:
                     async with http.post(serve.base + ORDERS_PATH, data=body, headers=_signed(key, msg_id, body)) as r:
