@@ -3,7 +3,8 @@
 This module is the face plugins import, and the only one: hook markers, errors, the settings
 base, the snapshots hooks receive, the context of a delivery, the tracking types and the
 lifecycle states, the plugin state in the database (``ctx.state``), and the documents the hub renders
-(``DOCUMENT_KINDS``; ``ctx.documents`` renders them), the one reading of an
+(``DOCUMENT_KINDS``; ``ctx.documents`` renders them; ``to_ship`` and ``quantity_text``, as they
+count and write a line), the one reading of an
 HTTP ``Retry-After`` (``retry_after_seconds``, for ``TransientError(retry_after_s=...)``).
 ``tests/core/test_plugin_face.py`` keeps plugins from reaching into ``hub.core``.
 """
@@ -21,6 +22,7 @@ from hub.core.models import ComplaintResponsibility, ComplaintSnapshot
 from hub.core.lifecycle import RepairBatchState
 from hub.core.models import RepairBatchLine, RepairBatchSnapshot
 from hub.core.documents import KINDS as DOCUMENT_KINDS, DocumentsUnavailable
+from hub.core.documents.context import qty as quantity_text, to_ship
 from hub.core.plugins import PluginSpec
 from hub.core.plugin_state import MemoryState, PluginState, StateEntry
 from hub.core.logging import LogOnce
@@ -29,7 +31,7 @@ from hub.core.retry_after import retry_after_seconds
 from hub.core.reports import (BackOrder, ClaimFigures, LateConfirmation, NewStore, OrdersFinished, OrdersReceived,
                               Report)
 
-__all__ = ["DOCUMENT_KINDS", "DocumentsUnavailable", "BackOrder", "CaseSnapshot", "ClaimFigures", "ClaimSnapshot", "ClaimState", "ComplaintResponsibility",
+__all__ = ["DOCUMENT_KINDS", "DocumentsUnavailable", "quantity_text", "to_ship", "BackOrder", "CaseSnapshot", "ClaimFigures", "ClaimSnapshot", "ClaimState", "ComplaintResponsibility",
            "ComplaintSnapshot", "ComplaintState", "CustomerSnapshot",
            "CustomerStanding", "Deferred", "HookContext", "LateConfirmation", "LogOnce", "MemoryState", "NewStore", "OrderContact",
            "OrderLine", "OrderMessage",

@@ -33,6 +33,7 @@ from hub.core.domain import engine
 from hub.core.errors import HubError, InvalidInput, NotFound
 from hub.core.lifecycle.claim import CLAIM_DOCUMENTS
 from hub.core.models import Transition
+from hub.core.store.types import MAX_ID  # a larger id names no row (the 32-bit column)
 from hub.core.store.tables import ENTITY_TABLES, attachments
 
 # (content type, magic bytes at the start, file extension): what is accepted, and how it is told.
@@ -55,7 +56,6 @@ MAX_FILENAME = 200
 INCOMING = "incoming"  # temporary files of uploads under way, in the store (the same file system)
 STALE_INCOMING_S = 3600.0  # a temporary file untouched this long is a crashed upload's: removed
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-MAX_ID = 2**31 - 1  # the id column is 32-bit on PostgreSQL: a larger id names no row
 
 
 class Refused(HubError):
@@ -311,9 +311,11 @@ async def require_own(conn: AsyncConnection, entity: str, ref: str, ids: list[in
                            f"{ref}/attachments)", field=field)
 
 
-async def tag(conn: AsyncConnection, ids: list[int], document: str) -> None:
-    """Attachments an event names as ``document`` are that document, unless they are one already."""
-    if ids:
+async def adopt(conn: AsyncConnection, entity: str, ref: str, ids: list[int], document: str | None) -> None:
+    """The uploads an event names: this entity's (422 otherwise), and, when the event names one
+    document, that document, unless they are one already (the view shows which file is which)."""
+    await require_own(conn, entity, ref, ids)
+    if ids and document is not None:
         await conn.execute(attachments.update().where(attachments.c.id.in_(ids), attachments.c.document.is_(None))
                            .values(document=document))
 

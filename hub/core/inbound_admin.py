@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.core import audit
 from hub.core.errors import IllegalTransition, NotFound
-from hub.core.store.db import MAX_ID, begin
+from hub.core.store.db import begin
+from hub.core.store.types import MAX_ID
 from hub.core.store.tables import inbound_actions, inbound_events
 
 ENTITY = "inbound event"

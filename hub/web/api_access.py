@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from hub.core import audit, users
 from hub.core.config import ROLE_NAME
 from hub.core.roles import ADMIN
-from hub.core.store.db import MAX_ID
+from hub.core.store.types import MAX_ID
 from hub.web import keys
 from hub.web.api import query_of
 from hub.web.api_models import MAX_LIMIT

@@ -8,17 +8,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hub.core.documents.sources import kind_for, language_for, listing, read_subject
 from hub.web import keys
-from hub.web.api import query_of
+from hub.core.documents import LANGUAGES, kinds_of
+from hub.web.api import KINDS, query_of
 from hub.web.jsonio import json_response
 
-# The entities with documents, by their API plural.
-DOCUMENTED = {"orders": "order", "shipments": "shipment", "claims": "claim"}
+# The entities with documents (hub/core/documents/kinds.py), by their API plural.
+DOCUMENTED = {kind.plural: kind.entity for kind in KINDS.values() if kinds_of(kind.entity)}
 
 
 class DocumentQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lang: Literal["zh-CN", "en"] | None = Field(None, description=(
+    lang: Literal[LANGUAGES] | None = Field(None, description=(  # type: ignore[valid-type]
         "The document's language. Default: the customer's for what goes to the customer, the hub's "
         "[documents] language for internal papers."))
 

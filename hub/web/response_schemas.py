@@ -291,21 +291,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                  "unavailable_reason": {"type": ["string", "null"]}, "url": {"type": "string"}}}}}},
 }
 TEXT = {"Metrics": "text/plain"}
-BINARY = {"Pdf": "application/pdf"}
 ANY = {"Receipt"}
-
-
-# An attachment's own bytes, in the type its content showed (hub/core/attachments.py).
-FILES = {"AttachmentFile": ("application/pdf", "image/jpeg", "image/png")}
+# Answers that are bytes: a rendered document, an attachment in the type its content showed
+# (hub/core/attachments.py TYPES).
+BINARY = {"Pdf": ("application/pdf",), "AttachmentFile": ("application/pdf", "image/jpeg", "image/png")}
 
 
 def content(name: str) -> dict[str, Any]:
     if name in TEXT:
         return {TEXT[name]: {"schema": {"type": "string"}}}
-    if name in FILES:
-        return {kind: {"schema": {"type": "string", "format": "binary"}} for kind in FILES[name]}
     if name in BINARY:
-        return {BINARY[name]: {"schema": {"type": "string", "format": "binary"}}}
+        return {kind: {"schema": {"type": "string", "format": "binary"}} for kind in BINARY[name]}
     if name in ANY:
         return {"*/*": {"schema": {}}}
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}

@@ -21,7 +21,7 @@ from hub.core.config import HubConfig
 from hub.web import keys
 
 from .test_web_catalogue import response_schema
-from .test_web_orders_api import released_order
+from .test_web_orders_api import shipped_order
 from .web_support import AUTH, PLUGINS, EntityApi, new_order, served, shanghai, user_auth
 
 ORDER, SHIPMENT, CLAIM = "SO-AT-1", "SH-AT-1", "CL-AT-1"
@@ -103,11 +103,7 @@ async def api(request: pytest.FixtureRequest, aiohttp_client: Any, config: HubCo
 
 async def _claim_on_a_shipped_order(api: Api) -> Api:
     api.hub.clock.set(shanghai(2026, 3, 2, 9))
-    await released_order(api.http, api.runtime, ORDER)
-    status, body = await api.post(f"/api/orders/{ORDER}/shipments",
-                                  {"ref": SHIPMENT, "carrier": "dhl", "tracking_number": "TN-AT-1"})
-    assert status == 201, body
-    await api.runtime.settle()
+    await shipped_order(api.http, api.runtime, ORDER, SHIPMENT, "TN-AT-1")
     for ref in (CLAIM, "CL-AT-2"):
         status, body = await api.post("/api/claims", {"ref": ref, "order_ref": ORDER, "shipment_ref": SHIPMENT,
                                                       "kind": "damage", "amount_claimed": "800"})
@@ -264,12 +260,17 @@ async def test_the_signed_delivery_receipt_moves_the_claim_and_its_view_shows_wh
         "attachment; filename=\"scangnp.pdf\"; filename*=UTF-8''scangnp.pdf")
 
 
-async def test_an_order_awaiting_its_confirmation_gets_the_signed_one_and_awaits_payment(api):
-    # given an order whose confirmation went to the customer
-    status, body = await api.post("/api/orders", new_order("SO-AT-2", deposit_due="1000"))
+async def awaiting_confirmation(api: Api, ref: str) -> None:
+    """An order whose confirmation went to the customer, to be signed and sent back."""
+    status, body = await api.post("/api/orders", new_order(ref, deposit_due="1000"))
     assert status == 201, body
     await api.runtime.settle()
-    await api.post("/api/orders/SO-AT-2/events", {"event": "confirmation_sent"})
+    await api.post(f"/api/orders/{ref}/events", {"event": "confirmation_sent"})
+
+
+async def test_an_order_awaiting_its_confirmation_gets_the_signed_one_and_awaits_payment(api):
+    # given an order whose confirmation went to the customer
+    await awaiting_confirmation(api, "SO-AT-2")
     # when the customer's signed and stamped confirmation is uploaded
     path = "/api/orders/SO-AT-2/attachments"
     status, body = await api.upload(path, ("订单确认书.pdf", pdf()), document="signed_confirmation")
@@ -321,9 +322,7 @@ async def test_documents_received_may_name_only_the_claims_own_uploads(claim):
     [row] = (await api.entity())["attachments"]
     assert (row["id"], row["document"]) == (mine, "commercial_invoice")
     # and the order's confirmation cannot name a claim's upload either
-    status, body = await api.post("/api/orders", new_order("SO-AT-3"))
-    await api.runtime.settle()
-    await api.post("/api/orders/SO-AT-3/events", {"event": "confirmation_sent"})
+    await awaiting_confirmation(api, "SO-AT-3")
     status, body = await api.post("/api/orders/SO-AT-3/events", {"event": "confirmation_received",
                                                                  "data": {"attachments": [mine]}})
     assert status == 422 and "not an attachment of order SO-AT-3" in body["error"], body
@@ -393,10 +392,7 @@ async def test_a_file_above_the_webhook_body_limit_but_within_max_bytes_is_taken
 
 
 async def test_a_retried_upload_with_its_idempotency_key_is_answered_again_and_records_nothing_new(api):
-    status, body = await api.post("/api/orders", new_order("SO-AT-9", deposit_due="1000"))
-    assert status == 201, body
-    await api.runtime.settle()
-    await api.post("/api/orders/SO-AT-9/events", {"event": "confirmation_sent"})
+    await awaiting_confirmation(api, "SO-AT-9")
     path = "/api/orders/SO-AT-9/attachments"
     # the upload commits, its answer is lost, the client sends the same upload with the same key
     key = {**AUTH, "Idempotency-Key": "upload-SO-AT-9-1"}

@@ -18,7 +18,7 @@ from hub.core.config import HubConfig
 from pdf_reading import pdf_text
 
 from .test_web_catalogue import response_schema
-from .test_web_orders_api import released_order
+from .test_web_orders_api import shipped_order
 from .web_support import PLUGINS, EntityApi, shanghai, served
 
 ORDER, SHIPMENT = "SO-CL-1", "SH-CL-1"
@@ -60,11 +60,7 @@ async def api(request: pytest.FixtureRequest, aiohttp_client: Any, config: HubCo
 async def shipped(api: Api) -> Api:
     """A released order of two sofas, shipped in one shipment: claims may be opened on it."""
     api.hub.clock.set(shanghai(2026, 3, 2, 9))
-    await released_order(api.http, api.runtime, ORDER)
-    status, body = await api.post(f"/api/orders/{ORDER}/shipments",
-                                  {"ref": SHIPMENT, "carrier": "dhl", "tracking_number": "TN-CL-1"})
-    assert status == 201, body
-    await api.runtime.settle()
+    await shipped_order(api.http, api.runtime, ORDER, SHIPMENT, "TN-CL-1")
     return api
 
 

@@ -18,7 +18,7 @@ from hub.web import keys
 
 from pdf_reading import pdf_fonts, pdf_text, save_first_page
 
-from .test_web_orders_api import get, post, released_order
+from .test_web_orders_api import get, post, shipped_order
 from .web_support import AUTH, PLUGINS, shanghai
 
 ORDER, SHIPMENT, CLAIM = "SO-DOC-1", "SH-DOC-1", "CL-DOC-1"
@@ -41,11 +41,7 @@ async def served(aiohttp_client: Any, tmp_path: Path, migrated_db: Path, clock: 
     client = await aiohttp_client(app)
     runtime = Runtime(app[keys.HUB], inline_tries=1)
     clock.set(shanghai(2026, 3, 2, 9))
-    await released_order(client, runtime, ORDER)
-    status, body = await post(client, f"/api/orders/{ORDER}/shipments",
-                              {"ref": SHIPMENT, "carrier": "dhl", "tracking_number": "TN-DOC-1"})
-    assert status == 201, body
-    await runtime.settle()
+    await shipped_order(client, runtime, ORDER, SHIPMENT, "TN-DOC-1")
     status, body = await post(client, "/api/claims", {"ref": CLAIM, "order_ref": ORDER, "shipment_ref": SHIPMENT,
                                                       "kind": "damage", "amount_claimed": "800"})
     assert status == 201, body

@@ -28,6 +28,15 @@ async def released_order(client: Any, runtime: Any, ref: str = "SO-API-1") -> No
     await runtime.settle()
 
 
+async def shipped_order(client: Any, runtime: Any, ref: str, shipment: str, tracking: str) -> None:
+    """A released order, shipped in one shipment with a carrier: claims and papers may follow."""
+    await released_order(client, runtime, ref)
+    status, body = await post(client, f"/api/orders/{ref}/shipments",
+                              {"ref": shipment, "carrier": "dhl", "tracking_number": tracking})
+    assert status == 201, body
+    await runtime.settle()
+
+
 async def test_an_order_moves_through_the_api_and_shows_its_timeline_timers_and_handoffs(client, runtime, clock):
     # given a new order taken by a salesperson (whose made-up X-Actor changes nothing), reviewed by the ERP sandbox
     sales, cs = await user_auth(client, "sales.li", "sales"), await user_auth(client, "cs.wang", "agent")

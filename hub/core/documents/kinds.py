@@ -10,6 +10,7 @@ from typing import Any
 from hub.core.models import ClaimSnapshot, OrderSnapshot, ShipmentSnapshot
 
 CUSTOMER, INTERNAL = "customer", "internal"
+SUBJECT_TYPES = {"order": OrderSnapshot, "shipment": ShipmentSnapshot, "claim": ClaimSnapshot}
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,12 @@ class DocumentKind:
     seed: str  # where the manuals name it
     # Why the document has nothing to say for this entity yet (None: it renders).
     unavailable: Callable[[Any], str | None] = lambda subject: None
+
+    def applies_to(self, subject: Any) -> bool:
+        """Whether the document has anything to say of ``subject``: another entity's snapshot (an
+        order's delivery note, from what it shipped) renders; its own entity's when available."""
+        own = SUBJECT_TYPES.get(self.entity)
+        return own is None or not isinstance(subject, own) or self.unavailable(subject) is None
 
     def title(self, language: str) -> str:
         return self.titles.get(language) or self.titles["en"]
@@ -65,7 +72,6 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  "004: 出《理赔申请报告书》→ 客户服务部经理审批 → 总经理", _no_amount),
 )}
 LANGUAGES = ("zh-CN", "en")
-SUBJECT_TYPES = {"order": OrderSnapshot, "shipment": ShipmentSnapshot, "claim": ClaimSnapshot}
 
 
 def kinds_of(entity: str) -> list[DocumentKind]:

@@ -71,14 +71,6 @@ def _documents(row: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def _attached(tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> None:
-    """The uploads the documents are must be this claim's (422 otherwise); the transition keeps their
-    ids. When one document is named, the untagged ones become it: the view shows which file is which."""
-    await attachments.require_own(tx.conn, "claim", row["ref"], data["attachments"])
-    if len(set(data["documents"])) == 1:
-        await attachments.tag(tx.conn, data["attachments"], data["documents"][0])
-
-
 def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
     if event == "documents_received":
         return _documents(row, data)
@@ -112,7 +104,9 @@ class ClaimBehaviour:
 
     async def updates(self, tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]) -> dict[str, Any]:
         if event == "documents_received" and data.get("attachments"):
-            await _attached(tx, row, data)
+            named = set(data["documents"])  # one document named: the files are it
+            await attachments.adopt(tx.conn, "claim", row["ref"], data["attachments"],
+                                    named.pop() if len(named) == 1 else None)
         return _updates(tx, row, event, data)
 
     async def facts(self, tx: Tx, row: dict[str, Any], data: dict[str, Any]) -> ClaimFacts:

@@ -205,8 +205,7 @@ async def _updates(tx: Tx, row: dict[str, Any], event: str, data: dict[str, Any]
         return {"confirmation_due_at": tx.now}
     if event == "confirmation_received":
         if data.get("attachments"):  # this order's uploads (422 otherwise), now its signed confirmation
-            await attachments.require_own(tx.conn, "order", row["ref"], data["attachments"])
-            await attachments.tag(tx.conn, data["attachments"], attachments.SIGNED_CONFIRMATION)
+            await attachments.adopt(tx.conn, "order", row["ref"], data["attachments"], attachments.SIGNED_CONFIRMATION)
         if row["confirmation_received_at"] is not None:
             # a clearer scan, or an upload retried: the day it first came back moved the date, once (002)
             return {}

@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hub.core.store.types import MAX_ID
+
 from hub.core.errors import IllegalTransition
 
 # A guard returns None when the move applies, or the reason it does not.
@@ -38,7 +40,7 @@ class NoData(EventData):
 
 # Data shapes several lifecycles share.
 # An upload's id (hub/core/attachments.py): the column is 32-bit on PostgreSQL.
-AttachmentId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+AttachmentId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Reason(EventData):

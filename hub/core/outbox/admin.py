@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.core import audit
 from hub.core.errors import IllegalTransition, NotFound
-from hub.core.store.db import MAX_ID, begin
+from hub.core.store.db import begin
+from hub.core.store.types import MAX_ID
 from hub.core.store.tables import deliveries, delivery_actions, outbox_events
 
 STATES = ("pending", "running", "failed", "dead", "done", "discarded")

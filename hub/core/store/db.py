@@ -19,9 +19,6 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # orjson for JSON columns: the outbox payloads are parsed on every delivery.
 JSON_CODEC = {"json_serializer": lambda value: orjson.dumps(value, default=str).decode(),
               "json_deserializer": orjson.loads}
-# Integer id columns are 32-bit on PostgreSQL: a larger id names no row, and binding it would fail
-# in the driver instead of answering "not found".
-MAX_ID = 2**31 - 1
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:

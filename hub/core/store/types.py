@@ -6,6 +6,10 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+# Integer id columns are 32-bit on PostgreSQL: a larger id names no row, and binding it would fail
+# in the driver instead of answering "not found".
+MAX_ID = 2**31 - 1
+
 
 class UTCDateTime(sa.TypeDecorator):
     """Always aware UTC in Python; SQLite stores it naive, PostgreSQL as timestamptz."""

@@ -10,7 +10,6 @@ from hub import DOCUMENT_KINDS, DocumentsUnavailable, HookContext, PluginConfigu
 from .notice import Notice
 
 DOCUMENTS = tuple(DOCUMENT_KINDS)
-ENTITY_OF = {"OrderSnapshot": "order", "ShipmentSnapshot": "shipment", "ClaimSnapshot": "claim"}
 EVENT_TIMES = {"order_released": "finance_approved_at", "order_shipped": "shipped_at"}
 
 
@@ -31,10 +30,7 @@ def for_audience(document: str, audience: str) -> bool:
 def applies(document: str, notice: Notice) -> bool:
     """Whether ``document`` has anything to say of the notice's entity (a loading notice is a pickup's;
     a routing that names it for a delivered order attaches nothing rather than an empty form)."""
-    kind = DOCUMENT_KINDS[document]
-    subject = notice.subject
-    return getattr(subject, "ref", None) is None or kind.entity != ENTITY_OF.get(type(subject).__name__) or \
-        kind.unavailable(subject) is None
+    return DOCUMENT_KINDS[document].applies_to(notice.subject)
 
 
 async def render_document(ctx: HookContext, document: str, notice: Notice, language: str) -> Document:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hub import quantity_text as qty, to_ship
 from hub import (ClaimSnapshot, CustomerSnapshot, OrderLine, OrderSnapshot, ReturnSnapshot,
                  ShipmentSnapshot, TimerSnapshot, Transition)
 
@@ -18,7 +19,7 @@ TRANSITION_FIELDS = ("shipment_ref", "reason", "note", "erp_ref", "outbound_ref"
                      "month")
 # Fields of every template, "-" when nothing fills them.
 ALWAYS = ("carrier", "tracking_number", "carrier_contact", "plate", "escort", "pickup_company", "due_at")
-MISSING = "-"
+MISSING = "-"  # as the hub's documents write it (hub.quantity_text, hub.core.documents.context)
 # How a form marks the box that applies (pickup or delivery): the same in every language.
 CHECKED, UNCHECKED = "☑", "☐"
 
@@ -117,27 +118,12 @@ def back_order_lines(order: OrderSnapshot) -> tuple[OrderLine, ...]:
     return tuple(line for line in order.lines if line.back_order_qty > 0)
 
 
-def to_ship(line: OrderLine) -> Decimal:
-    """What the warehouse ships of a line now: what is available less what already left."""
-    available = line.available_qty if line.available_qty is not None else (line.qty or Decimal(0))
-    if line.qty is not None:
-        available = min(available, line.qty)  # a review may report more on hand than was ordered
-    return max(available - line.shipped_qty, Decimal(0))
-
-
 def carries_back_orders(shipment: ShipmentSnapshot, transition: Transition | None) -> bool:
     """A shipment of an order that had shipped already carries what was owed: the back order.
 
     ``hub_order_shipped`` fires again for each later shipment (``shipped`` → ``shipped``).
     """
     return bool(shipment.lines) and transition is not None and transition.previous == "shipped"
-
-
-def qty(value: Decimal | None) -> str:
-    """A quantity as people write it: 2, 1.5 (never 2.000 or 1E+1)."""
-    if value is None:
-        return MISSING
-    return format(value.normalize(), "f")
 
 
 def _product(line: OrderLine) -> str:
